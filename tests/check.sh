@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: everything the project proves.
+#
+#   1. installs what is missing (scripts/deps.sh)
+#   2. builds the tools with -Werror and runs the host unit tests
+#   3. fetches the kernel matrix (tests/vm/kernels.conf; offline once cached)
+#   4. for each kernel: builds the module with W=1 (no warnings allowed),
+#      boots a guest with it and runs the in-guest tests (tests/guest/)
+#   5. prints a per-kernel summary and "N passed, N failed"; exits 1 on any
+#      failure.
+#
+# KERNELS="6.1 6.12" restricts the matrix.  Logs: build/check/.
+set -uo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top" || exit 1
+logs=$top/build/check
+mkdir -p "$logs"
+declare -A pass fail
+groups=()
+start=$(date +%s)
+
+group() { G=$1; groups+=("$G"); pass[$G]=0; fail[$G]=0; echo; echo "== $G"; }
+ok() { pass[$G]=$((pass[$G] + 1)); echo "ok - $*"; }
+not_ok() { fail[$G]=$((fail[$G] + 1)); echo "not ok - $*"; }
+
+# Count a TAP stream: echo it, tally ok / not ok, and check the plan.
+tap() {	# file what
+	local f=$1 what=$2 plan="" n=0 line
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok "${line#ok }"; n=$((n + 1)) ;;
+		"not ok "*) not_ok "${line#not ok }"; n=$((n + 1)) ;;
+		1..*) plan=${line#1..} ;;
+		"#"*) echo "$line" ;;
+		esac
+	done < "$f"
+	if [ -z "$plan" ]; then
+		not_ok "$what: finished with a plan (none: the run stopped early)"
+	elif [ "$plan" != "$n" ]; then
+		not_ok "$what: plan of $plan tests, $n ran"
+	fi
+}
+
+# An action that is a test: run it, log its output, report.
+run() {	# description log command...
+	local d=$1 log=$2
+	shift 2
+	if "$@" >"$log" 2>&1; then
+		ok "$d"
+	else
+		not_ok "$d (log: $log)"
+		tail -n 20 "$log" | sed 's/^/#   /'
+		return 1
+	fi
+}
+
+group setup
+if ! scripts/deps.sh; then
+	not_ok "install the build and test dependencies"
+else
+	ok "build and test dependencies installed"
+fi
+
+group host
+run "tools build with -Wall -Wextra -Werror" "$logs/tools.log" make -C tools
+if run "unit tests build" "$logs/unit-build.log" make -C tests unit O="$top/build/tests"; then
+	for t in "$top"/build/tests/unit/*; do
+		CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$logs/${t##*/}.tap" 2>&1
+		tap "$logs/${t##*/}.tap" "${t##*/}"
+	done
+fi
+
+G=setup
+echo
+echo "== kernel matrix"
+if ! tests/vm/kernels.sh fetch; then
+	not_ok "fetch the kernel matrix"
+fi
+tests/vm/kernels.sh manifest 2>/dev/null
+run "static guest tools build" "$logs/guest-tools.log" sh -c "
+	make -C tools O='$top/build/guest' LDFLAGS=-static &&
+	make -C tests progs O='$top/build/guest' LIB='$top/build/guest/lib/libforkstats.a' LDFLAGS=-static &&
+	rm -rf '$top/build/guest/bin' && mkdir -p '$top/build/guest/bin' &&
+	cp '$top/build/guest/forkstats/forkstats' '$top'/build/guest/workloads/forkvfork \
+	   '$top'/build/guest/progs/* '$top/build/guest/bin/'"
+
+for s in ${KERNELS:-$(tests/vm/kernels.sh series)}; do
+	group "$s ($(tests/vm/kernels.sh get "$s" release 2>/dev/null || echo 'not fetched'))"
+	kmod=$top/build/kmod/$s vm=$top/build/vm/$s
+	rm -rf "$kmod" && mkdir -p "$kmod" "$vm"
+	cp -r Kbuild module "$kmod/"
+	if run "module builds with W=1" "$kmod/build.log" \
+		tests/vm/kernels.sh make "$s" M="$kmod" W=1 modules; then
+		if grep -E 'warning:|error:' "$kmod/build.log" >"$kmod/warnings"; then
+			not_ok "module builds without warnings (log: $kmod/build.log)"
+			sed 's/^/#   /' "$kmod/warnings"
+		else
+			ok "module builds without warnings"
+		fi
+	else
+		continue
+	fi
+	if ! run "initramfs builds" "$vm/initramfs.log" \
+		tests/vm/initramfs.sh "$vm/initramfs.cpio" "$s" "$kmod/module/forkstats.ko" \
+		"$top/build/guest/bin"; then
+		continue
+	fi
+	if tests/vm/boot.sh "$s" "$vm/initramfs.cpio" "$vm" 2>"$vm/boot.err"; then
+		ok "guest ran to the end; console free of panic/Oops/BUG/WARNING"
+	else
+		not_ok "guest ran to the end; console free of panic/Oops/BUG/WARNING"
+		sed 's/^/#   /' "$vm/boot.err"
+	fi
+	[ -f "$vm/results" ] && tap "$vm/results" "in-guest tests"
+	if [ "${fail[$G]}" != 0 ]; then
+		echo "# $s: console log $vm/console.log, guest report $vm/results"
+	fi
+done
+
+echo
+echo "== summary ($(($(date +%s) - start)) s)"
+tests/vm/kernels.sh manifest 2>/dev/null | sed 's/^/# /'
+P=0 F=0
+for g in "${groups[@]}"; do
+	printf '%-32s %4d passed, %d failed\n' "$g" "${pass[$g]}" "${fail[$g]}"
+	P=$((P + pass[$g])) F=$((F + fail[$g]))
+done
+echo "$P passed, $F failed"
+[ "$F" = 0 ]

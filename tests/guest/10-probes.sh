@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+# The probes: load, count exactly, unload cleanly.
+KO=/forkstats/forkstats.ko
+
+if insmod $KO 2>/tmp/insmod.err; then
+	ok "insmod forkstats.ko"
+else
+	not_ok "insmod forkstats.ko"
+	diag_file /tmp/insmod.err
+	dmesg | grep forkstats | tail -n 5 > /tmp/dmesg.fs
+	diag_file /tmp/dmesg.fs
+fi
+check "/proc/forkstats is readable" test -r /proc/forkstats
+for p in kernel_clone copy_process do_wp_page; do
+	check "probe $p is listed" grep -q "^$p " /proc/forkstats
+done
+check "the forkstats CLI parses /proc/forkstats" forkstats show
+
+# A quiet guest: only this script runs, so the clone probes move by exactly
+# the number of forks the test program makes between its two reads.
+forks=100 writes=256
+if forkcount -f $forks -w $writes >/tmp/fc.out 2>/tmp/fc.err; then
+	ok "forkcount ran"
+else
+	not_ok "forkcount ran"
+	diag_file /tmp/fc.err
+fi
+val() { awk -v k="$1" '$1 == k { print $2 }' /tmp/fc.out; }
+is "$(val kernel_clone)" $forks "kernel_clone hits moved by exactly $forks for $forks forks"
+is "$(val copy_process)" $forks "copy_process hits moved by exactly $forks for $forks forks"
+# Each write faults once in the parent; the child's own stack writes and the
+# parent's may add a few more.
+at_least "$(val do_wp_page)" $writes "do_wp_page hits moved by at least $writes for $writes COW writes"
+is "$(awk 'NR > 2 { s += $3 } END { print s + 0 }' /proc/forkstats)" 0 "no probe missed a hit"
+diag "$(tr '\n' ' ' </tmp/fc.out)"
+
+check "rmmod forkstats" rmmod forkstats
+check "/proc/forkstats is gone after rmmod" test ! -e /proc/forkstats
+
+# Load and unload while processes fork, ten times.
+( i=0; while [ $i -lt 400 ]; do /bin/true; i=$((i + 1)); done ) &
+bg=$!
+cycles=0
+i=0
+while [ $i -lt 10 ]; do
+	insmod $KO && cat /proc/forkstats >/dev/null && rmmod forkstats && cycles=$((cycles + 1))
+	i=$((i + 1))
+done
+wait $bg
+is $cycles 10 "10 load/unload cycles under fork load"

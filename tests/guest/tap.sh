@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+# TAP helpers for the in-guest tests (busybox sh); results go to fd 3.
+TAP_N=0
+
+ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $*" >&3; }
+not_ok() { TAP_N=$((TAP_N + 1)); echo "not ok $TAP_N - $*" >&3; }
+diag() { echo "# $*" >&3; }
+diag_file() { sed 's/^/#   /' "$1" >&3; }
+
+# check DESCRIPTION COMMAND...: passes when COMMAND succeeds; its output is
+# shown as diagnostics when it fails.
+check() {
+	_d=$1
+	shift
+	if "$@" >/tmp/check.out 2>&1; then
+		ok "$_d"
+	else
+		not_ok "$_d"
+		diag "  command: $*"
+		diag_file /tmp/check.out
+	fi
+}
+
+# is GOT EXPECTED DESCRIPTION
+is() {
+	if [ "$1" = "$2" ]; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "  got '$1', expected '$2'"
+	fi
+}
+
+# at_least GOT MIN DESCRIPTION (integers)
+at_least() {
+	if [ -n "$1" ] && [ "$1" -ge "$2" ] 2>/dev/null; then
+		ok "$3"
+	else
+		not_ok "$3"
+		diag "  got '$1', expected at least $2"
+	fi
+}
+
+done_testing() { echo "1..$TAP_N" >&3; }
+
+# Kernel log lines that must never appear.
+KERNEL_BAD='WARNING:|BUG:|Oops|Call Trace|general protection|sleeping function called|scheduling while atomic|Kernel panic|list_add corruption|refcount_t:'

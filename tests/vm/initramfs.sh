@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build a guest initramfs: busybox, the module, the static tools and the
+# in-guest tests.
+#
+#   initramfs.sh OUT.cpio SERIES MODULE.ko TOOLS-DIR
+#
+# TOOLS-DIR holds static binaries (any depth); each is installed in
+# /forkstats/bin of the guest.
+set -euo pipefail
+
+[ $# -eq 4 ] || { echo "usage: initramfs.sh OUT.cpio SERIES MODULE.ko TOOLS-DIR" >&2; exit 2; }
+out=$1 series=$2 ko=$3 tools=$4
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+busybox=${BUSYBOX:-/bin/busybox}
+
+file "$busybox" | grep -q 'statically linked' ||
+	{ echo "initramfs.sh: $busybox is not static: install busybox-static" >&2; exit 1; }
+[ -f "$ko" ] || { echo "initramfs.sh: no module at $ko" >&2; exit 1; }
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,forkstats/bin,forkstats/tests}
+cp "$busybox" "$root/bin/busybox"
+install -m 755 "$here/guest-init" "$root/init"
+cp "$ko" "$root/forkstats/forkstats.ko"
+echo "$series" > "$root/forkstats/series"
+cp "$top"/tests/guest/*.sh "$root/forkstats/tests/"
+find "$tools" -type f -perm -u+x | while read -r f; do
+	if ! file "$f" | grep -q 'statically linked'; then
+		echo "initramfs.sh: $f is not static" >&2
+		exit 1
+	fi
+	cp "$f" "$root/forkstats/bin/"
+done
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) > "$out.tmp"
+mv "$out.tmp" "$out"
