@@ -16,6 +16,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
+. tests/vm/lib.sh
 logs=$top/build/check
 mkdir -p "$logs"
 declare -A pass fail
@@ -80,34 +81,15 @@ if ! tests/vm/kernels.sh fetch; then
 	not_ok "fetch the kernel matrix"
 fi
 tests/vm/kernels.sh manifest 2>/dev/null
-run "static guest tools build" "$logs/guest-tools.log" sh -c "
-	make -C tools O='$top/build/guest' LDFLAGS=-static &&
-	make -C tests progs O='$top/build/guest' LIB='$top/build/guest/lib/libforkstats.a' LDFLAGS=-static &&
-	rm -rf '$top/build/guest/bin' && mkdir -p '$top/build/guest/bin' &&
-	cp '$top/build/guest/forkstats/forkstats' '$top'/build/guest/workloads/forkvfork \
-	   '$top'/build/guest/progs/* '$top/build/guest/bin/'"
+run "static guest tools build" "$logs/guest-tools.log" build_guest_tools /dev/stdout
 
 for s in ${KERNELS:-$(tests/vm/kernels.sh series)}; do
 	group "$s ($(tests/vm/kernels.sh get "$s" release 2>/dev/null || echo 'not fetched'))"
-	kmod=$top/build/kmod/$s vm=$top/build/vm/$s
-	rm -rf "$kmod" && mkdir -p "$kmod" "$vm"
-	cp -r Kbuild module "$kmod/"
-	if run "module builds with W=1" "$kmod/build.log" \
-		tests/vm/kernels.sh make "$s" M="$kmod" W=1 modules; then
-		if grep -E 'warning:|error:' "$kmod/build.log" >"$kmod/warnings"; then
-			not_ok "module builds without warnings (log: $kmod/build.log)"
-			sed 's/^/#   /' "$kmod/warnings"
-		else
-			ok "module builds without warnings"
-		fi
-	else
-		continue
-	fi
-	if ! run "initramfs builds" "$vm/initramfs.log" \
-		tests/vm/initramfs.sh "$vm/initramfs.cpio" "$s" "$kmod/module/forkstats.ko" \
-		"$top/build/guest/bin"; then
-		continue
-	fi
+	vm=$(vm_dir "$s")
+	mkdir -p "$vm"
+	run "module builds with W=1 and no warnings" "$vm/module.log" \
+		build_module "$s" "$vm/kbuild.log" || continue
+	run "initramfs builds" "$vm/initramfs.log" build_initramfs "$s" /dev/stdout || continue
 	if tests/vm/boot.sh "$s" "$vm/initramfs.cpio" "$vm" 2>"$vm/boot.err"; then
 		ok "guest ran to the end; console free of panic/Oops/BUG/WARNING"
 	else

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make demo: install what is missing, build the module for the Debian 6.1
+# kernel and the static tools, boot that kernel in QEMU, load the module,
+# compare fork and vfork of a 64 MiB parent, and print /proc/forkstats.
+#
+# DEMO_KERNEL=5.10|6.1|6.12 picks another kernel of the matrix.
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top"
+. tests/vm/lib.sh
+s=${DEMO_KERNEL:-6.1}
+vm=$(vm_dir "$s")
+mkdir -p "$vm"
+
+step() { echo "demo: $*" >&2; }
+fail() { echo "demo: $1 failed; log: $2" >&2; tail -n 20 "$2" >&2; exit 1; }
+
+scripts/deps.sh
+tests/vm/kernels.sh fetch "$s"
+step "kernel $(tests/vm/kernels.sh get "$s" release) ($(tests/vm/kernels.sh get "$s" version))"
+step "building the static tools"
+build_guest_tools "$vm/guest-tools.log" || fail "building the tools" "$vm/guest-tools.log"
+step "building the module"
+build_module "$s" "$vm/kbuild.log" >"$vm/module.log" 2>&1 || fail "building the module" "$vm/module.log"
+build_initramfs "$s" "$vm/initramfs.log" || fail "building the initramfs" "$vm/initramfs.log"
+step "booting the guest (QEMU, 2 vCPUs)"
+rc=0
+tests/vm/boot.sh --mode demo "$s" "$vm/initramfs.cpio" "$vm" || rc=$?
+echo
+grep -v '^# guest done' "$vm/results"
+exit $rc
