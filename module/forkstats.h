@@ -1,37 +1,164 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * forkstats: internal interfaces between the module's parts.
+ * forkstats: interfaces between the module's parts.
  *
- *   probes.c  - the kprobes and their hit counters
- *   procfs.c  - /proc/forkstats
- *   main.c    - module load and unload
+ *   main.c         load, unload, module parameters
+ *   probes.c       the probe table: registration, hit counts, nmissed
+ *   fork_probes.c  kernel_clone / copy_process / copy_page_range / __mmdrop
+ *   cow_probes.c   do_wp_page and its helpers: COW faults and their outcome
+ *   records.c      the accounting: record ring, completion log, aggregates,
+ *                  histograms, the mm attribution table
+ *   procfs.c       /proc/forkstats
+ *   debugfs.c      /sys/kernel/debug/forkstats/
  */
 #ifndef FORKSTATS_H
 #define FORKSTATS_H
 
+#include <linux/kprobes.h>
 #include <linux/types.h>
 
-/* Version of the /proc/forkstats format (first line: "forkstats <n>"). */
-#define FORKSTATS_PROC_VERSION	1
+#include <forkstats/record.h>
 
+#include "compat.h"
+
+/* Version of the /proc/forkstats format (first line: "forkstats <n> ..."). */
+#define FORKSTATS_PROC_VERSION	2
+
+/* main.c: parameters and state */
+extern unsigned int fs_param_records;
+extern unsigned int fs_param_max_tracked;
+extern unsigned int fs_param_max_active;
+extern bool fs_enabled;
+
+static inline bool fs_on(void)
+{
+	return READ_ONCE(fs_enabled);
+}
+
+/* probes.c */
 enum fs_probe_id {
 	FS_PROBE_KERNEL_CLONE,
 	FS_PROBE_COPY_PROCESS,
+	FS_PROBE_COPY_PAGE_RANGE,
+	FS_PROBE_MMDROP,
 	FS_PROBE_DO_WP_PAGE,
+	FS_PROBE_WP_PAGE_COPY,
+	FS_PROBE_WP_PAGE_REUSE,
 	FS_PROBE_COUNT
 };
 
-struct fs_probe_stat {
-	const char *name;	/* probed symbol */
-	u64 hits;		/* handler runs, summed over CPUs */
-	unsigned long missed;	/* kprobe nmissed */
+struct fs_probe {
+	const char *name;		/* the symbol */
+	bool required;			/* the load fails without it */
+	bool attached;
+	struct kprobe kp;		/* for entry probes */
+	struct kretprobe rp;		/* for return probes (rp.handler set) */
 };
 
+struct fs_probe_stat {
+	const char *name;
+	const char *type;		/* "kprobe" or "kretprobe" */
+	bool attached;
+	u64 hits;
+	unsigned long missed;		/* kprobe nmissed + kretprobe nmissed */
+};
+
+extern struct fs_probe fs_probes[FS_PROBE_COUNT];
 int fs_probes_register(void);
 void fs_probes_unregister(void);
 void fs_probe_stat(enum fs_probe_id id, struct fs_probe_stat *st);
+void fs_probe_hit(enum fs_probe_id id);
+static inline bool fs_probe_attached(enum fs_probe_id id)
+{
+	return fs_probes[id].attached;
+}
 
+/*
+ * fork_probes.c, cow_probes.c: _setup() fills in their entries of
+ * fs_probes[] before registration; _configure() adapts to what attached.
+ */
+int fs_fork_probes_init(void);
+void fs_fork_probes_exit(void);
+void fs_fork_probes_setup(void);
+void fs_fork_probes_configure(void);
+void fs_cow_probes_setup(void);
+void fs_cow_probes_configure(void);
+
+/* records.c: the accounting */
+enum fs_side { FS_SIDE_PARENT, FS_SIDE_CHILD };
+
+/*
+ * How copies and reuses are told apart on the running kernel: counted
+ * directly (the other derived as events minus these), or unknown.
+ */
+enum fs_split {
+	FS_SPLIT_NONE,			/* copies and reuses unknown */
+	FS_SPLIT_COUNT_COPIES,		/* copies counted, reuses derived */
+	FS_SPLIT_COUNT_REUSES,		/* reuses counted, copies derived */
+};
+
+enum fs_cow_outcome {
+	FS_COW_EVENT,			/* a COW fault completed */
+	FS_COW_COPY,			/* ... and copied the page */
+	FS_COW_REUSE,			/* ... and reused the page */
+};
+
+/* An attribution: the call an mm last took part in, and its role. */
+struct fs_attr {
+	u64 seq;
+	unsigned int kind;
+	enum fs_side side;
+};
+
+int fs_records_init(void);
+void fs_records_exit(void);
+void fs_records_reset(void);
+void fs_records_set_split(enum fs_split split);
+enum fs_split fs_records_split(void);
+void fs_records_set_unknown(enum fs_record_column col);
+bool fs_records_unknown(enum fs_record_column col);
+
+u64 fs_call_open(struct fs_record *r);
+void fs_call_close(u64 seq, unsigned int kind, u64 total_ns);
+void fs_count(enum fs_counter c);
+u64 fs_counter_read(enum fs_counter c);
+
+int fs_mm_attribute(const struct mm_struct *mm, u64 seq, unsigned int kind, enum fs_side side);
+bool fs_mm_lookup(const struct mm_struct *mm, struct fs_attr *a);
+void fs_mm_forget(const struct mm_struct *mm);
+void fs_cow(const struct fs_attr *a, enum fs_cow_outcome o);
+
+/* Readers */
+struct fs_agg {
+	u64 calls, failed, create_ns, total_ns, closed;
+	u64 pgtable_bytes, vmas_copied;
+	u64 cow_parent, cow_child, cow_copies, cow_reuses;
+};
+void fs_agg_read(struct fs_agg agg[FS_KIND_COUNT]);
+bool fs_record_read(u64 seq, struct fs_record *r);
+u64 fs_records_last_seq(void);
+unsigned int fs_records_size(void);
+#define FS_HIST_BUCKETS 64
+void fs_hist_read(unsigned int kind, bool total, u64 buckets[FS_HIST_BUCKETS]);
+size_t fs_records_memory(void);
+unsigned int fs_mm_tracked(void);
+
+/* The completion log, for the events stream */
+u64 fs_done_head(void);
+bool fs_done_get(u64 pos, u64 *seq);
+extern wait_queue_head_t fs_done_wq;
+u64 fs_reset_seq(void);
+
+/* Text output of a record, shared by calls and events. */
+struct seq_file;
+void fs_record_header(char *buf, size_t len);
+int fs_record_format(const struct fs_record *r, char *buf, size_t len);
+#define FS_RECORD_LINE_MAX 512
+
+/* procfs.c, debugfs.c */
 int fs_procfs_init(void);
 void fs_procfs_exit(void);
+int fs_debugfs_init(void);
+void fs_debugfs_exit(void);
 
 #endif /* FORKSTATS_H */

@@ -2,36 +2,96 @@
 /*
  * forkstats: per-call statistics for process creation and copy-on-write.
  *
- * Module load and unload.  The probes live in probes.c, the /proc
- * interface in procfs.c.
+ * Load and unload, and the module parameters.  Handlers start disabled and
+ * are enabled only once everything they touch exists and the probes are
+ * configured for the running kernel.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 
 #include "forkstats.h"
+
+unsigned int fs_param_records = 4096;
+module_param_named(records, fs_param_records, uint, 0444);
+MODULE_PARM_DESC(records, "Per-call records kept in the ring (16..1048576, default 4096)");
+
+unsigned int fs_param_max_tracked = 16384;
+module_param_named(max_tracked, fs_param_max_tracked, uint, 0444);
+MODULE_PARM_DESC(max_tracked, "Address spaces tracked for COW attribution (64..4194304, default 16384)");
+
+unsigned int fs_param_max_active = 1024;
+module_param_named(max_active, fs_param_max_active, uint, 0444);
+MODULE_PARM_DESC(max_active,
+		 "kretprobe maxactive: calls and faults in flight at once, blocked vfork parents included (16..65536, default 1024)");
+
+bool fs_enabled;
+
+static int __init check_range(const char *name, unsigned int v, unsigned int lo, unsigned int hi)
+{
+	if (v >= lo && v <= hi)
+		return 0;
+	pr_err("%s=%u is out of range [%u, %u]\n", name, v, lo, hi);
+	return -EINVAL;
+}
 
 static int __init forkstats_init(void)
 {
 	int ret;
 
-	ret = fs_procfs_init();
+	ret = check_range("records", fs_param_records, 16, 1U << 20);
+	ret = ret ?: check_range("max_tracked", fs_param_max_tracked, 64, 1U << 22);
+	ret = ret ?: check_range("max_active", fs_param_max_active, 16, 65536);
 	if (ret)
 		return ret;
-	ret = fs_probes_register();
-	if (ret) {
-		fs_procfs_exit();
+
+	ret = fs_records_init();
+	if (ret)
 		return ret;
-	}
-	pr_info("loaded\n");
+	ret = fs_fork_probes_init();
+	if (ret)
+		goto err_records;
+	ret = fs_procfs_init();
+	if (ret)
+		goto err_fork;
+	ret = fs_debugfs_init();
+	if (ret)
+		goto err_procfs;
+
+	fs_fork_probes_setup();
+	fs_cow_probes_setup();
+	ret = fs_probes_register();
+	if (ret)
+		goto err_debugfs;
+	fs_fork_probes_configure();
+	fs_cow_probes_configure();
+	WRITE_ONCE(fs_enabled, true);
+	pr_info("loaded: records=%u max_tracked=%u max_active=%u\n", fs_param_records,
+		fs_param_max_tracked, fs_param_max_active);
 	return 0;
+
+err_debugfs:
+	fs_debugfs_exit();
+err_procfs:
+	fs_procfs_exit();
+err_fork:
+	fs_fork_probes_exit();
+err_records:
+	fs_records_exit();
+	return ret;
 }
 
 static void __exit forkstats_exit(void)
 {
-	fs_procfs_exit();
+	WRITE_ONCE(fs_enabled, false);
+	/* Waits for running handlers; no handler runs after this. */
 	fs_probes_unregister();
+	fs_debugfs_exit();
+	fs_procfs_exit();
+	fs_fork_probes_exit();
+	fs_records_exit();
 	pr_info("unloaded\n");
 }
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * forkstats probes: kprobes on the fork and copy-on-write paths.
+ * The probe table: registration by symbol name, per-CPU hit counts, nmissed.
  *
- * Every probe is registered by symbol name.  A symbol the running kernel
- * lacks makes the load fail, naming the symbol.  Hits are counted per CPU:
- * kprobe handlers run with preemption disabled, so this_cpu_inc() is safe
- * and costs no shared cache line.
+ * fork_probes.c and cow_probes.c fill in their entries (symbol, handlers,
+ * whether required).  A required probe the running kernel lacks fails the
+ * load, naming the symbol; an optional one is reported as not attached and
+ * the counters that depend on it are reported as unknown.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,41 +15,34 @@
 
 #include "forkstats.h"
 
-struct fs_probe {
-	struct kprobe kp;
-	enum fs_probe_id id;
-	bool registered;
-};
-
+struct fs_probe fs_probes[FS_PROBE_COUNT];
 static DEFINE_PER_CPU(u64, fs_hits[FS_PROBE_COUNT]);
 
-static int fs_count_hit(struct kprobe *kp, struct pt_regs *regs)
+void fs_probe_hit(enum fs_probe_id id)
 {
-	struct fs_probe *p = container_of(kp, struct fs_probe, kp);
-
-	this_cpu_inc(fs_hits[p->id]);
-	return 0;
+	this_cpu_inc(fs_hits[id]);
 }
-NOKPROBE_SYMBOL(fs_count_hit);
+NOKPROBE_SYMBOL(fs_probe_hit);
 
-#define FS_PROBE(_id, _sym) \
-	[_id] = { .kp = { .symbol_name = _sym, .pre_handler = fs_count_hit }, .id = _id }
-
-static struct fs_probe fs_probes[FS_PROBE_COUNT] = {
-	FS_PROBE(FS_PROBE_KERNEL_CLONE, "kernel_clone"),
-	FS_PROBE(FS_PROBE_COPY_PROCESS, "copy_process"),
-	FS_PROBE(FS_PROBE_DO_WP_PAGE, "do_wp_page"),
-};
+static bool is_ret(const struct fs_probe *p)
+{
+	return p->rp.handler;
+}
 
 void fs_probes_unregister(void)
 {
 	int i;
 
 	for (i = 0; i < FS_PROBE_COUNT; i++) {
-		if (!fs_probes[i].registered)
+		struct fs_probe *p = &fs_probes[i];
+
+		if (!p->attached)
 			continue;
-		unregister_kprobe(&fs_probes[i].kp);
-		fs_probes[i].registered = false;
+		if (is_ret(p))
+			unregister_kretprobe(&p->rp);
+		else
+			unregister_kprobe(&p->kp);
+		p->attached = false;
 	}
 }
 
@@ -60,27 +53,43 @@ int fs_probes_register(void)
 	for (i = 0; i < FS_PROBE_COUNT; i++) {
 		struct fs_probe *p = &fs_probes[i];
 
-		ret = register_kprobe(&p->kp);
-		if (ret) {
+		if (!p->name)
+			continue;
+		if (is_ret(p)) {
+			p->rp.kp.symbol_name = p->name;
+			p->rp.maxactive = fs_param_max_active;
+			ret = register_kretprobe(&p->rp);
+		} else {
+			p->kp.symbol_name = p->name;
+			ret = register_kprobe(&p->kp);
+		}
+		if (!ret) {
+			p->attached = true;
+			continue;
+		}
+		if (p->required) {
 			if (ret == -ENOENT)
-				pr_err("cannot probe %s: symbol not found in this kernel\n",
-				       p->kp.symbol_name);
+				pr_err("cannot probe %s: symbol not found in this kernel\n", p->name);
 			else
-				pr_err("cannot probe %s: error %d\n", p->kp.symbol_name, ret);
+				pr_err("cannot probe %s: error %d\n", p->name, ret);
 			fs_probes_unregister();
 			return ret;
 		}
-		p->registered = true;
+		pr_info("optional probe %s not attached (%s): its counters are unknown\n",
+			p->name, ret == -ENOENT ? "no such symbol" : "error");
 	}
 	return 0;
 }
 
 void fs_probe_stat(enum fs_probe_id id, struct fs_probe_stat *st)
 {
+	const struct fs_probe *p = &fs_probes[id];
 	int cpu;
 
-	st->name = fs_probes[id].kp.symbol_name;
-	st->missed = fs_probes[id].kp.nmissed;
+	st->name = p->name;
+	st->type = is_ret(p) ? "kretprobe" : "kprobe";
+	st->attached = p->attached;
+	st->missed = is_ret(p) ? p->rp.kp.nmissed + p->rp.nmissed : p->kp.nmissed;
 	st->hits = 0;
 	for_each_possible_cpu(cpu)
 		st->hits += per_cpu(fs_hits[id], cpu);

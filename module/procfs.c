@@ -1,33 +1,146 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/forkstats: the aggregate view, readable by everyone.
- * The format is described in docs/interfaces.md.
+ * /proc/forkstats: the aggregate view, readable by everyone (no pids, no
+ * command names).  Root may write "reset".  Format: docs/interfaces.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/kernel.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
 
 #include "forkstats.h"
 
+static u64 avg(u64 sum, u64 n)
+{
+	return n ? div64_u64(sum, n) : 0;
+}
+
+static void put_u64(struct seq_file *m, u64 v, bool unknown)
+{
+	if (unknown)
+		seq_printf(m, " %14s", "-");
+	else
+		seq_printf(m, " %14llu", v);
+}
+
+static void show_row(struct seq_file *m, const char *name, const struct fs_agg *a)
+{
+	bool split_unknown = fs_records_split() == FS_SPLIT_NONE;
+
+	seq_printf(m, "%-8s", name);
+	put_u64(m, a->calls, false);
+	put_u64(m, a->failed, false);
+	put_u64(m, avg(a->create_ns, a->calls), false);
+	put_u64(m, avg(a->total_ns, a->closed), false);
+	put_u64(m, a->pgtable_bytes, false);
+	put_u64(m, a->vmas_copied, fs_records_unknown(FS_COL_vmas_copied));
+	put_u64(m, a->cow_parent, false);
+	put_u64(m, a->cow_child, false);
+	put_u64(m, a->cow_copies, split_unknown);
+	put_u64(m, a->cow_reuses, split_unknown);
+	seq_putc(m, '\n');
+}
+
 static int fs_proc_show(struct seq_file *m, void *v)
 {
+	static const char *const counter_names[] = {
+#define FS_CTR_NAME(name) #name,
+		FS_COUNTERS(FS_CTR_NAME)
+#undef FS_CTR_NAME
+	};
+	static const char *const split_names[] = {
+		[FS_SPLIT_NONE] = "unknown",
+		[FS_SPLIT_COUNT_COPIES] = "copies",
+		[FS_SPLIT_COUNT_REUSES] = "reuses",
+	};
+	struct fs_agg agg[FS_KIND_COUNT], total = {};
 	struct fs_probe_stat st;
+	const char *sep = "";
 	int i;
 
-	seq_printf(m, "forkstats %d\n", FORKSTATS_PROC_VERSION);
-	seq_printf(m, "%-16s %20s %20s\n", "probe", "hits", "missed");
+	seq_printf(m, "forkstats %d kernel=%s split=%s probes=", FORKSTATS_PROC_VERSION,
+		   utsname()->release, split_names[fs_records_split()]);
 	for (i = 0; i < FS_PROBE_COUNT; i++) {
+		if (!fs_probe_attached(i))
+			continue;
+		seq_printf(m, "%s%s", sep, fs_probes[i].name);
+		sep = ",";
+	}
+	seq_putc(m, '\n');
+
+	seq_printf(m, "%-8s", "kind");
+#define FS_AGG_HEAD(name) seq_printf(m, " %14s", #name);
+	FS_AGG_COLUMNS(FS_AGG_HEAD)
+#undef FS_AGG_HEAD
+	seq_putc(m, '\n');
+
+	fs_agg_read(agg);
+	for (i = 0; i < FS_KIND_COUNT; i++) {
+		show_row(m, fs_kind_name(i), &agg[i]);
+		total.calls += agg[i].calls;
+		total.failed += agg[i].failed;
+		total.create_ns += agg[i].create_ns;
+		total.total_ns += agg[i].total_ns;
+		total.closed += agg[i].closed;
+		total.pgtable_bytes += agg[i].pgtable_bytes;
+		total.vmas_copied += agg[i].vmas_copied;
+		total.cow_parent += agg[i].cow_parent;
+		total.cow_child += agg[i].cow_child;
+		total.cow_copies += agg[i].cow_copies;
+		total.cow_reuses += agg[i].cow_reuses;
+	}
+	show_row(m, "total", &total);
+	seq_putc(m, '\n');
+
+	for (i = 0; i < FS_CTR_COUNT; i++)
+		seq_printf(m, "%s %llu\n", counter_names[i], fs_counter_read(i));
+	for (i = 0; i < FS_PROBE_COUNT; i++) {
+		if (!fs_probe_attached(i))
+			continue;
 		fs_probe_stat(i, &st);
-		seq_printf(m, "%-16s %20llu %20lu\n", st.name, st.hits, st.missed);
+		seq_printf(m, "missed_%s %lu\n", st.name, st.missed);
 	}
 	return 0;
 }
 
+static int fs_proc_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, fs_proc_show, NULL);
+}
+
+static ssize_t fs_proc_write(struct file *file, const char __user *ubuf, size_t len,
+			     loff_t *off)
+{
+	char buf[16];
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (strcmp(strim(buf), "reset"))
+		return -EINVAL;
+	fs_records_reset();
+	return len;
+}
+
+static const struct proc_ops fs_proc_ops = {
+	.proc_open = fs_proc_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = single_release,
+	.proc_write = fs_proc_write,
+};
+
 int fs_procfs_init(void)
 {
-	if (!proc_create_single("forkstats", 0444, NULL, fs_proc_show)) {
+	if (!proc_create("forkstats", 0644, NULL, &fs_proc_ops)) {
 		pr_err("cannot create /proc/forkstats\n");
 		return -ENOMEM;
 	}

@@ -45,3 +45,25 @@ done_testing() { echo "1..$TAP_N" >&3; }
 
 # Kernel log lines that must never appear.
 KERNEL_BAD='WARNING:|BUG:|Oops|Call Trace|general protection|sleeping function called|scheduling while atomic|Kernel panic|list_add corruption|refcount_t:'
+
+# tap_run DESCRIPTION COMMAND...: run a test program that prints its own
+# "ok - ..." / "not ok - ..." / "# ..." lines; number them into this stream.
+# A program that fails without saying why is a failure of its own.
+tap_run() {
+	_d=$1
+	shift
+	"$@" >/tmp/tap_run.out 2>&1
+	_rc=$?
+	_bad=0
+	while IFS= read -r _l; do
+		case $_l in
+		"ok - "*) ok "${_l#ok - }" ;;
+		"not ok - "*) not_ok "${_l#not ok - }"; _bad=1 ;;
+		"#"*) echo "$_l" >&3 ;;
+		*) echo "#   $_l" >&3 ;;
+		esac
+	done </tmp/tap_run.out
+	if [ $_rc != 0 ] && [ $_bad = 0 ]; then
+		not_ok "$_d: $* exited with status $_rc"
+	fi
+}

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * forkcount: drive the forkstats probes by a known amount and report how far
- * each hit counter moved, read from /proc/forkstats inside this process so
- * that the shell running it adds nothing.
+ * each hit counter moved, read from debugfs forkstats/probes inside this
+ * process so that the shell running it adds nothing.
  *
  *   forkcount -f FORKS -w WRITES
  *
@@ -22,24 +22,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "procfile.h"
+#include "probesfile.h"
 
-static void snap(struct fs_proc *p)
+static void snap(struct fs_probes *p)
 {
 	char err[512];
 
-	if (fs_proc_read(FS_PROC_PATH, p, err, sizeof(err))) {
+	if (fs_probes_read(FS_PROBES_PATH, p, err, sizeof(err))) {
 		fprintf(stderr, "forkcount: %s\n", err);
 		exit(1);
 	}
 }
 
-static uint64_t delta(const struct fs_proc *a, const struct fs_proc *b, const char *name)
+static uint64_t delta(const struct fs_probes *a, const struct fs_probes *b, const char *name)
 {
-	const struct fs_probe_row *ra = fs_proc_probe(a, name), *rb = fs_proc_probe(b, name);
+	const struct fs_probe_row *ra = fs_probes_find(a, name), *rb = fs_probes_find(b, name);
 
 	if (!ra || !rb) {
-		fprintf(stderr, "forkcount: probe %s missing from %s\n", name, FS_PROC_PATH);
+		fprintf(stderr, "forkcount: probe %s missing from %s\n", name, FS_PROBES_PATH);
 		exit(1);
 	}
 	return rb->hits - ra->hits;
@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 {
 	long forks = 0, writes = 0, i;
 	long page = sysconf(_SC_PAGESIZE);
-	struct fs_proc a, b;
+	struct fs_probes a, b;
 	volatile char *mem;
 	int c, fds[2];
 	pid_t pid;

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Parser for /proc/forkstats.
+ * Parser for /proc/forkstats, format version 2:
  *
- *   forkstats 1
- *   probe   hits   missed
- *   <name>  <u64>  <u64>
- *   ...
+ *   forkstats 2 kernel=<release> split=<copies|reuses|unknown> probes=<a,b,...>
+ *   kind  <column> <column> ...
+ *   <kind> <value> <value> ...        one row per kind, then "total"
+ *   <blank line>
+ *   <name> <value>                    counters
  *
- * Strict: any line that is not exactly of this form is an error naming the
- * line, so that a truncated or future file is never half-read.
+ * Columns are found by the header's names; a value "-" is unknown.  Strict
+ * otherwise: a line that is not of this form is an error naming the line, so
+ * that a truncated or future file is never half-read.
  */
 #include "procfile.h"
 
@@ -20,136 +22,160 @@
 #include <string.h>
 #include <unistd.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
+#include "textparse.h"
 
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
+static const char *const agg_names[] = {
+#define FS_AGG_NAME(name) #name,
+	FS_AGG_COLUMNS(FS_AGG_NAME)
+#undef FS_AGG_NAME
+};
+
+int fs_agg_column(const char *name)
+{
+	int i;
+
+	for (i = 0; i < FS_AGG_COUNT; i++)
+		if (!strcmp(agg_names[i], name))
+			return i;
 	return -1;
 }
 
-/* Split a line into at most max whitespace-separated fields, in place. */
-static int split(char *line, char **fields, int max)
+const char *fs_agg_column_name(int col)
 {
-	int n = 0;
-	char *save = NULL, *tok;
+	return col >= 0 && col < FS_AGG_COUNT ? agg_names[col] : "?";
+}
 
-	for (tok = strtok_r(line, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
-		if (n == max)
-			return max + 1;
-		fields[n++] = tok;
+static int kind_index(const char *name)
+{
+	unsigned int k;
+
+	for (k = 0; k < FS_KIND_COUNT; k++)
+		if (!strcmp(fs_kind_name(k), name))
+			return (int)k;
+	return strcmp(name, "total") ? -1 : FS_KIND_COUNT;
+}
+
+static int parse_first_line(char *line, struct fs_proc *out, char *err, size_t errlen)
+{
+	char *f[8], *val;
+	int n, i;
+	uint64_t v;
+
+	n = fs_split(line, f, 8);
+	if (n < 2 || strcmp(f[0], "forkstats") || fs_parse_u64(f[1], &v))
+		return fs_fail(err, errlen, "line 1: not a forkstats file (expected \"forkstats <version> ...\")");
+	if (v != FS_PROC_VERSION)
+		return fs_fail(err, errlen, "format version %llu is not supported (this forkstats reads version %d): update the tools to match the module",
+			       (unsigned long long)v, FS_PROC_VERSION);
+	out->version = (unsigned int)v;
+	if (n > 7)
+		return fs_fail(err, errlen, "line 1: too many fields");
+	for (i = 2; i < n; i++) {
+		val = strchr(f[i], '=');
+		if (!val)
+			return fs_fail(err, errlen, "line 1: expected key=value, found \"%s\"", f[i]);
+		*val++ = '\0';
+		if (!strcmp(f[i], "kernel")) {
+			snprintf(out->kernel, sizeof(out->kernel), "%s", val);
+		} else if (!strcmp(f[i], "split")) {
+			snprintf(out->split, sizeof(out->split), "%s", val);
+		} else if (!strcmp(f[i], "probes")) {
+			char *save = NULL, *p;
+
+			for (p = strtok_r(val, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+				if (out->nprobes == FS_PROC_MAX_PROBES || !fs_valid_name(p, FS_PROC_NAME_MAX))
+					return fs_fail(err, errlen, "line 1: bad probe list");
+				snprintf(out->probes[out->nprobes++], FS_PROC_NAME_MAX, "%s", p);
+			}
+		}
+		/* Other keys are ignored: later versions of the module may add some. */
 	}
-	return n;
-}
-
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-	unsigned long long x;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*v = x;
 	return 0;
-}
-
-static int valid_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= FS_PROC_NAME_MAX)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '.'))
-			return 0;
-	return 1;
 }
 
 int fs_proc_parse(const char *text, size_t len, struct fs_proc *out,
 		  char *err, size_t errlen)
 {
-	char *buf, *line, *next, *f[4];
-	int lineno = 0, n, ret = -1;
+	enum { HEAD, TABLE, COUNTERS } state = HEAD;
+	int colmap[64], ncols = 0, lineno = 0, n, i, k, ret = -1;
+	uint32_t seen = 0;
+	char *buf, *line, *next, *f[65];
 	uint64_t v;
 
 	memset(out, 0, sizeof(*out));
-	if (len == 0)
-		return fail(err, errlen, "empty file");
-	if (memchr(text, '\0', len))
-		return fail(err, errlen, "binary data (NUL byte at offset %zu)",
-			    (size_t)((const char *)memchr(text, '\0', len) - text));
-	if (text[len - 1] != '\n')
-		return fail(err, errlen, "truncated: the last line has no newline");
-	buf = malloc(len + 1);
+	buf = fs_text_copy(text, len, err, errlen);
 	if (!buf)
-		return fail(err, errlen, "out of memory");
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-
+		return -1;
 	for (line = buf; *line; line = next) {
 		next = strchr(line, '\n');
 		*next++ = '\0';
 		lineno++;
-		n = split(line, f, 3);
 		if (lineno == 1) {
-			if (n != 2 || strcmp(f[0], "forkstats") || parse_u64(f[1], &v)) {
-				fail(err, errlen, "line 1: not a forkstats file (expected \"forkstats <version>\")");
+			if (parse_first_line(line, out, err, errlen))
 				goto out;
-			}
-			if (v != FS_PROC_VERSION) {
-				fail(err, errlen, "format version %llu is not supported (this forkstats reads version %d): update the tools to match the module",
-				     (unsigned long long)v, FS_PROC_VERSION);
-				goto out;
-			}
-			out->version = (unsigned int)v;
-		} else if (lineno == 2) {
-			if (n != 3 || strcmp(f[0], "probe") || strcmp(f[1], "hits") ||
-			    strcmp(f[2], "missed")) {
-				fail(err, errlen, "line 2: expected the header \"probe hits missed\"");
-				goto out;
-			}
-		} else {
-			struct fs_probe_row *r;
-
-			if (n != 3) {
-				fail(err, errlen, "line %d: expected 3 fields, found %d", lineno,
-				     n > 3 ? 4 : n);
-				goto out;
-			}
-			if (!valid_name(f[0])) {
-				fail(err, errlen, "line %d: bad probe name", lineno);
-				goto out;
-			}
-			if (out->nprobes == FS_PROC_MAX_PROBES) {
-				fail(err, errlen, "line %d: more than %d probes", lineno,
-				     FS_PROC_MAX_PROBES);
-				goto out;
-			}
-			r = &out->probes[out->nprobes];
-			if (parse_u64(f[1], &r->hits) || parse_u64(f[2], &r->missed)) {
-				fail(err, errlen, "line %d: counts must be unsigned 64-bit decimals",
-				     lineno);
-				goto out;
-			}
-			if (fs_proc_probe(out, f[0])) {
-				fail(err, errlen, "line %d: probe %s listed twice", lineno, f[0]);
-				goto out;
-			}
-			strcpy(r->name, f[0]);
-			out->nprobes++;
+			continue;
 		}
+		n = fs_split(line, f, 64);
+		if (lineno == 2) {
+			if (n < 2 || n > 64 || strcmp(f[0], "kind")) {
+				fs_fail(err, errlen, "line 2: expected the table header \"kind <columns>\"");
+				goto out;
+			}
+			for (i = 1; i < n; i++)
+				colmap[i - 1] = fs_agg_column(f[i]);
+			ncols = n - 1;
+			state = TABLE;
+			continue;
+		}
+		if (state == TABLE) {
+			struct fs_proc_row *row;
+
+			if (n == 0) {
+				state = COUNTERS;
+				continue;
+			}
+			k = kind_index(f[0]);
+			if (k < 0 || n != ncols + 1 || (seen & (1u << k))) {
+				fs_fail(err, errlen, k < 0 ? "line %d: unknown kind \"%s\"" :
+					n != ncols + 1 ? "line %d: row %s has the wrong number of fields" :
+					"line %d: kind %s listed twice", lineno, f[0]);
+				goto out;
+			}
+			seen |= 1u << k;
+			row = k == FS_KIND_COUNT ? &out->total : &out->kinds[k];
+			row->unknown = (1u << FS_AGG_COUNT) - 1;
+			for (i = 0; i < ncols; i++) {
+				if (colmap[i] < 0)
+					continue;
+				if (!strcmp(f[i + 1], "-"))
+					continue;
+				if (fs_parse_u64(f[i + 1], &row->v[colmap[i]])) {
+					fs_fail(err, errlen, "line %d: %s: bad value \"%s\"", lineno,
+						agg_names[colmap[i]], f[i + 1]);
+					goto out;
+				}
+				row->unknown &= ~(1u << colmap[i]);
+			}
+			continue;
+		}
+		/* counters */
+		if (n != 2 || !fs_valid_name(f[0], FS_PROC_NAME_MAX) || fs_parse_u64(f[1], &v)) {
+			fs_fail(err, errlen, "line %d: expected \"<name> <value>\"", lineno);
+			goto out;
+		}
+		if (out->ncounters == FS_PROC_MAX_COUNTERS) {
+			fs_fail(err, errlen, "line %d: more than %d counters", lineno, FS_PROC_MAX_COUNTERS);
+			goto out;
+		}
+		snprintf(out->counters[out->ncounters].name, FS_PROC_NAME_MAX, "%s", f[0]);
+		out->counters[out->ncounters++].value = v;
 	}
-	if (lineno < 2) {
-		fail(err, errlen, "truncated: no header line");
+	if (state != COUNTERS) {
+		fs_fail(err, errlen, "truncated: %s", lineno < 2 ? "no table header" : "the table does not end");
+		goto out;
+	}
+	if (seen != (1u << (FS_KIND_COUNT + 1)) - 1) {
+		fs_fail(err, errlen, "the table lacks a row for some kind");
 		goto out;
 	}
 	ret = 0;
@@ -160,58 +186,76 @@ out:
 	return ret;
 }
 
-int fs_proc_read(const char *path, struct fs_proc *out, char *err, size_t errlen)
+char *fs_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t errlen)
 {
 	char *buf;
 	size_t len = 0;
 	ssize_t n = 0;
-	int fd, ret;
+	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT && !strcmp(path, FS_PROC_PATH))
-			return fail(err, errlen, "%s not found: the forkstats module is not loaded (sudo insmod module/forkstats.ko)",
-				    path);
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+			fs_fail(err, errlen, "%s not found: the forkstats module is not loaded (sudo insmod module/forkstats.ko)",
+				path);
+		else
+			fs_fail(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
 	}
-	buf = malloc(FS_PROC_MAX_BYTES);
+	buf = malloc(max + 1);
 	if (!buf) {
 		close(fd);
-		return fail(err, errlen, "out of memory");
+		fs_fail(err, errlen, "out of memory");
+		return NULL;
 	}
 	/* seq_file files must be read until EOF; one read may return a part. */
-	while (len < FS_PROC_MAX_BYTES) {
-		n = read(fd, buf + len, FS_PROC_MAX_BYTES - len);
+	while (len < max) {
+		n = read(fd, buf + len, max - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		len += (size_t)n;
 	}
-	if (n < 0) {
-		ret = fail(err, errlen, "%s: %s", path, strerror(errno));
-	} else if (len == FS_PROC_MAX_BYTES) {
-		ret = fail(err, errlen, "%s: larger than %d bytes", path, FS_PROC_MAX_BYTES);
-	} else {
-		ret = fs_proc_parse(buf, len, out, err, errlen);
-		if (ret && errlen) {
-			char tmp[256];
+	close(fd);
+	if (n < 0 || len == max) {
+		if (n < 0)
+			fs_fail(err, errlen, "%s: %s", path, strerror(errno));
+		else
+			fs_fail(err, errlen, "%s: larger than %zu bytes", path, max);
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
 
-			snprintf(tmp, sizeof(tmp), "%s", err);
-			snprintf(err, errlen, "%s: %s", path, tmp);
-		}
+int fs_proc_read(const char *path, struct fs_proc *out, char *err, size_t errlen)
+{
+	size_t len;
+	char *buf = fs_read_file(path, FS_PROC_MAX_BYTES, &len, err, errlen);
+	int ret;
+
+	if (!buf)
+		return -1;
+	ret = fs_proc_parse(buf, len, out, err, errlen);
+	if (ret && errlen) {
+		char tmp[256];
+
+		snprintf(tmp, sizeof(tmp), "%s", err);
+		snprintf(err, errlen, "%s: %s", path, tmp);
 	}
 	free(buf);
-	close(fd);
 	return ret;
 }
 
-const struct fs_probe_row *fs_proc_probe(const struct fs_proc *p, const char *name)
+const struct fs_proc_counter *fs_proc_counter(const struct fs_proc *p, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < p->nprobes; i++)
-		if (!strcmp(p->probes[i].name, name))
-			return &p->probes[i];
+	for (i = 0; i < p->ncounters; i++)
+		if (!strcmp(p->counters[i].name, name))
+			return &p->counters[i];
 	return NULL;
 }

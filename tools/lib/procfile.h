@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Parser for /proc/forkstats (format: docs/interfaces.md), shared by the CLI,
- * the workloads and the tests.
+ * Parser for /proc/forkstats (format version 2, docs/interfaces.md), shared by
+ * the CLI, the workloads and the tests.
  */
 #ifndef FORKSTATS_PROCFILE_H
 #define FORKSTATS_PROCFILE_H
@@ -9,22 +9,35 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <forkstats/record.h>
+
 #define FS_PROC_PATH		"/proc/forkstats"
-#define FS_PROC_VERSION		1	/* the format version this parser reads */
+#define FS_PROC_VERSION		2	/* the format version this parser reads */
 #define FS_PROC_MAX_PROBES	32
+#define FS_PROC_MAX_COUNTERS	64
 #define FS_PROC_NAME_MAX	64
 #define FS_PROC_MAX_BYTES	(64 * 1024)
 
-struct fs_probe_row {
-	char name[FS_PROC_NAME_MAX];	/* probed kernel symbol */
-	uint64_t hits;			/* handler runs since load */
-	uint64_t missed;		/* kprobe nmissed */
+struct fs_proc_row {
+	uint64_t v[FS_AGG_COUNT];	/* by enum fs_agg_column */
+	uint32_t unknown;		/* bit per column printed as "-" or absent */
+};
+
+struct fs_proc_counter {
+	char name[FS_PROC_NAME_MAX];
+	uint64_t value;
 };
 
 struct fs_proc {
 	unsigned int version;
+	char kernel[FS_PROC_NAME_MAX];
+	char split[16];			/* copies | reuses | unknown */
 	size_t nprobes;
-	struct fs_probe_row probes[FS_PROC_MAX_PROBES];
+	char probes[FS_PROC_MAX_PROBES][FS_PROC_NAME_MAX];
+	struct fs_proc_row kinds[FS_KIND_COUNT];
+	struct fs_proc_row total;
+	size_t ncounters;
+	struct fs_proc_counter counters[FS_PROC_MAX_COUNTERS];
 };
 
 /*
@@ -41,7 +54,14 @@ int fs_proc_parse(const char *text, size_t len, struct fs_proc *out,
  */
 int fs_proc_read(const char *path, struct fs_proc *out, char *err, size_t errlen);
 
-/* The row of a probe by name, or NULL. */
-const struct fs_probe_row *fs_proc_probe(const struct fs_proc *p, const char *name);
+/* A "name value" counter by name (e.g. "zero_page_cow", "missed_do_wp_page"). */
+const struct fs_proc_counter *fs_proc_counter(const struct fs_proc *p, const char *name);
+
+/* The aggregate column index for a name, or -1. */
+int fs_agg_column(const char *name);
+const char *fs_agg_column_name(int col);
+
+/* Read a whole small file into a NUL-terminated buffer (caller frees). */
+char *fs_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
 
 #endif /* FORKSTATS_PROCFILE_H */

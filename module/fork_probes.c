@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fork-side probes: one record per kernel_clone call, and per copy_process
+ * made without one (io_uring workers, idle threads).
+ *
+ *   kernel_clone    kretprobe: total latency, result; marks the task as
+ *                   being inside a call (the in-flight table)
+ *   copy_process    kretprobe: create latency, the child, its new mm: opens
+ *                   the record and attributes parent and child mm to it
+ *   copy_page_range kprobe: counts the VMAs whose page tables are copied
+ *   __mmdrop        kprobe: an mm is freed, its attribution goes
+ *
+ * The in-flight table maps a task inside kernel_clone to its call: before
+ * copy_process returns, the value counts VMAs copied so far; afterwards it
+ * is FS_INFLIGHT_SEQ | kind << FS_INFLIGHT_KIND_SHIFT | seq.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/kprobes.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include "forkstats.h"
+#include "ptrmap.h"
+
+#define FS_INFLIGHT_SEQ		BIT_ULL(63)
+#define FS_INFLIGHT_KIND_SHIFT	56
+#define FS_INFLIGHT_SEQ_MASK	(BIT_ULL(FS_INFLIGHT_KIND_SHIFT) - 1)
+
+static struct fs_ptrmap fs_inflight;
+
+/* kretprobe instance data of kernel_clone and copy_process */
+struct call_data {
+	u64 t0;			/* monotonic ns at entry */
+	u64 ts;			/* boot clock ns at entry */
+	u64 flags;		/* clone flags */
+	bool untracked;		/* kernel_clone: no room in the in-flight table */
+};
+
+static unsigned int fs_kind(u64 flags, const struct task_struct *child)
+{
+	if ((current->flags & PF_KTHREAD) ||
+	    (child && (child->flags & (PF_KTHREAD | FS_PF_IO_WORKER | FS_PF_USER_WORKER))))
+		return FS_KIND_KTHREAD;
+	if (flags & CLONE_VFORK)
+		return FS_KIND_VFORK;
+	if (flags & CLONE_THREAD)
+		return FS_KIND_THREAD;
+	if (flags & CLONE_VM)
+		return FS_KIND_CLONE;
+	return FS_KIND_FORK;
+}
+NOKPROBE_SYMBOL(fs_kind);
+
+static void fill_parent(struct fs_record *r, u64 ts, u64 flags)
+{
+	memset(r, 0, sizeof(*r));
+	r->ts_ns = ts;
+	r->flags = flags;
+	r->parent_tgid = current->tgid;
+	r->parent_pid = current->pid;
+	memcpy(r->comm, current->comm, min(sizeof(r->comm), sizeof(current->comm)));
+}
+NOKPROBE_SYMBOL(fill_parent);
+
+/* kernel_clone(struct kernel_clone_args *args) */
+static int kernel_clone_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct kernel_clone_args *args = (void *)regs_get_kernel_argument(regs, 0);
+	struct call_data *d = (void *)ri->data;
+
+	fs_probe_hit(FS_PROBE_KERNEL_CLONE);
+	if (!fs_on())
+		return 1;
+	d->t0 = ktime_get_ns();
+	d->ts = ktime_get_boottime_ns();
+	d->flags = args->flags;
+	/* Untracked, copy_process records the call alone, and only it. */
+	d->untracked = fs_ptrmap_set(&fs_inflight, current, 0);
+	if (d->untracked)
+		fs_count(FS_CTR_inflight_overflow);
+	return 0;
+}
+NOKPROBE_SYMBOL(kernel_clone_entry);
+
+static int kernel_clone_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct call_data *d = (void *)ri->data;
+	long ret = regs_return_value(regs);
+	u64 total = ktime_get_ns() - d->t0, v;
+	struct fs_record r;
+
+	if (d->untracked)
+		return 0;
+	if (fs_ptrmap_del(&fs_inflight, current, &v) && (v & FS_INFLIGHT_SEQ)) {
+		fs_call_close(v & FS_INFLIGHT_SEQ_MASK,
+			      (v & ~FS_INFLIGHT_SEQ) >> FS_INFLIGHT_KIND_SHIFT, total);
+		return 0;
+	}
+	/* No copy_process ran (an early error), or the call was not tracked. */
+	fill_parent(&r, d->ts, d->flags);
+	r.kind = fs_kind(d->flags, NULL);
+	r.err = ret < 0 ? ret : 0;
+	r.child_pid = ret > 0 ? ret : 0;
+	fs_call_close(fs_call_open(&r), r.kind, total);
+	return 0;
+}
+NOKPROBE_SYMBOL(kernel_clone_ret);
+
+/* copy_process(struct pid *, int trace, int node, struct kernel_clone_args *) */
+static int copy_process_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct kernel_clone_args *args = (void *)regs_get_kernel_argument(regs, 3);
+	struct call_data *d = (void *)ri->data;
+
+	fs_probe_hit(FS_PROBE_COPY_PROCESS);
+	if (!fs_on())
+		return 1;
+	d->t0 = ktime_get_ns();
+	d->ts = ktime_get_boottime_ns();
+	d->flags = args->flags;
+	return 0;
+}
+NOKPROBE_SYMBOL(copy_process_entry);
+
+static int copy_process_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct task_struct *child = (void *)regs_return_value(regs);
+	struct call_data *d = (void *)ri->data;
+	u64 create = ktime_get_ns() - d->t0, v = 0, seq;
+	struct mm_struct *mm = NULL;
+	bool in_clone;
+	struct fs_record r;
+
+	in_clone = fs_ptrmap_get(&fs_inflight, current, &v) && !(v & FS_INFLIGHT_SEQ);
+	fill_parent(&r, d->ts, d->flags);
+	r.create_ns = create;
+	if (IS_ERR_OR_NULL(child)) {
+		r.err = child ? PTR_ERR(child) : -ENOMEM;
+		r.kind = fs_kind(d->flags, NULL);
+	} else {
+		r.child_pid = child->pid;
+		r.kind = fs_kind(d->flags, child);
+		/* A new address space: a fork-like copy of the caller's. */
+		if (child->mm && child->mm != current->mm) {
+			mm = child->mm;
+			r.pgtable_bytes = mm_pgtables_bytes(mm);
+			r.vmas = mm->map_count;
+			r.vmas_copied = in_clone ? v : 0;
+			r.rss_pages = fs_mm_rss_pages(mm);
+		}
+	}
+	seq = fs_call_open(&r);
+	if (mm) {
+		fs_mm_attribute(mm, seq, r.kind, FS_SIDE_CHILD);
+		if (current->mm)
+			fs_mm_attribute(current->mm, seq, r.kind, FS_SIDE_PARENT);
+	}
+	if (in_clone)
+		fs_ptrmap_set(&fs_inflight, current, FS_INFLIGHT_SEQ |
+			      (u64)r.kind << FS_INFLIGHT_KIND_SHIFT | seq);
+	else
+		fs_call_close(seq, r.kind, create);
+	return 0;
+}
+NOKPROBE_SYMBOL(copy_process_ret);
+
+/* copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma) */
+static int copy_page_range_entry(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct vm_area_struct *dst = (void *)regs_get_kernel_argument(regs, 0);
+	struct vm_area_struct *src = (void *)regs_get_kernel_argument(regs, 1);
+	u64 v;
+
+	BUILD_BUG_ON(!__same_type(&copy_page_range,
+				  int (*)(struct vm_area_struct *, struct vm_area_struct *)));
+	fs_probe_hit(FS_PROBE_COPY_PAGE_RANGE);
+	if (!fs_on() || !fs_vma_needs_copy(dst, src))
+		return 0;
+	if (fs_ptrmap_get(&fs_inflight, current, &v) && !(v & FS_INFLIGHT_SEQ))
+		fs_ptrmap_set(&fs_inflight, current, v + 1);
+	return 0;
+}
+NOKPROBE_SYMBOL(copy_page_range_entry);
+
+/* __mmdrop(struct mm_struct *mm): the mm_struct is about to be freed. */
+static int mmdrop_entry(struct kprobe *kp, struct pt_regs *regs)
+{
+	fs_probe_hit(FS_PROBE_MMDROP);
+	fs_mm_forget((void *)regs_get_kernel_argument(regs, 0));
+	return 0;
+}
+NOKPROBE_SYMBOL(mmdrop_entry);
+
+int fs_fork_probes_init(void)
+{
+	return fs_ptrmap_init(&fs_inflight, fs_param_max_active);
+}
+
+void fs_fork_probes_exit(void)
+{
+	fs_ptrmap_destroy(&fs_inflight);
+}
+
+void fs_fork_probes_setup(void)
+{
+	fs_probes[FS_PROBE_KERNEL_CLONE] = (struct fs_probe) {
+		.name = "kernel_clone", .required = true,
+		.rp = { .entry_handler = kernel_clone_entry, .handler = kernel_clone_ret,
+			.data_size = sizeof(struct call_data) },
+	};
+	fs_probes[FS_PROBE_COPY_PROCESS] = (struct fs_probe) {
+		.name = "copy_process", .required = true,
+		.rp = { .entry_handler = copy_process_entry, .handler = copy_process_ret,
+			.data_size = sizeof(struct call_data) },
+	};
+	fs_probes[FS_PROBE_COPY_PAGE_RANGE] = (struct fs_probe) {
+		.name = "copy_page_range",
+		.kp = { .pre_handler = copy_page_range_entry },
+	};
+	/* Without it an mm freed and reallocated could inherit an attribution. */
+	fs_probes[FS_PROBE_MMDROP] = (struct fs_probe) {
+		.name = "__mmdrop", .required = true,
+		.kp = { .pre_handler = mmdrop_entry },
+	};
+}
+
+void fs_fork_probes_configure(void)
+{
+	if (!fs_probe_attached(FS_PROBE_COPY_PAGE_RANGE))
+		fs_records_set_unknown(FS_COL_vmas_copied);
+}

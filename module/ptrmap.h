@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A bounded map from kernel pointers to u64 values, safe to use from kprobe
+ * handlers: every node is allocated when the map is created, so inserting
+ * never allocates, and every lock is a raw spinlock taken with interrupts
+ * off, so nothing sleeps.  Used for the mm attribution table (mm -> call) and
+ * the table of kernel_clone calls in flight (task -> call).
+ */
+#ifndef FORKSTATS_PTRMAP_H
+#define FORKSTATS_PTRMAP_H
+
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct fs_ptrmap_node;
+
+struct fs_ptrmap {
+	unsigned int bits;		/* 1 << bits buckets */
+	unsigned int capacity;		/* nodes */
+	struct hlist_head *buckets;
+	raw_spinlock_t *locks;		/* one per bucket */
+	struct fs_ptrmap_node *nodes;
+	struct hlist_head free;
+	raw_spinlock_t free_lock;
+	unsigned int used;		/* under free_lock */
+};
+
+int fs_ptrmap_init(struct fs_ptrmap *m, unsigned int capacity);
+void fs_ptrmap_destroy(struct fs_ptrmap *m);
+/* Insert or replace.  -ENOSPC when all nodes are in use. */
+int fs_ptrmap_set(struct fs_ptrmap *m, const void *key, u64 val);
+bool fs_ptrmap_get(struct fs_ptrmap *m, const void *key, u64 *val);
+bool fs_ptrmap_del(struct fs_ptrmap *m, const void *key, u64 *val);
+void fs_ptrmap_clear(struct fs_ptrmap *m);
+unsigned int fs_ptrmap_used(struct fs_ptrmap *m);
+size_t fs_ptrmap_bytes(const struct fs_ptrmap *m);
+
+#endif /* FORKSTATS_PTRMAP_H */

@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * forkstats accounting: the ring of per-call records, the completion log the
+ * events stream reads, per-kind aggregates and latency histograms, and the
+ * mm attribution table that gives each COW fault its call.
+ *
+ * Hot-path rules: nothing here sleeps or allocates; all memory is allocated
+ * at load from the module parameters.  Aggregates and histograms are per
+ * CPU; a record slot is guarded by its own raw spinlock.
+ *
+ * Reset keeps sequence numbers increasing and remembers the last sequence
+ * number before it: events of earlier calls (a vfork still blocked, a COW
+ * fault in an mm forked before) are then ignored, so that the aggregates
+ * always equal the sums over the records.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/irq_work.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+
+#include "forkstats.h"
+#include "ptrmap.h"
+
+enum {
+	R_CALLS, R_FAILED, R_CREATE_NS, R_TOTAL_NS, R_CLOSED, R_PGTABLE, R_VMAS_COPIED,
+	R_COW_PARENT, R_COW_CHILD, R_COW_COPIES, R_COW_REUSES, R_COUNT
+};
+
+struct fs_pcpu {
+	u64 agg[FS_KIND_COUNT][R_COUNT];
+	u64 ctr[FS_CTR_COUNT];
+	u64 hist[FS_KIND_COUNT][2][FS_HIST_BUCKETS];
+};
+
+struct fs_slot {
+	raw_spinlock_t lock;
+	struct fs_record rec;		/* rec.seq == 0: empty */
+};
+
+static struct fs_pcpu __percpu *fs_pcpu;
+static struct fs_slot *fs_ring;
+static unsigned int fs_nrecords;
+static atomic64_t fs_next_seq;
+static u64 fs_reset_after;		/* seq of the last call before the last reset */
+
+static u64 *fs_done_log;
+static u64 fs_done_n;			/* entries ever appended, under fs_done_lock */
+static DEFINE_RAW_SPINLOCK(fs_done_lock);
+DECLARE_WAIT_QUEUE_HEAD(fs_done_wq);
+static struct irq_work fs_wake_work;
+
+static struct fs_ptrmap fs_mm_table;
+
+static enum fs_split fs_split_mode;
+static unsigned long fs_unknown_cols;
+
+static inline bool stale(u64 seq)
+{
+	return seq <= READ_ONCE(fs_reset_after);
+}
+
+static inline void agg_add(unsigned int kind, int field, u64 v)
+{
+	this_cpu_add(fs_pcpu->agg[kind][field], v);
+}
+
+static inline unsigned int hist_bucket(u64 ns)
+{
+	return ns ? min_t(unsigned int, ilog2(ns), FS_HIST_BUCKETS - 1) : 0;
+}
+
+void fs_count(enum fs_counter c)
+{
+	this_cpu_inc(fs_pcpu->ctr[c]);
+}
+NOKPROBE_SYMBOL(fs_count);
+
+u64 fs_counter_read(enum fs_counter c)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(fs_pcpu, cpu)->ctr[c];
+	return sum;
+}
+
+static void fs_wake(struct irq_work *w)
+{
+	wake_up_interruptible_all(&fs_done_wq);
+}
+
+u64 fs_call_open(struct fs_record *r)
+{
+	u64 seq = atomic64_inc_return(&fs_next_seq);
+	struct fs_slot *s = &fs_ring[seq % fs_nrecords];
+	unsigned long flags;
+	unsigned int k = r->kind;
+
+	r->seq = seq;
+	raw_spin_lock_irqsave(&s->lock, flags);
+	if (s->rec.seq && !stale(s->rec.seq))
+		fs_count(FS_CTR_records_overwritten);
+	s->rec = *r;
+	raw_spin_unlock_irqrestore(&s->lock, flags);
+
+	agg_add(k, R_CALLS, 1);
+	if (r->err)
+		agg_add(k, R_FAILED, 1);
+	agg_add(k, R_CREATE_NS, r->create_ns);
+	agg_add(k, R_PGTABLE, r->pgtable_bytes);
+	agg_add(k, R_VMAS_COPIED, r->vmas_copied);
+	this_cpu_inc(fs_pcpu->hist[k][0][hist_bucket(r->create_ns)]);
+	return seq;
+}
+NOKPROBE_SYMBOL(fs_call_open);
+
+void fs_call_close(u64 seq, unsigned int kind, u64 total_ns)
+{
+	struct fs_slot *s = &fs_ring[seq % fs_nrecords];
+	unsigned long flags;
+
+	if (stale(seq))
+		return;
+	raw_spin_lock_irqsave(&s->lock, flags);
+	if (s->rec.seq == seq) {
+		s->rec.total_ns = total_ns;
+		s->rec.done = 1;
+	}
+	raw_spin_unlock_irqrestore(&s->lock, flags);
+
+	agg_add(kind, R_TOTAL_NS, total_ns);
+	agg_add(kind, R_CLOSED, 1);
+	this_cpu_inc(fs_pcpu->hist[kind][1][hist_bucket(total_ns)]);
+
+	raw_spin_lock_irqsave(&fs_done_lock, flags);
+	fs_done_log[fs_done_n % fs_nrecords] = seq;
+	fs_done_n++;
+	raw_spin_unlock_irqrestore(&fs_done_lock, flags);
+	if (wq_has_sleeper(&fs_done_wq))
+		irq_work_queue(&fs_wake_work);
+}
+NOKPROBE_SYMBOL(fs_call_close);
+
+/* mm attribution: value = seq << 8 | kind << 1 | side */
+int fs_mm_attribute(const struct mm_struct *mm, u64 seq, unsigned int kind, enum fs_side side)
+{
+	if (fs_ptrmap_set(&fs_mm_table, mm, seq << 8 | kind << 1 | side)) {
+		fs_count(FS_CTR_mm_table_overflow);
+		return -ENOSPC;
+	}
+	return 0;
+}
+NOKPROBE_SYMBOL(fs_mm_attribute);
+
+bool fs_mm_lookup(const struct mm_struct *mm, struct fs_attr *a)
+{
+	u64 v;
+
+	if (!fs_ptrmap_get(&fs_mm_table, mm, &v))
+		return false;
+	a->seq = v >> 8;
+	a->kind = (v >> 1) & 0x7f;
+	a->side = v & 1;
+	return !stale(a->seq);
+}
+NOKPROBE_SYMBOL(fs_mm_lookup);
+
+void fs_mm_forget(const struct mm_struct *mm)
+{
+	fs_ptrmap_del(&fs_mm_table, mm, NULL);
+}
+NOKPROBE_SYMBOL(fs_mm_forget);
+
+unsigned int fs_mm_tracked(void)
+{
+	return fs_ptrmap_used(&fs_mm_table);
+}
+
+void fs_cow(const struct fs_attr *a, enum fs_cow_outcome o)
+{
+	struct fs_slot *s = &fs_ring[a->seq % fs_nrecords];
+	unsigned long flags;
+	int field;
+
+	if (stale(a->seq))
+		return;
+	switch (o) {
+	case FS_COW_EVENT:
+		field = a->side == FS_SIDE_PARENT ? R_COW_PARENT : R_COW_CHILD;
+		break;
+	case FS_COW_COPY:
+		field = R_COW_COPIES;
+		break;
+	default:
+		field = R_COW_REUSES;
+		break;
+	}
+	agg_add(a->kind, field, 1);
+
+	raw_spin_lock_irqsave(&s->lock, flags);
+	if (s->rec.seq == a->seq) {
+		if (field == R_COW_PARENT)
+			s->rec.cow_parent++;
+		else if (field == R_COW_CHILD)
+			s->rec.cow_child++;
+		else if (field == R_COW_COPIES)
+			s->rec.cow_copies++;
+		else
+			s->rec.cow_reuses++;
+	}
+	raw_spin_unlock_irqrestore(&s->lock, flags);
+}
+NOKPROBE_SYMBOL(fs_cow);
+
+/*
+ * The outcome not counted directly is derived: events minus the counted one.
+ * While a fault is between its two probes the difference can be one low;
+ * it is clamped at zero.
+ */
+static void derive_split(u64 events, u64 *copies, u64 *reuses)
+{
+	switch (fs_split_mode) {
+	case FS_SPLIT_COUNT_COPIES:
+		*reuses = events > *copies ? events - *copies : 0;
+		break;
+	case FS_SPLIT_COUNT_REUSES:
+		*copies = events > *reuses ? events - *reuses : 0;
+		break;
+	default:
+		*copies = 0;
+		*reuses = 0;
+		break;
+	}
+}
+
+bool fs_record_read(u64 seq, struct fs_record *r)
+{
+	struct fs_slot *s = &fs_ring[seq % fs_nrecords];
+	unsigned long flags;
+	bool ok;
+
+	raw_spin_lock_irqsave(&s->lock, flags);
+	ok = s->rec.seq == seq;
+	if (ok)
+		*r = s->rec;
+	raw_spin_unlock_irqrestore(&s->lock, flags);
+	if (ok)
+		derive_split(r->cow_parent + r->cow_child, &r->cow_copies, &r->cow_reuses);
+	return ok;
+}
+
+u64 fs_records_last_seq(void)
+{
+	return atomic64_read(&fs_next_seq);
+}
+
+unsigned int fs_records_size(void)
+{
+	return fs_nrecords;
+}
+
+u64 fs_reset_seq(void)
+{
+	return READ_ONCE(fs_reset_after);
+}
+
+void fs_agg_read(struct fs_agg agg[FS_KIND_COUNT])
+{
+	int cpu, k;
+
+	memset(agg, 0, sizeof(*agg) * FS_KIND_COUNT);
+	for_each_possible_cpu(cpu) {
+		struct fs_pcpu *p = per_cpu_ptr(fs_pcpu, cpu);
+
+		for (k = 0; k < FS_KIND_COUNT; k++) {
+			agg[k].calls += p->agg[k][R_CALLS];
+			agg[k].failed += p->agg[k][R_FAILED];
+			agg[k].create_ns += p->agg[k][R_CREATE_NS];
+			agg[k].total_ns += p->agg[k][R_TOTAL_NS];
+			agg[k].closed += p->agg[k][R_CLOSED];
+			agg[k].pgtable_bytes += p->agg[k][R_PGTABLE];
+			agg[k].vmas_copied += p->agg[k][R_VMAS_COPIED];
+			agg[k].cow_parent += p->agg[k][R_COW_PARENT];
+			agg[k].cow_child += p->agg[k][R_COW_CHILD];
+			agg[k].cow_copies += p->agg[k][R_COW_COPIES];
+			agg[k].cow_reuses += p->agg[k][R_COW_REUSES];
+		}
+	}
+	for (k = 0; k < FS_KIND_COUNT; k++)
+		derive_split(agg[k].cow_parent + agg[k].cow_child, &agg[k].cow_copies,
+			     &agg[k].cow_reuses);
+}
+
+void fs_hist_read(unsigned int kind, bool total, u64 buckets[FS_HIST_BUCKETS])
+{
+	int cpu, b;
+
+	memset(buckets, 0, sizeof(u64) * FS_HIST_BUCKETS);
+	for_each_possible_cpu(cpu)
+		for (b = 0; b < FS_HIST_BUCKETS; b++)
+			buckets[b] += per_cpu_ptr(fs_pcpu, cpu)->hist[kind][total][b];
+}
+
+u64 fs_done_head(void)
+{
+	unsigned long flags;
+	u64 n;
+
+	raw_spin_lock_irqsave(&fs_done_lock, flags);
+	n = fs_done_n;
+	raw_spin_unlock_irqrestore(&fs_done_lock, flags);
+	return n;
+}
+
+/* The seq of the pos-th completed call, if still in the log. */
+bool fs_done_get(u64 pos, u64 *seq)
+{
+	unsigned long flags;
+	bool ok;
+
+	raw_spin_lock_irqsave(&fs_done_lock, flags);
+	ok = pos < fs_done_n && pos + fs_nrecords >= fs_done_n;
+	if (ok)
+		*seq = fs_done_log[pos % fs_nrecords];
+	raw_spin_unlock_irqrestore(&fs_done_lock, flags);
+	return ok;
+}
+
+void fs_records_set_split(enum fs_split split)
+{
+	fs_split_mode = split;
+	if (split == FS_SPLIT_NONE) {
+		fs_records_set_unknown(FS_COL_cow_copies);
+		fs_records_set_unknown(FS_COL_cow_reuses);
+	}
+}
+
+enum fs_split fs_records_split(void)
+{
+	return fs_split_mode;
+}
+
+void fs_records_set_unknown(enum fs_record_column col)
+{
+	__set_bit(col, &fs_unknown_cols);
+}
+
+bool fs_records_unknown(enum fs_record_column col)
+{
+	return test_bit(col, &fs_unknown_cols);
+}
+
+void fs_records_reset(void)
+{
+	unsigned long flags;
+	unsigned int i;
+	int cpu;
+
+	WRITE_ONCE(fs_reset_after, atomic64_read(&fs_next_seq));
+	for (i = 0; i < fs_nrecords; i++) {
+		raw_spin_lock_irqsave(&fs_ring[i].lock, flags);
+		fs_ring[i].rec.seq = 0;
+		raw_spin_unlock_irqrestore(&fs_ring[i].lock, flags);
+	}
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(fs_pcpu, cpu), 0, sizeof(struct fs_pcpu));
+	fs_ptrmap_clear(&fs_mm_table);
+}
+
+size_t fs_records_memory(void)
+{
+	return (size_t)fs_nrecords * (sizeof(*fs_ring) + sizeof(*fs_done_log)) +
+	       num_possible_cpus() * sizeof(struct fs_pcpu) + fs_ptrmap_bytes(&fs_mm_table);
+}
+
+int fs_records_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	fs_nrecords = fs_param_records;
+	fs_ring = kvcalloc(fs_nrecords, sizeof(*fs_ring), GFP_KERNEL);
+	fs_done_log = kvcalloc(fs_nrecords, sizeof(*fs_done_log), GFP_KERNEL);
+	fs_pcpu = alloc_percpu(struct fs_pcpu);
+	ret = fs_ptrmap_init(&fs_mm_table, fs_param_max_tracked);
+	if (!fs_ring || !fs_done_log || !fs_pcpu || ret) {
+		fs_records_exit();
+		return -ENOMEM;
+	}
+	for (i = 0; i < fs_nrecords; i++)
+		raw_spin_lock_init(&fs_ring[i].lock);
+	init_irq_work(&fs_wake_work, fs_wake);
+	return 0;
+}
+
+void fs_records_exit(void)
+{
+	irq_work_sync(&fs_wake_work);
+	fs_ptrmap_destroy(&fs_mm_table);
+	free_percpu(fs_pcpu);
+	kvfree(fs_done_log);
+	kvfree(fs_ring);
+	fs_pcpu = NULL;
+	fs_done_log = NULL;
+	fs_ring = NULL;
+}
+
+/* Text form of records: FS_RECORD_COLUMNS, "-" for unknown values. */
+void fs_record_header(char *buf, size_t len)
+{
+	size_t n = scnprintf(buf, len, "#");
+
+#define FS_COL_NAME(name, type) n += scnprintf(buf + n, len - n, " %s", #name);
+	FS_RECORD_COLUMNS(FS_COL_NAME)
+#undef FS_COL_NAME
+	scnprintf(buf + n, len - n, "\n");
+}
+
+static size_t put_comm(char *buf, size_t len, const char *comm)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < FS_COMM_LEN && comm[i]; i++) {
+		unsigned char c = comm[i];
+
+		if (c > 0x20 && c < 0x7f && c != '\\')
+			n += scnprintf(buf + n, len - n, "%c", c);
+		else
+			n += scnprintf(buf + n, len - n, "\\x%02x", c);
+	}
+	if (!n)
+		n = scnprintf(buf, len, "\\x00");
+	return n;
+}
+
+#define FMT_U64(v)	"%llu", (unsigned long long)(v)
+#define FMT_U32(v)	"%u", (unsigned int)(v)
+#define FMT_S32(v)	"%d", (int)(v)
+#define FMT_HEX(v)	"0x%llx", (unsigned long long)(v)
+#define FMT_KIND(v)	"%s", fs_kind_name(v)
+
+int fs_record_format(const struct fs_record *r, char *buf, size_t len)
+{
+	size_t n = 0;
+	bool first = true;
+
+#define FS_COL_PUT(name, type)							\
+	do {									\
+		if (!first)							\
+			n += scnprintf(buf + n, len - n, " ");			\
+		first = false;							\
+		if (fs_records_unknown(FS_COL_##name) ||			\
+		    (FS_COL_##name == FS_COL_total_ns && !r->done))		\
+			n += scnprintf(buf + n, len - n, "-");			\
+		else								\
+			FS_PUT_##type(name);					\
+	} while (0);
+#define FS_PUT_U64(name)	(n += scnprintf(buf + n, len - n, FMT_U64(r->name)))
+#define FS_PUT_U32(name)	(n += scnprintf(buf + n, len - n, FMT_U32(r->name)))
+#define FS_PUT_S32(name)	(n += scnprintf(buf + n, len - n, FMT_S32(r->name)))
+#define FS_PUT_HEX(name)	(n += scnprintf(buf + n, len - n, FMT_HEX(r->name)))
+#define FS_PUT_KIND(name)	(n += scnprintf(buf + n, len - n, FMT_KIND(r->name)))
+#define FS_PUT_COMM(name)	(n += put_comm(buf + n, len - n, r->name))
+	FS_RECORD_COLUMNS(FS_COL_PUT)
+#undef FS_COL_PUT
+	n += scnprintf(buf + n, len - n, "\n");
+	return n;
+}

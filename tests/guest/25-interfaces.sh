@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+# The interfaces: events stream, parameters, control, reset, bad writes.
+KO=/forkstats/forkstats.ko
+D=/sys/kernel/debug/forkstats
+
+insmod $KO
+tap_run events fsaccept events 50 0
+rmmod forkstats
+insmod $KO records=16
+tap_run "events lost" fsaccept events 100 16
+rmmod forkstats
+
+for p in records=0 records=15 records=2000000 max_tracked=63 max_active=15 max_active=70000; do
+	dmesg -c >/dev/null
+	if insmod $KO $p 2>/dev/null; then
+		not_ok "insmod $p is refused"
+		rmmod forkstats
+	else
+		check "insmod $p is refused with a message naming it" sh -c "dmesg | grep -q 'forkstats: ${p%%=*}=.* is out of range'"
+	fi
+done
+
+insmod $KO
+tap_run control fsaccept control
+is "$(cat $D/control)" enabled "control reads enabled"
+echo disable > $D/control
+is "$(cat $D/control)" disabled "control reads disabled after disable"
+echo enable > $D/control
+for w in bogus "reset extra" "$(printf 'x%.0s' $(seq 40))"; do
+	check "control refuses '$w'" sh -c "! printf '%s' '$w' > $D/control"
+	check "/proc/forkstats refuses '$w'" sh -c "! printf '%s' '$w' > /proc/forkstats"
+done
+check "the forkstats CLI shows the table" sh -c 'forkstats show | grep -q "^fork "'
+check "the CLI refuses a file of another format version" sh -c \
+	'printf "forkstats 9\n" > /tmp/v9; ! forkstats --file /tmp/v9 show 2>/tmp/v9.err && grep -q "version 9 is not supported" /tmp/v9.err'
+rmmod forkstats
+check "the CLI says the module is not loaded" sh -c 'forkstats 2>&1 | grep -q "module is not loaded"'

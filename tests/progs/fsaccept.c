@@ -1,0 +1,1129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fsaccept: the in-guest acceptance tests of the forkstats module's per-call
+ * records.  Each subcommand makes calls whose numbers the kernel makes exact,
+ * finds their records in debugfs forkstats/calls, and prints one TAP line per
+ * assertion ("ok - ..." / "not ok - ..."; tests/guest/tap.sh numbers them).
+ *
+ *   fsaccept pgtables MIB      page tables copied for a MIB region
+ *   fsaccept cow K J L         COW copies and reuses, by side
+ *   fsaccept kinds             vfork, posix_spawn, thread, clone(CLONE_VM)
+ *   fsaccept zero N            zero-page COW, shared mappings
+ *   fsaccept failfork          a fork refused by RLIMIT_NPROC
+ *   fsaccept sums              /proc/forkstats totals = sums over calls
+ *   fsaccept thp K J L         the THP rule (docs/design.md)
+ *   fsaccept events N RING     the events stream (RING: records= if N > RING)
+ *   fsaccept control           enable, disable, reset
+ *   fsaccept churn SECONDS     fork and write until time is up (for load tests)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/rseq.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "calls.h"
+#include "procfile.h"
+
+#define CALLS_PATH	FS_DEBUGFS_DIR "/calls"
+#define PAGE		4096UL
+#define MIB		(1UL << 20)
+#define GIB		(1UL << 30)
+
+extern char **environ;
+static int failures;
+
+static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tap(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s - ", ok ? "ok" : "not ok");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!ok)
+		failures++;
+}
+
+static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void die(const char *what)
+{
+	tap(0, "%s: %s", what, strerror(errno));
+	exit(1);
+}
+
+/*
+ * The newest record of a call that created child (by pid).  The file is read
+ * into fresh memory before anything else is written: a write to a page shared
+ * by the measured fork would be a COW fault of that fork, counted into the
+ * very record being read (malloc writes its arena, for one).
+ */
+static int record_of(pid_t child, struct fs_call *out)
+{
+	const size_t max = 64 << 20;
+	char *buf, err[256];
+	struct fs_calls c;
+	size_t i, len = 0;
+	ssize_t n;
+	int fd;
+
+	buf = mmap(NULL, max, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		   -1, 0);
+	fd = open(CALLS_PATH, O_RDONLY);
+	if (buf == MAP_FAILED || fd < 0)
+		die(CALLS_PATH);
+	while ((n = read(fd, buf + len, max - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (n < 0 || fs_calls_parse(buf, len, &c, err, sizeof(err))) {
+		tap(0, "read %s: %s", CALLS_PATH, n < 0 ? strerror(errno) : err);
+		exit(1);
+	}
+	munmap(buf, max);
+	for (i = c.n; i-- > 0;) {
+		if (c.v[i].r.child_pid == child) {
+			*out = c.v[i];
+			fs_calls_free(&c);
+			return 0;
+		}
+	}
+	fs_calls_free(&c);
+	tap(0, "a record for child %d exists", (int)child);
+	return -1;
+}
+
+static void read_proc(struct fs_proc *p)
+{
+	char err[256];
+
+	if (fs_proc_read(FS_PROC_PATH, p, err, sizeof(err))) {
+		tap(0, "read %s: %s", FS_PROC_PATH, err);
+		exit(1);
+	}
+}
+
+static uint64_t counter(const struct fs_proc *p, const char *name)
+{
+	const struct fs_proc_counter *c = fs_proc_counter(p, name);
+
+	return c ? c->value : UINT64_MAX;
+}
+
+/* Empty every CPU's LRU caches, which hold page references (docs/design.md). */
+static void drain_lru(void)
+{
+	static char *scratch;
+	int node = 0, status;
+	void *pages[1];
+
+	if (!scratch) {
+		scratch = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (scratch == MAP_FAILED)
+			die("mmap");
+		scratch[0] = 1;
+	}
+	pages[0] = scratch;
+	if (syscall(SYS_move_pages, 0, 1UL, pages, &node, &status, 0))
+		die("move_pages");
+}
+
+/*
+ * A private anonymous region at an address aligned to align.  The whole
+ * aligned slot around it stays reserved (PROT_NONE, never touched, so it has
+ * no page tables), so that no other mapping shares the region's upper-level
+ * page tables.
+ */
+static char *map_region(size_t size, size_t align, int advice)
+{
+	char *raw, *p;
+	size_t span = size + 2 * align;
+
+	raw = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (raw == MAP_FAILED)
+		die("mmap");
+	p = (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
+	if (mmap(p, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		 -1, 0) == MAP_FAILED)
+		die("mmap fixed");
+	if (madvise(p, size, advice))
+		die("madvise");
+	return p;
+}
+
+static void touch(char *p, size_t pages, char v)
+{
+	size_t i;
+
+	for (i = 0; i < pages; i++)
+		((volatile char *)p)[i * PAGE] = v;
+}
+
+/* A child that waits until its pipe closes, then exits. */
+static pid_t fork_waiter(int *release_fd)
+{
+	int fds[2];
+	pid_t pid;
+	char x;
+
+	if (pipe(fds))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		close(fds[1]);
+		_exit(read(fds[0], &x, 1) == 0 ? 0 : 1);
+	}
+	close(fds[0]);
+	*release_fd = fds[1];
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+		die("child");
+}
+
+/* VmPTE of a live process, in bytes, read without touching the heap. */
+static uint64_t vmpte_bytes(pid_t pid)
+{
+	char path[64], buf[4096], *s;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		die(path);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		die(path);
+	buf[n] = '\0';
+	s = strstr(buf, "VmPTE:");
+	return s ? strtoull(s + 6, NULL, 10) * 1024 : UINT64_MAX;
+}
+
+/*
+ * 1. Page tables: a fork of a process with an M MiB touched region copies
+ * M/2 PTE pages more than the same fork without it, plus the PMD page of the
+ * region's fresh 1 GiB slot (and a PUD page if its 512 GiB slot is new too).
+ */
+static int cmd_pgtables(unsigned long mib)
+{
+	uint64_t base_vm, vm, pte_pages = (mib + 1) / 2, delta;
+	struct fs_call base, rec;
+	pid_t b, c;
+	int rb, rc;
+	char *region;
+
+	b = fork_waiter(&rb);
+	base_vm = vmpte_bytes(b);
+	close(rb);
+	reap(b);
+
+	region = map_region(mib * MIB, GIB, MADV_NOHUGEPAGE);
+	touch(region, mib * MIB / PAGE, 1);
+	c = fork_waiter(&rc);
+	vm = vmpte_bytes(c);
+	if (record_of(b, &base) || record_of(c, &rec))
+		return 1;
+	close(rc);
+	reap(c);
+
+	tap(base.r.pgtable_bytes == base_vm,
+	    "pgtables %lu MiB: baseline record pgtable_bytes %" PRIu64 " = child's VmPTE %" PRIu64,
+	    mib, (uint64_t)base.r.pgtable_bytes, base_vm);
+	tap(rec.r.pgtable_bytes == vm,
+	    "pgtables %lu MiB: record pgtable_bytes %" PRIu64 " = child's VmPTE %" PRIu64,
+	    mib, (uint64_t)rec.r.pgtable_bytes, vm);
+	delta = rec.r.pgtable_bytes - base.r.pgtable_bytes;
+	tap(delta == (pte_pages + 1) * PAGE || delta == (pte_pages + 2) * PAGE,
+	    "pgtables %lu MiB: delta %" PRIu64 " B = %" PRIu64 " PTE pages + 1 PMD page (+1 PUD page at most): %" PRIu64 " or %" PRIu64,
+	    mib, delta, pte_pages, (pte_pages + 1) * PAGE, (pte_pages + 2) * PAGE);
+	tap(rec.r.vmas_copied == base.r.vmas_copied + 1,
+	    "pgtables %lu MiB: vmas_copied grows by the region's one VMA (%u -> %u)", mib,
+	    base.r.vmas_copied, rec.r.vmas_copied);
+	tap(rec.r.rss_pages >= base.r.rss_pages + mib * MIB / PAGE,
+	    "pgtables %lu MiB: rss_pages grows by at least the region's %lu pages (%" PRIu64 " -> %" PRIu64 ")",
+	    mib, mib * MIB / PAGE, (uint64_t)base.r.rss_pages, (uint64_t)rec.r.rss_pages);
+	return 0;
+}
+
+/* Page frame numbers of n pages from /proc/self/pagemap (root sees them). */
+static void pfns(const char *p, size_t n, uint64_t *out)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t e = 0;
+
+		if (fd < 0 || pread(fd, &e, 8, (off_t)((uintptr_t)(p + i * PAGE) / PAGE * 8)) != 8)
+			e = 0;
+		out[i] = e & ((1ULL << 55) - 1);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * A snapshot of the calls file, taken without writing any page the measured
+ * fork shares: the text goes into fresh memory (its first touch is no COW
+ * fault) and is parsed only after the last snapshot.
+ */
+struct snap {
+	char *buf;
+	size_t len;
+};
+
+#define SNAP_MAX	(64UL << 20)
+
+static void snap_alloc(struct snap *s)
+{
+	s->buf = mmap(NULL, SNAP_MAX, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (s->buf == MAP_FAILED)
+		die("mmap");
+	s->len = 0;
+}
+
+static void snap_take(struct snap *s)
+{
+	int fd = open(CALLS_PATH, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		die(CALLS_PATH);
+	while ((n = read(fd, s->buf + s->len, SNAP_MAX - s->len)) > 0)
+		s->len += (size_t)n;
+	close(fd);
+	if (n < 0)
+		die(CALLS_PATH);
+}
+
+/* The record of child in a snapshot (parsed now); frees the snapshot. */
+static void snap_record(struct snap *s, pid_t child, struct fs_call *out)
+{
+	struct fs_calls c;
+	char err[256];
+	size_t i;
+
+	if (fs_calls_parse(s->buf, s->len, &c, err, sizeof(err)))
+		die(err);
+	munmap(s->buf, SNAP_MAX);
+	for (i = c.n; i-- > 0;) {
+		if (c.v[i].r.child_pid == child) {
+			*out = c.v[i];
+			fs_calls_free(&c);
+			return;
+		}
+	}
+	tap(0, "a record for child %d exists", (int)child);
+	exit(1);
+}
+
+/* Counts of a record, as signed numbers for differences. */
+struct cow {
+	int64_t parent, child, copies, reuses;
+};
+
+static struct cow cow_of(const struct fs_call *c)
+{
+	return (struct cow){ (int64_t)c->r.cow_parent, (int64_t)c->r.cow_child,
+			     (int64_t)c->r.cow_copies, (int64_t)c->r.cow_reuses };
+}
+
+static struct cow cow_delta(const struct fs_call *a, const struct fs_call *b)
+{
+	struct cow x = cow_of(a), y = cow_of(b);
+
+	return (struct cow){ y.parent - x.parent, y.child - x.child, y.copies - x.copies,
+			     y.reuses - x.reuses };
+}
+
+/*
+ * Write every stack page the next calls may use, down to 32 KiB below this
+ * frame: after fork the first write to each shared stack page is a COW fault,
+ * and it must not fall inside a measured phase.
+ */
+static __attribute__((noinline)) void stack_prefault(void)
+{
+	volatile char pad[32 * 1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(pad); i += 512)
+		pad[i] = 0;
+}
+
+/*
+ * 2. COW by side, phase by phase within one fork: the child writes K pages
+ * (phase 1), the parent J others while the child lives (phase 2), and L more
+ * after reaping it (phase 3).  The record is read before and after each
+ * phase, so the faults the protocol itself takes (fork, exit, reading) fall
+ * outside the phases.  Returns the deltas; l_copied counts L pages whose
+ * frame changed, i.e. that the kernel really copied.
+ */
+static void cow_protocol(char *region, size_t k, size_t j, size_t l, struct cow d[3],
+			 size_t *l_copied)
+{
+	int ready[2], go[2], done[2], rel[2];
+	struct snap s[6];
+	struct fs_call r[6];
+	uint64_t *before, *after;
+	size_t i, nl = l ? l : 1;
+	pid_t pid;
+	char x = 0;
+
+	for (i = 0; i < 6; i++)
+		snap_alloc(&s[i]);
+	before = mmap(NULL, 2 * nl * 8, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (before == MAP_FAILED || pipe(ready) || pipe(go) || pipe(done) || pipe(rel))
+		die("setup");
+	after = before + nl;
+	/* Warm up the paths the snapshots take, before the fork shares them. */
+	snap_take(&s[5]);
+	s[5].len = 0;
+	/*
+	 * No page shared by the fork may sit in an LRU cache: its reference
+	 * turns a reuse into a copy (docs/design.md, "Copies and reuses").
+	 */
+	drain_lru();
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		/* Its frame and the stack below are written before "ready". */
+		*(volatile char *)&x = 0;
+		stack_prefault();
+		if (write(ready[1], &x, 1) != 1 || read(go[0], &x, 1) != 1)
+			_exit(1);
+		touch(region, k, 2);
+		if (write(done[1], &x, 1) != 1)
+			_exit(1);
+		close(rel[1]);
+		_exit(read(rel[0], &x, 1) == 0 ? 0 : 1);
+	}
+	close(rel[0]);
+	/*
+	 * The snapshots write s[i].len on this stack: if s[] straddles a page
+	 * boundary (stack randomization decides), the first write after fork to
+	 * the second page would be a COW fault inside a measured phase.  Write
+	 * every slot now, before the first snapshot.
+	 */
+	for (i = 0; i < 6; i++)
+		((volatile struct snap *)s)[i].len = 0;
+	stack_prefault();
+	if (read(ready[0], &x, 1) != 1)
+		die("pipe");
+	snap_take(&s[0]);
+	if (write(go[1], &x, 1) != 1 || read(done[0], &x, 1) != 1)
+		die("pipe");
+	snap_take(&s[1]);
+	touch(region + k * PAGE, j, 3);
+	snap_take(&s[2]);
+	close(rel[1]);
+	reap(pid);
+	drain_lru();
+	pfns(region + (k + j) * PAGE, nl, before);
+	snap_take(&s[3]);
+	touch(region + (k + j) * PAGE, l, 4);
+	snap_take(&s[4]);
+	pfns(region + (k + j) * PAGE, nl, after);
+	for (i = 0, *l_copied = 0; i < l; i++)
+		*l_copied += before[i] != after[i];
+
+	for (i = 0; i < 5; i++)
+		snap_record(&s[i], pid, &r[i]);
+	munmap(s[5].buf, SNAP_MAX);
+	d[0] = cow_delta(&r[0], &r[1]);
+	d[1] = cow_delta(&r[1], &r[2]);
+	d[2] = cow_delta(&r[3], &r[4]);
+	munmap(before, 2 * nl * 8);
+	for (i = 0; i < 2; i++) {
+		close(ready[i]);
+		close(go[i]);
+		close(done[i]);
+	}
+}
+
+/* AnonHugePages of this process, in kB. */
+static unsigned long anon_huge_kb(void)
+{
+	char buf[4096], *s;
+	ssize_t n;
+	int fd = open("/proc/self/smaps_rollup", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	s = strstr(buf, "AnonHugePages:");
+	return s ? strtoul(s + 14, NULL, 10) : 0;
+}
+
+/*
+ * glibc registers rseq, and the kernel then writes the thread's rseq area (in
+ * its TCB) on every return to user space after a context switch: a COW fault
+ * whenever that page is still shared, at moments set by the scheduler.  The
+ * COW protocols unregister it (docs/design.md).  Returns the size that was
+ * registered (0: none).
+ */
+static unsigned int without_rseq(void)
+{
+	unsigned int size = __rseq_size;
+
+	if (size && syscall(SYS_rseq, (char *)__builtin_thread_pointer() + __rseq_offset,
+			    size < 32 ? 32 : size, 1 /* RSEQ_FLAG_UNREGISTER */, RSEQ_SIG))
+		die("rseq unregister");
+	return size;
+}
+
+/*
+ * The expected deltas of the three phases: child writes K, parent writes J,
+ * parent writes L after reaping.  For THP (docs/design.md): a write to the
+ * PMD-mapped THP while it is shared splits the writer's PMD and is a 4 KiB
+ * COW copy; the 4 KiB pages of a split THP are never reused; a write to a THP
+ * that is no longer shared and still PMD-mapped reuses the whole huge page in
+ * do_huge_pmd_wp_page, which is not a do_wp_page fault and is not counted.
+ */
+static int cow_expected(size_t k, size_t j, size_t l, int advice, size_t l_copied,
+			const struct cow d[3], struct cow e[3])
+{
+	int64_t lc = advice == MADV_HUGEPAGE ? (j ? (int64_t)l : 0) : (int64_t)l_copied;
+	int64_t lr = advice == MADV_HUGEPAGE ? 0 : (int64_t)(l - l_copied);
+	int i;
+
+	e[0] = (struct cow){ 0, (int64_t)k, (int64_t)k, 0 };
+	e[1] = (struct cow){ (int64_t)j, 0, (int64_t)j, 0 };
+	e[2] = (struct cow){ lc + lr, 0, lc, lr };
+	for (i = 0; i < 3; i++)
+		if (memcmp(&d[i], &e[i], sizeof(d[i])))
+			return 0;
+	return 1;
+}
+
+static const char *cow_text(const struct cow d[3], const struct cow e[3])
+{
+	static const char *const phase[] = { "child writes K", "parent writes J",
+					     "parent writes L after reaping" };
+	static char buf[1024];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		n += snprintf(buf + n, sizeof(buf) - n,
+			      "%s%s: parent %" PRId64 " child %" PRId64 " copies %" PRId64
+			      " reuses %" PRId64 " (expected %" PRId64 " %" PRId64 " %" PRId64
+			      " %" PRId64 ")", i ? "; " : "", phase[i], d[i].parent, d[i].child,
+			      d[i].copies, d[i].reuses, e[i].parent, e[i].child, e[i].copies,
+			      e[i].reuses);
+	return buf;
+}
+
+static int cmd_cow(size_t k, size_t j, size_t l, int advice, const char *what)
+{
+	size_t pages = k + j + l + 1, l_copied;
+	struct sched_param fifo = { .sched_priority = 1 };
+	struct cow d[3], e[3];
+	int ok;
+	cpu_set_t one;
+	char *region;
+
+	if (advice == MADV_HUGEPAGE)
+		pages = (pages + 511) / 512 * 512;
+	/*
+	 * One CPU under SCHED_FIFO (inherited by the child): the parent runs
+	 * until it blocks, then the child, so nothing runs between a phase and
+	 * its snapshot.
+	 */
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	if (sched_setaffinity(0, sizeof(one), &one) || sched_setscheduler(0, SCHED_FIFO, &fifo))
+		die("sched_setaffinity/SCHED_FIFO");
+	if (without_rseq() == 0 && k + j + l == 3)
+		diag("%s: rseq was not registered", what);
+	/* Its first call writes a static pointer: not inside a measured fork. */
+	drain_lru();
+	region = map_region(pages * PAGE, 2 * MIB, advice);
+	touch(region, pages, 1);
+	if (advice == MADV_HUGEPAGE)
+		tap(anon_huge_kb() >= pages * PAGE / 1024,
+		    "%s K=%zu J=%zu L=%zu: the region is mapped by THPs (AnonHugePages %lu kB)", what,
+		    k, j, l, anon_huge_kb());
+	cow_protocol(region, k, j, l, d, &l_copied);
+	ok = cow_expected(k, j, l, advice, l_copied, d, e);
+	if (l_copied)
+		diag("%s: %zu of the L writes really copied their page (frame changed)", what, l_copied);
+	tap(ok, "%s K=%zu J=%zu L=%zu: %s", what, k, j, l, cow_text(d, e));
+	if (advice != MADV_HUGEPAGE)
+		tap(l_copied == 0, "%s K=%zu J=%zu L=%zu: the kernel reused every L page", what, k, j, l);
+	return 0;
+}
+
+static int thread_fn(void *arg)
+{
+	*(volatile pid_t *)arg = (pid_t)syscall(SYS_gettid);
+	return 0;
+}
+
+static void *pthread_fn(void *arg)
+{
+	*(pid_t *)arg = (pid_t)syscall(SYS_gettid);
+	return NULL;
+}
+
+static pid_t vfork_exit(void)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0)
+		_exit(0);
+	return pid;
+}
+
+static void check_shared_call(const char *what, pid_t child, unsigned int kind)
+{
+	struct fs_call rec;
+
+	if (record_of(child, &rec))
+		return;
+	tap(rec.r.kind == kind, "kinds: %s is a %s call (%s)", what, fs_kind_name(kind),
+	    fs_kind_name(rec.r.kind));
+	tap(rec.r.pgtable_bytes == 0 && rec.r.vmas_copied == 0,
+	    "kinds: %s copies no page tables (%" PRIu64 " B, %u VMAs)", what,
+	    (uint64_t)rec.r.pgtable_bytes, rec.r.vmas_copied);
+	tap(rec.r.cow_parent == 0 && rec.r.cow_child == 0,
+	    "kinds: %s has no COW attributed (%" PRIu64 "/%" PRIu64 ")", what,
+	    (uint64_t)rec.r.cow_parent, (uint64_t)rec.r.cow_child);
+}
+
+/*
+ * 3. Calls that share the address space copy nothing and never take COW
+ * attribution: COW faults after them still belong to the fork before.
+ */
+static int cmd_kinds(void)
+{
+	const size_t pages = 10;
+	char *region = map_region(pages * PAGE, PAGE, MADV_NORMAL);
+	char *argv[] = { "true", NULL }, *stack;
+	pid_t vf, sp, cl, tid = 0, w;
+	struct fs_call before, after;
+	pthread_t th;
+	int rel, st;
+
+	touch(region, pages, 1);
+	w = fork_waiter(&rel);
+	if (record_of(w, &before))
+		return 1;
+
+	vf = vfork_exit();
+	reap(vf);
+	if (posix_spawn(&sp, "/bin/busybox", NULL, NULL, argv, environ))
+		die("posix_spawn");
+	reap(sp);
+	if (pthread_create(&th, NULL, pthread_fn, &tid) || pthread_join(th, NULL))
+		die("pthread_create");
+	stack = mmap(NULL, 64 * 1024, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (stack == MAP_FAILED)
+		die("mmap");
+	cl = clone(thread_fn, stack + 64 * 1024, CLONE_VM | SIGCHLD, &st);
+	if (cl < 0)
+		die("clone");
+	reap(cl);
+
+	/* Pages shared with the waiter: COW copies of the fork before. */
+	touch(region, pages, 2);
+	if (record_of(w, &after))
+		return 1;
+	check_shared_call("vfork()", vf, FS_KIND_VFORK);
+	check_shared_call("posix_spawn()", sp, FS_KIND_VFORK);
+	check_shared_call("pthread_create()", tid, FS_KIND_THREAD);
+	check_shared_call("clone(CLONE_VM)", cl, FS_KIND_CLONE);
+	tap(after.r.cow_parent - before.r.cow_parent >= pages,
+	    "kinds: writes after them go to the fork before (%" PRIu64 " >= %zu parent faults)",
+	    (uint64_t)(after.r.cow_parent - before.r.cow_parent), pages);
+	close(rel);
+	reap(w);
+	return 0;
+}
+
+/*
+ * 4. Read-then-write of fresh anonymous memory is zero-page COW, not a
+ * fork's; writes to a MAP_SHARED mapping after fork attribute no COW, and
+ * after clear_refs (soft-dirty) they are shared write faults.
+ */
+static int cmd_zero(size_t n)
+{
+	struct fs_proc a, b;
+	char *p, *sh;
+	size_t i;
+	volatile char sum = 0;
+	struct fs_call base, rec;
+	struct snap s0, s1;
+	int rel, fd;
+	pid_t w;
+
+	p = map_region(n * PAGE, 2 * MIB, MADV_NOHUGEPAGE);
+	read_proc(&a);
+	for (i = 0; i < n; i++)
+		sum += ((volatile char *)p)[i * PAGE];
+	touch(p, n, 1);
+	read_proc(&b);
+	tap(counter(&b, "zero_page_cow") - counter(&a, "zero_page_cow") == n,
+	    "zero: %zu read-then-write faults move zero_page_cow by %zu (%" PRIu64 ")", n, n,
+	    counter(&b, "zero_page_cow") - counter(&a, "zero_page_cow"));
+	tap(b.total.v[FS_AGG_cow_parent] + b.total.v[FS_AGG_cow_child] ==
+	    a.total.v[FS_AGG_cow_parent] + a.total.v[FS_AGG_cow_child],
+	    "zero: they are no fork's COW");
+
+	sh = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		die("mmap");
+	touch(sh, n, 1);
+	without_rseq();
+	snap_alloc(&s0);
+	snap_alloc(&s1);
+	w = fork_waiter(&rel);
+	snap_take(&s0);
+	touch(sh, n, 2);
+	snap_take(&s1);
+	close(rel);
+	reap(w);
+	snap_record(&s0, w, &base);
+	snap_record(&s1, w, &rec);
+	tap(rec.r.cow_parent == base.r.cow_parent && rec.r.cow_child == base.r.cow_child,
+	    "shared: %zu writes to a MAP_SHARED mapping after fork attribute no COW (%" PRIu64 "/%" PRIu64 " before, %" PRIu64 "/%" PRIu64 " after)",
+	    n, (uint64_t)base.r.cow_parent, (uint64_t)base.r.cow_child,
+	    (uint64_t)rec.r.cow_parent, (uint64_t)rec.r.cow_child);
+
+	fd = open("/proc/self/clear_refs", O_WRONLY);
+	if (fd < 0 || write(fd, "4", 1) != 1)
+		die("clear_refs");
+	close(fd);
+	read_proc(&a);
+	touch(sh, n, 3);
+	read_proc(&b);
+	tap(counter(&b, "shared_wp") - counter(&a, "shared_wp") == n,
+	    "shared: %zu writes after clear_refs are shared_wp faults (%" PRIu64 ")", n,
+	    counter(&b, "shared_wp") - counter(&a, "shared_wp"));
+	return 0;
+}
+
+/* 5. A fork refused by RLIMIT_NPROC has a record with its error. */
+static int cmd_failfork(void)
+{
+	struct fs_proc a, b;
+	struct fs_calls c;
+	char err[256];
+	size_t i, found = 0;
+	pid_t helper;
+	int st;
+
+	read_proc(&a);
+	helper = fork();
+	if (helper < 0)
+		die("fork");
+	if (helper == 0) {
+		struct rlimit rl = { 1, 1 };
+
+		/* Root ignores RLIMIT_NPROC: become nobody first. */
+		if (setgid(65534) || setuid(65534) || setrlimit(RLIMIT_NPROC, &rl))
+			_exit(2);
+		_exit(fork() < 0 && errno == EAGAIN ? 0 : 3);
+	}
+	if (waitpid(helper, &st, 0) != helper || !WIFEXITED(st) || WEXITSTATUS(st))
+		die("the helper's fork was not refused with EAGAIN");
+	read_proc(&b);
+	if (fs_calls_read(CALLS_PATH, &c, err, sizeof(err)))
+		die(err);
+	for (i = 0; i < c.n; i++)
+		if (c.v[i].r.parent_pid == helper && c.v[i].r.err == -EAGAIN &&
+		    c.v[i].r.child_pid == 0 && c.v[i].r.kind == FS_KIND_FORK)
+			found++;
+	fs_calls_free(&c);
+	tap(found == 1, "failfork: one fork record with err -EAGAIN and no child (%zu)", found);
+	tap(b.kinds[FS_KIND_FORK].v[FS_AGG_failed] == a.kinds[FS_KIND_FORK].v[FS_AGG_failed] + 1,
+	    "failfork: /proc/forkstats counts it as a failed fork");
+	return 0;
+}
+
+/* A mixed workload, run in a process of its own (see cmd_sums). */
+static int cmd_workload(void)
+{
+	char *region = map_region(64 * PAGE, PAGE, MADV_NORMAL);
+	pthread_t th;
+	pid_t tid, pid;
+	int i, rel;
+
+	touch(region, 64, 1);
+	for (i = 0; i < 5; i++) {
+		pid = fork_waiter(&rel);
+		touch(region, 8 * (i + 1), (char)i);
+		close(rel);
+		reap(pid);
+		reap(vfork_exit());
+		if (pthread_create(&th, NULL, pthread_fn, &tid) || pthread_join(th, NULL))
+			die("pthread_create");
+	}
+	return 0;
+}
+
+/* 6. After a reset, the /proc/forkstats totals equal the sums over calls. */
+static int cmd_sums(const char *self)
+{
+	struct fs_proc p;
+	struct fs_calls c;
+	struct fs_proc_row sum[FS_KIND_COUNT];
+	uint64_t create[FS_KIND_COUNT] = { 0 }, total[FS_KIND_COUNT] = { 0 };
+	char err[256], *argv[] = { (char *)self, "workload", NULL };
+	const char *exe = "/proc/self/exe";
+	unsigned int k, col, ok = 1;
+	int fd;
+	size_t i;
+	pid_t pid;
+
+	fd = open(FS_PROC_PATH, O_WRONLY);
+	if (fd < 0 || write(fd, "reset\n", 6) != 6)
+		die("reset");
+	close(fd);
+	/* vfork + exec: this process's mm takes part in no tracked copy. */
+	if (posix_spawn(&pid, exe, NULL, NULL, argv, environ))
+		die("posix_spawn");
+	reap(pid);
+	if (fs_calls_read(CALLS_PATH, &c, err, sizeof(err)))
+		die(err);
+	read_proc(&p);
+	memset(sum, 0, sizeof(sum));
+	for (i = 0; i < c.n; i++) {
+		struct fs_record *r = &c.v[i].r;
+
+		sum[r->kind].v[FS_AGG_calls]++;
+		sum[r->kind].v[FS_AGG_failed] += r->err != 0;
+		sum[r->kind].v[FS_AGG_pgtable_bytes] += r->pgtable_bytes;
+		sum[r->kind].v[FS_AGG_vmas_copied] += r->vmas_copied;
+		sum[r->kind].v[FS_AGG_cow_parent] += r->cow_parent;
+		sum[r->kind].v[FS_AGG_cow_child] += r->cow_child;
+		sum[r->kind].v[FS_AGG_cow_copies] += r->cow_copies;
+		sum[r->kind].v[FS_AGG_cow_reuses] += r->cow_reuses;
+		create[r->kind] += r->create_ns;
+		total[r->kind] += r->total_ns;
+	}
+	tap(counter(&p, "records_overwritten") == 0 && c.lost == 0, "sums: nothing overwritten");
+	for (k = 0; k < FS_KIND_COUNT; k++) {
+		uint64_t n = sum[k].v[FS_AGG_calls];
+
+		sum[k].v[FS_AGG_create_avg_ns] = n ? create[k] / n : 0;
+		sum[k].v[FS_AGG_total_avg_ns] = n ? total[k] / n : 0;
+		for (col = 0; col < FS_AGG_COUNT; col++) {
+			if (sum[k].v[col] == p.kinds[k].v[col])
+				continue;
+			diag("sums: %s %s: /proc %" PRIu64 ", calls %" PRIu64, fs_kind_name(k),
+			     fs_agg_column_name((int)col), p.kinds[k].v[col], sum[k].v[col]);
+			ok = 0;
+		}
+	}
+	tap(ok, "sums: every /proc/forkstats column of every kind equals the sum over %zu calls", c.n);
+	{
+		uint64_t hc[FS_KIND_COUNT][2] = { { 0 } }, lo, hi, cnt;
+		char kind[16], lat[16], *text, *line, *save = NULL;
+		size_t len;
+		int hok = 1;
+
+		text = fs_read_file(FS_DEBUGFS_DIR "/hist", 1 << 20, &len, err, sizeof(err));
+		if (!text)
+			die(err);
+		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			if (line[0] == '#')
+				continue;
+			if (sscanf(line, "%15s %15s %" SCNu64 " %" SCNu64 " %" SCNu64, kind, lat, &lo, &hi, &cnt) != 5) {
+				hok = 0;
+				continue;
+			}
+			for (k = 0; k < FS_KIND_COUNT; k++)
+				if (!strcmp(kind, fs_kind_name(k)))
+					hc[k][!strcmp(lat, "total")] += cnt;
+		}
+		free(text);
+		for (k = 0; k < FS_KIND_COUNT; k++)
+			hok &= hc[k][0] == p.kinds[k].v[FS_AGG_calls] && hc[k][1] == p.kinds[k].v[FS_AGG_calls];
+		tap(hok, "sums: hist holds every call once per latency (create and total)");
+	}
+	tap(p.kinds[FS_KIND_FORK].v[FS_AGG_calls] >= 5 && p.kinds[FS_KIND_VFORK].v[FS_AGG_calls] >= 6 &&
+	    p.kinds[FS_KIND_THREAD].v[FS_AGG_calls] >= 5, "sums: the workload's calls are all there");
+	fs_calls_free(&c);
+	return 0;
+}
+
+/*
+ * events: a reader opened before N forks sees each of them, in order; with a
+ * ring of R records (module parameter) and N > R unread, it is told exactly
+ * N - R were lost.
+ */
+static int cmd_events(unsigned long n, unsigned long ring)
+{
+	char buf[65536], line[1024], *p, *nl;
+	struct fs_calls_cols cols;
+	pid_t *kids = calloc(n, sizeof(*kids));
+	unsigned long seen = 0, i, lost = 0, other = 0, next = 0;
+	int fd, header = 0, bad = 0;
+	size_t have = 0;
+	ssize_t r;
+
+	struct fs_proc p0, p1;
+	uint64_t completed;
+
+	fd = open(FS_DEBUGFS_DIR "/events", O_RDONLY | O_NONBLOCK);
+	if (fd < 0 || !kids)
+		die("open events");
+	read_proc(&p0);
+	for (i = 0; i < n; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0)
+			_exit(0);
+		reap(kids[i]);
+	}
+	read_proc(&p1);
+	/* Every call that completed meanwhile, ours and any the kernel made. */
+	completed = p1.total.v[FS_AGG_calls] - p0.total.v[FS_AGG_calls];
+	for (;;) {
+		r = read(fd, buf + have, sizeof(buf) - have - 1);
+		if (r < 0 && errno == EAGAIN)
+			break;
+		if (r <= 0)
+			die("read events");
+		have += (size_t)r;
+		buf[have] = '\0';
+		for (p = buf; (nl = strchr(p, '\n')); p = nl + 1) {
+			struct fs_call c;
+			char err[200];
+
+			*nl = '\0';
+			snprintf(line, sizeof(line), "%s", p);
+			if (!header) {
+				header = !fs_calls_header(line, &cols, err, sizeof(err));
+				bad |= !header;
+			} else if (!strncmp(line, "# lost ", 7)) {
+				lost += strtoul(line + 7, NULL, 10);
+			} else if (fs_calls_record(line, &cols, &c, err, sizeof(err))) {
+				diag("events: %s", err);
+				bad = 1;
+			} else {
+				/* Ours must come in fork order; anything else is another call. */
+				unsigned long x = next;
+
+				while (x < n && kids[x] != c.r.child_pid)
+					x++;
+				if (x < n) {
+					seen++;
+					next = x + 1;
+				} else {
+					other++;
+				}
+			}
+		}
+		have = strlen(p);
+		memmove(buf, p, have);
+	}
+	close(fd);
+	tap(!bad && header, "events: a header, then records that parse");
+	if (ring && n > ring) {
+		tap(lost == completed - ring && seen + other == ring,
+		    "events: %" PRIu64 " calls completed into a ring of %lu unread: \"# lost %" PRIu64 "\" (%lu, %lu other)",
+		    completed, ring, completed - ring, lost, other);
+		tap(seen + other == ring, "events: then the last %lu calls (%lu ours, in order)", ring, seen);
+	} else {
+		tap(lost == 0, "events: nothing lost (%lu)", lost);
+		tap(seen == n && seen + other == completed,
+		    "events: all %lu forks, in order (%lu, and %lu other calls of %" PRIu64 ")", n, seen,
+		    other, completed);
+	}
+	free(kids);
+	return 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		die(path);
+	close(fd);
+}
+
+static size_t count_records(uint64_t *max_seq)
+{
+	struct fs_calls c;
+	char err[256];
+	size_t n, i;
+
+	if (fs_calls_read(CALLS_PATH, &c, err, sizeof(err)))
+		die(err);
+	n = c.n;
+	for (i = 0, *max_seq = 0; i < c.n; i++)
+		if (c.v[i].r.seq > *max_seq)
+			*max_seq = c.v[i].r.seq;
+	fs_calls_free(&c);
+	return n;
+}
+
+static int has_record(pid_t child)
+{
+	struct fs_calls c;
+	char err[256];
+	size_t i;
+	int found = 0;
+
+	if (fs_calls_read(CALLS_PATH, &c, err, sizeof(err)))
+		die(err);
+	for (i = 0; i < c.n; i++)
+		found |= c.v[i].r.child_pid == child;
+	fs_calls_free(&c);
+	return found;
+}
+
+static pid_t fork_exit(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	reap(pid);
+	return pid;
+}
+
+/* control: disable stops recording, enable resumes; reset empties everything. */
+static int cmd_control(void)
+{
+	const char *ctl = FS_DEBUGFS_DIR "/control";
+	uint64_t last, seq;
+	struct fs_proc p;
+	size_t n;
+	pid_t pid;
+
+	tap(has_record(fork_exit()), "control: a fork makes a record");
+	write_file(ctl, "disable\n");
+	pid = fork_exit();
+	tap(!has_record(pid), "control: disabled, a fork makes no record");
+	write_file(ctl, "enable\n");
+	tap(has_record(fork_exit()), "control: enabled again, a fork makes a record");
+
+	count_records(&last);
+	write_file(FS_PROC_PATH, "reset\n");
+	n = count_records(&seq);
+	read_proc(&p);
+	tap(n == 0 && p.total.v[FS_AGG_calls] == 0,
+	    "reset through /proc/forkstats: no records, no calls (%zu, %" PRIu64 ")", n,
+	    p.total.v[FS_AGG_calls]);
+	fork_exit();
+	n = count_records(&seq);
+	tap(n == 1 && seq == last + 1, "after reset the next call is recorded with the next seq (%" PRIu64 ")", seq);
+	write_file(ctl, "reset");
+	n = count_records(&seq);
+	read_proc(&p);
+	tap(n == 0 && p.total.v[FS_AGG_calls] == 0, "reset through control");
+	return 0;
+}
+
+/* Fork and write until time is up: load for the load/unload test. */
+static int cmd_churn(unsigned int seconds)
+{
+	char *region = map_region(32 * PAGE, PAGE, MADV_NORMAL);
+	time_t end = time(NULL) + seconds;
+	pid_t pid;
+
+	while (time(NULL) < end) {
+		touch(region, 32, 1);
+		pid = fork();
+		if (pid == 0) {
+			touch(region, 8, 2);
+			_exit(0);
+		}
+		if (pid < 0)
+			die("fork");
+		touch(region, 16, 3);
+		reap(pid);
+		reap(vfork_exit());
+	}
+	return 0;
+}
+
+static unsigned long arg(char **argv, int i)
+{
+	char *end;
+	unsigned long v;
+
+	if (!argv[i])
+		return ~0UL;
+	v = strtoul(argv[i], &end, 10);
+	return *end ? ~0UL : v;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+	int ret;
+
+	(void)argc;
+	if (!strcmp(cmd, "pgtables") && arg(argv, 2) != ~0UL)
+		ret = cmd_pgtables(arg(argv, 2));
+	else if (!strcmp(cmd, "cow") && arg(argv, 4) != ~0UL)
+		ret = cmd_cow(arg(argv, 2), arg(argv, 3), arg(argv, 4), MADV_NOHUGEPAGE, "cow");
+	else if (!strcmp(cmd, "thp") && arg(argv, 4) != ~0UL)
+		ret = cmd_cow(arg(argv, 2), arg(argv, 3), arg(argv, 4), MADV_HUGEPAGE, "thp");
+	else if (!strcmp(cmd, "kinds"))
+		ret = cmd_kinds();
+	else if (!strcmp(cmd, "zero") && arg(argv, 2) != ~0UL)
+		ret = cmd_zero(arg(argv, 2));
+	else if (!strcmp(cmd, "failfork"))
+		ret = cmd_failfork();
+	else if (!strcmp(cmd, "sums"))
+		ret = cmd_sums(argv[0]);
+	else if (!strcmp(cmd, "workload"))
+		ret = cmd_workload();
+	else if (!strcmp(cmd, "control"))
+		ret = cmd_control();
+	else if (!strcmp(cmd, "events") && arg(argv, 3) != ~0UL)
+		ret = cmd_events(arg(argv, 2), arg(argv, 3));
+	else if (!strcmp(cmd, "churn") && arg(argv, 2) != ~0UL)
+		ret = cmd_churn((unsigned int)arg(argv, 2));
+	else {
+		fprintf(stderr, "usage: fsaccept pgtables MIB | cow K J L | thp K J L | kinds | zero N | failfork | sums | events N RING | control | churn SECONDS\n");
+		return 2;
+	}
+	return ret || failures ? 1 : 0;
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for the debugfs probes parser (tools/lib/probesfile.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "probesfile.h"
+
+static const char good[] =
+	"# probe type attached hits missed\n"
+	"kernel_clone kretprobe 1 107 0\n"
+	"wp_page_reuse kprobe 0 0 0\n"
+	"\n"
+	"enabled 1\n"
+	"memory_bytes 1256400\n";
+
+static void test_good(void **state)
+{
+	struct fs_probes p;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(fs_probes_parse(good, strlen(good), &p, err, sizeof(err)), 0);
+	assert_int_equal(p.nprobes, 2);
+	assert_string_equal(fs_probes_find(&p, "kernel_clone")->type, "kretprobe");
+	assert_int_equal(fs_probes_find(&p, "kernel_clone")->hits, 107);
+	assert_int_equal(fs_probes_find(&p, "wp_page_reuse")->attached, 0);
+	assert_null(fs_probes_find(&p, "nosuch"));
+	assert_int_equal(fs_probes_counter(&p, "memory_bytes")->value, 1256400);
+}
+
+static void test_bad(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"# probe type\n",
+		"# probe type attached hits missed\nx kprobe 1 2 3\n",
+		"# probe type attached hits missed\nx uprobe 1 2 3\n\n",
+		"# probe type attached hits missed\nx kprobe 2 2 3\n\n",
+		"# probe type attached hits missed\nx kprobe 1 -2 3\n\n",
+		"# probe type attached hits missed\n\nenabled\n",
+	};
+	struct fs_probes p;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (fs_probes_parse(bad[i], strlen(bad[i]), &p, err, sizeof(err)) != -1)
+			fail_msg("input %zu parsed", i);
+		assert_true(strlen(err) > 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_bad),
+	};
+
+	return cmocka_run_group_tests_name("probesfile", tests, NULL, NULL);
+}

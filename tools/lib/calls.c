@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Parser for the text form of per-call records (see calls.h). */
+#include "calls.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "procfile.h"
+#include "textparse.h"
+
+enum col_type { T_U64, T_U32, T_S32, T_HEX, T_KIND, T_COMM };
+
+static const struct {
+	const char *name;
+	enum col_type type;
+} cols[] = {
+#define FS_COL_DESC(name, type) { #name, T_##type },
+	FS_RECORD_COLUMNS(FS_COL_DESC)
+#undef FS_COL_DESC
+};
+
+/* Columns without which a record is meaningless. */
+static const int required[] = { FS_COL_seq, FS_COL_kind, FS_COL_child_pid, FS_COL_err };
+
+const char *fs_record_column_name(int col)
+{
+	return col >= 0 && col < FS_COL_COUNT ? cols[col].name : "?";
+}
+
+int fs_record_column(const char *name)
+{
+	int i;
+
+	for (i = 0; i < FS_COL_COUNT; i++)
+		if (!strcmp(cols[i].name, name))
+			return i;
+	return -1;
+}
+
+int fs_calls_header(char *line, struct fs_calls_cols *c, char *err, size_t errlen)
+{
+	char *f[FS_CALLS_MAX_FIELDS + 2];
+	int n, i, col;
+	uint32_t seen = 0;
+
+	n = fs_split(line, f, FS_CALLS_MAX_FIELDS + 1);
+	if (n < 2 || strcmp(f[0], "#"))
+		return fs_fail(err, errlen, "expected the header \"# <columns>\"");
+	if (n > FS_CALLS_MAX_FIELDS + 1)
+		return fs_fail(err, errlen, "more than %d columns", FS_CALLS_MAX_FIELDS);
+	c->n = n - 1;
+	for (i = 1; i < n; i++) {
+		col = fs_record_column(f[i]);
+		if (col >= 0 && (seen & (1u << col)))
+			return fs_fail(err, errlen, "column %s listed twice", f[i]);
+		if (col >= 0)
+			seen |= 1u << col;
+		c->map[i - 1] = col;
+	}
+	for (i = 0; i < (int)(sizeof(required) / sizeof(required[0])); i++)
+		if (!(seen & (1u << required[i])))
+			return fs_fail(err, errlen, "the header lacks column %s", cols[required[i]].name);
+	return 0;
+}
+
+static int parse_comm(const char *s, char *out)
+{
+	size_t n = 0;
+	unsigned int x;
+
+	memset(out, 0, FS_COMM_LEN);
+	while (*s) {
+		if (n == FS_COMM_LEN)
+			return -1;
+		if (*s == '\\') {
+			if (s[1] != 'x' || sscanf(s + 2, "%2x", &x) != 1 || !s[2] || !s[3])
+				return -1;
+			out[n++] = (char)x;
+			s += 4;
+		} else {
+			out[n++] = *s++;
+		}
+	}
+	return 0;
+}
+
+static int set_field(struct fs_record *r, int col, const char *s)
+{
+	uint64_t u;
+	int64_t i;
+	unsigned int k;
+
+	switch (cols[col].type) {
+	case T_U64:
+	case T_U32:
+		if (fs_parse_u64(s, &u) || (cols[col].type == T_U32 && u > UINT32_MAX))
+			return -1;
+		break;
+	case T_S32:
+		if (fs_parse_s64(s, &i) || i < INT32_MIN || i > INT32_MAX)
+			return -1;
+		u = (uint64_t)i;
+		break;
+	case T_HEX:
+		if (fs_parse_hex(s, &u))
+			return -1;
+		break;
+	case T_KIND:
+		for (k = 0; k < FS_KIND_COUNT; k++)
+			if (!strcmp(fs_kind_name(k), s))
+				break;
+		if (k == FS_KIND_COUNT)
+			return -1;
+		u = k;
+		break;
+	case T_COMM:
+		return parse_comm(s, r->comm);
+	}
+	switch (col) {
+#define FS_COL_SET_U64(name) case FS_COL_##name: r->name = u; break;
+	FS_COL_SET_U64(seq) FS_COL_SET_U64(ts_ns) FS_COL_SET_U64(flags)
+	FS_COL_SET_U64(create_ns) FS_COL_SET_U64(total_ns) FS_COL_SET_U64(pgtable_bytes)
+	FS_COL_SET_U64(rss_pages) FS_COL_SET_U64(cow_parent) FS_COL_SET_U64(cow_child)
+	FS_COL_SET_U64(cow_copies) FS_COL_SET_U64(cow_reuses)
+#undef FS_COL_SET_U64
+#define FS_COL_SET_32(name, type) case FS_COL_##name: r->name = (type)u; break;
+	FS_COL_SET_32(parent_tgid, int32_t) FS_COL_SET_32(parent_pid, int32_t)
+	FS_COL_SET_32(child_pid, int32_t) FS_COL_SET_32(err, int32_t)
+	FS_COL_SET_32(vmas, uint32_t) FS_COL_SET_32(vmas_copied, uint32_t)
+	FS_COL_SET_32(kind, uint32_t)
+#undef FS_COL_SET_32
+	default:
+		break;
+	}
+	return 0;
+}
+
+int fs_calls_record(char *line, const struct fs_calls_cols *c, struct fs_call *out,
+		    char *err, size_t errlen)
+{
+	char *f[FS_CALLS_MAX_FIELDS + 1];
+	int n, i, col;
+
+	memset(out, 0, sizeof(*out));
+	n = fs_split(line, f, FS_CALLS_MAX_FIELDS);
+	if (n != c->n)
+		return fs_fail(err, errlen, "expected %d fields, found %d", c->n,
+			       n > FS_CALLS_MAX_FIELDS ? FS_CALLS_MAX_FIELDS + 1 : n);
+	for (i = 0; i < n; i++) {
+		col = c->map[i];
+		if (col < 0)
+			continue;
+		if (!strcmp(f[i], "-")) {
+			if (col == FS_COL_seq || col == FS_COL_kind)
+				return fs_fail(err, errlen, "%s cannot be unknown", cols[col].name);
+			out->unknown |= 1u << col;
+			continue;
+		}
+		if (set_field(&out->r, col, f[i]))
+			return fs_fail(err, errlen, "%s: bad value \"%s\"", cols[col].name, f[i]);
+	}
+	out->r.done = !(out->unknown & (1u << FS_COL_total_ns));
+	return 0;
+}
+
+static int push(struct fs_calls *c, const struct fs_call *x)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		struct fs_call *v = realloc(c->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = *x;
+	return 0;
+}
+
+int fs_calls_parse(const char *text, size_t len, struct fs_calls *out, char *err, size_t errlen)
+{
+	struct fs_calls_cols cols_map;
+	char *buf, *line, *next, reason[200];
+	struct fs_call x;
+	int lineno = 0, ret = -1;
+	uint64_t lost;
+
+	memset(out, 0, sizeof(*out));
+	buf = fs_text_copy(text, len, err, errlen);
+	if (!buf)
+		return -1;
+	for (line = buf; *line; line = next) {
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		lineno++;
+		if (lineno == 1) {
+			if (fs_calls_header(line, &cols_map, reason, sizeof(reason))) {
+				fs_fail(err, errlen, "line 1: %s", reason);
+				goto out;
+			}
+			continue;
+		}
+		if (!strncmp(line, "# lost ", 7)) {
+			if (fs_parse_u64(line + 7, &lost)) {
+				fs_fail(err, errlen, "line %d: bad \"# lost\" line", lineno);
+				goto out;
+			}
+			out->lost += lost;
+			continue;
+		}
+		if (fs_calls_record(line, &cols_map, &x, reason, sizeof(reason))) {
+			fs_fail(err, errlen, "line %d: %s", lineno, reason);
+			goto out;
+		}
+		if (push(out, &x)) {
+			fs_fail(err, errlen, "out of memory");
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	free(buf);
+	if (ret)
+		fs_calls_free(out);
+	return ret;
+}
+
+int fs_calls_read(const char *path, struct fs_calls *out, char *err, size_t errlen)
+{
+	size_t len;
+	char *buf = fs_read_file(path, FS_CALLS_MAX_BYTES, &len, err, errlen);
+	int ret;
+
+	if (!buf)
+		return -1;
+	ret = fs_calls_parse(buf, len, out, err, errlen);
+	free(buf);
+	return ret;
+}
+
+void fs_calls_free(struct fs_calls *c)
+{
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Parser for per-call records in their text form: debugfs forkstats/calls and
+ * forkstats/events (docs/interfaces.md).  Columns are found by the header's
+ * names, so records from a module with more columns still parse.
+ */
+#ifndef FORKSTATS_CALLS_H
+#define FORKSTATS_CALLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <forkstats/record.h>
+
+#define FS_DEBUGFS_DIR		"/sys/kernel/debug/forkstats"
+#define FS_CALLS_MAX_FIELDS	64
+#define FS_CALLS_MAX_BYTES	(256u << 20)
+
+struct fs_calls_cols {
+	int n;				/* fields per line */
+	int map[FS_CALLS_MAX_FIELDS];	/* field -> enum fs_record_column, or -1 */
+};
+
+struct fs_call {
+	struct fs_record r;
+	uint32_t unknown;		/* bit per column printed as "-" */
+};
+
+struct fs_calls {
+	struct fs_call *v;
+	size_t n, cap;
+	uint64_t lost;			/* from "# lost N" lines */
+};
+
+/* "# seq ts_ns ..." -> column map.  0, or -1 with a reason. */
+int fs_calls_header(char *line, struct fs_calls_cols *c, char *err, size_t errlen);
+/* One record line (modified in place).  0, or -1 with a reason. */
+int fs_calls_record(char *line, const struct fs_calls_cols *c, struct fs_call *out,
+		    char *err, size_t errlen);
+/* A whole calls file.  0, or -1 with a reason naming the line. */
+int fs_calls_parse(const char *text, size_t len, struct fs_calls *out, char *err, size_t errlen);
+int fs_calls_read(const char *path, struct fs_calls *out, char *err, size_t errlen);
+void fs_calls_free(struct fs_calls *c);
+const char *fs_record_column_name(int col);
+int fs_record_column(const char *name);
+
+#endif /* FORKSTATS_CALLS_H */

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parser for debugfs forkstats/probes:
+ *
+ *   # probe type attached hits missed
+ *   <symbol> <kprobe|kretprobe> <0|1> <u64> <u64>
+ *   <blank line>
+ *   <name> <value>
+ */
+#include "probesfile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "textparse.h"
+
+int fs_probes_parse(const char *text, size_t len, struct fs_probes *out, char *err, size_t errlen)
+{
+	char *buf, *line, *next, *f[7];
+	int lineno = 0, n, ret = -1, table = 1;
+	uint64_t v;
+
+	memset(out, 0, sizeof(*out));
+	buf = fs_text_copy(text, len, err, errlen);
+	if (!buf)
+		return -1;
+	for (line = buf; *line; line = next) {
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		lineno++;
+		n = fs_split(line, f, 6);
+		if (lineno == 1) {
+			if (n != 6 || strcmp(f[0], "#") || strcmp(f[1], "probe") ||
+			    strcmp(f[2], "type") || strcmp(f[3], "attached") ||
+			    strcmp(f[4], "hits") || strcmp(f[5], "missed")) {
+				fs_fail(err, errlen, "line 1: expected \"# probe type attached hits missed\"");
+				goto out;
+			}
+			continue;
+		}
+		if (table && n == 0) {
+			table = 0;
+			continue;
+		}
+		if (table) {
+			struct fs_probe_row *r = &out->probes[out->nprobes];
+
+			if (n != 5 || out->nprobes == FS_PROC_MAX_PROBES ||
+			    !fs_valid_name(f[0], sizeof(r->name)) ||
+			    (strcmp(f[1], "kprobe") && strcmp(f[1], "kretprobe")) ||
+			    (strcmp(f[2], "0") && strcmp(f[2], "1")) ||
+			    fs_parse_u64(f[3], &r->hits) || fs_parse_u64(f[4], &r->missed)) {
+				fs_fail(err, errlen, "line %d: expected \"<probe> <type> <0|1> <hits> <missed>\"", lineno);
+				goto out;
+			}
+			snprintf(r->name, sizeof(r->name), "%s", f[0]);
+			snprintf(r->type, sizeof(r->type), "%s", f[1]);
+			r->attached = f[2][0] == '1';
+			out->nprobes++;
+			continue;
+		}
+		if (n != 2 || out->ncounters == FS_PROC_MAX_COUNTERS ||
+		    !fs_valid_name(f[0], FS_PROC_NAME_MAX) || fs_parse_u64(f[1], &v)) {
+			fs_fail(err, errlen, "line %d: expected \"<name> <value>\"", lineno);
+			goto out;
+		}
+		snprintf(out->counters[out->ncounters].name, FS_PROC_NAME_MAX, "%s", f[0]);
+		out->counters[out->ncounters++].value = v;
+	}
+	if (lineno == 0 || table) {
+		fs_fail(err, errlen, "truncated: the probe table does not end");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(buf);
+	if (ret)
+		memset(out, 0, sizeof(*out));
+	return ret;
+}
+
+int fs_probes_read(const char *path, struct fs_probes *out, char *err, size_t errlen)
+{
+	size_t len;
+	char *buf = fs_read_file(path, FS_PROC_MAX_BYTES, &len, err, errlen);
+	int ret;
+
+	if (!buf)
+		return -1;
+	ret = fs_probes_parse(buf, len, out, err, errlen);
+	free(buf);
+	return ret;
+}
+
+const struct fs_probe_row *fs_probes_find(const struct fs_probes *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nprobes; i++)
+		if (!strcmp(p->probes[i].name, name))
+			return &p->probes[i];
+	return NULL;
+}
+
+const struct fs_proc_counter *fs_probes_counter(const struct fs_probes *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncounters; i++)
+		if (!strcmp(p->counters[i].name, name))
+			return &p->counters[i];
+	return NULL;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the parsers of forkstats' text files. */
+#ifndef FORKSTATS_TEXTPARSE_H
+#define FORKSTATS_TEXTPARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Format a one-line reason into err; returns -1. */
+int fs_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Split a line into at most max whitespace-separated fields, in place;
+ * returns max + 1 when there are more. */
+int fs_split(char *line, char **fields, int max);
+int fs_parse_u64(const char *s, uint64_t *v);
+int fs_parse_s64(const char *s, int64_t *v);
+int fs_parse_hex(const char *s, uint64_t *v);
+/* [A-Za-z0-9_.]+, shorter than max */
+int fs_valid_name(const char *s, size_t max);
+/*
+ * A NUL-terminated copy of text for in-place parsing, or NULL with a reason
+ * for empty text, NUL bytes, or a last line without its newline.
+ */
+char *fs_text_copy(const char *text, size_t len, char *err, size_t errlen);
+
+#endif /* FORKSTATS_TEXTPARSE_H */
