@@ -267,15 +267,12 @@ static ssize_t control_read(struct file *file, char __user *ubuf, size_t len, lo
 static ssize_t control_write(struct file *file, const char __user *ubuf, size_t len,
 			     loff_t *off)
 {
-	char buf[16];
-	char *cmd;
+	char buf[16], *cmd;
+	int at = fs_user_command(ubuf, len, buf, sizeof(buf));
 
-	if (len == 0 || len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	cmd = strim(buf);
+	if (at < 0)
+		return at;
+	cmd = buf + at;
 	if (!strcmp(cmd, "reset"))
 		fs_records_reset();
 	else if (!strcmp(cmd, "enable"))

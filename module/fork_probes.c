@@ -69,18 +69,33 @@ static void fill_parent(struct fs_record *r, u64 ts, u64 flags)
 }
 NOKPROBE_SYMBOL(fill_parent);
 
-/* kernel_clone(struct kernel_clone_args *args) */
-static int kernel_clone_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/*
+ * Entry of kernel_clone and copy_process: both take the kernel_clone_args,
+ * as argument argn.  Returns false when the module is disabled.
+ */
+static bool call_entry(struct kretprobe_instance *ri, struct pt_regs *regs,
+		       enum fs_probe_id id, unsigned int argn)
 {
-	struct kernel_clone_args *args = (void *)regs_get_kernel_argument(regs, 0);
+	struct kernel_clone_args *args = (void *)regs_get_kernel_argument(regs, argn);
 	struct call_data *d = (void *)ri->data;
 
-	fs_probe_hit(FS_PROBE_KERNEL_CLONE);
+	fs_probe_hit(id);
 	if (!fs_on())
-		return 1;
+		return false;
 	d->t0 = ktime_get_ns();
 	d->ts = ktime_get_boottime_ns();
 	d->flags = args->flags;
+	return true;
+}
+NOKPROBE_SYMBOL(call_entry);
+
+/* kernel_clone(struct kernel_clone_args *args) */
+static int kernel_clone_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct call_data *d = (void *)ri->data;
+
+	if (!call_entry(ri, regs, FS_PROBE_KERNEL_CLONE, 0))
+		return 1;
 	/* Untracked, copy_process records the call alone, and only it. */
 	d->untracked = fs_ptrmap_set(&fs_inflight, current, 0);
 	if (d->untracked)
@@ -116,16 +131,7 @@ NOKPROBE_SYMBOL(kernel_clone_ret);
 /* copy_process(struct pid *, int trace, int node, struct kernel_clone_args *) */
 static int copy_process_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct kernel_clone_args *args = (void *)regs_get_kernel_argument(regs, 3);
-	struct call_data *d = (void *)ri->data;
-
-	fs_probe_hit(FS_PROBE_COPY_PROCESS);
-	if (!fs_on())
-		return 1;
-	d->t0 = ktime_get_ns();
-	d->ts = ktime_get_boottime_ns();
-	d->flags = args->flags;
-	return 0;
+	return call_entry(ri, regs, FS_PROBE_COPY_PROCESS, 3) ? 0 : 1;
 }
 NOKPROBE_SYMBOL(copy_process_entry);
 

@@ -156,6 +156,7 @@ int fs_record_format(const struct fs_record *r, char *buf, size_t len);
 #define FS_RECORD_LINE_MAX 512
 
 /* procfs.c, debugfs.c */
+int fs_user_command(const char __user *ubuf, size_t len, char *buf, size_t size);
 int fs_procfs_init(void);
 void fs_procfs_exit(void);
 int fs_debugfs_init(void);

@@ -112,19 +112,33 @@ static int fs_proc_open(struct inode *inode, struct file *file)
 	return single_open(file, fs_proc_show, NULL);
 }
 
-static ssize_t fs_proc_write(struct file *file, const char __user *ubuf, size_t len,
-			     loff_t *off)
+/*
+ * A command written to a control file: at most size - 1 bytes, copied into
+ * buf, surrounding whitespace (the newline of echo) stripped in place.
+ * Returns the offset of the command in buf, or a negative errno.
+ */
+int fs_user_command(const char __user *ubuf, size_t len, char *buf, size_t size)
 {
-	char buf[16];
-
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	if (len == 0 || len >= sizeof(buf))
+	if (len == 0 || len >= size)
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	if (strcmp(strim(buf), "reset"))
+	return strim(buf) - buf;
+}
+
+static ssize_t fs_proc_write(struct file *file, const char __user *ubuf, size_t len,
+			     loff_t *off)
+{
+	char buf[16];
+	int at;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	at = fs_user_command(ubuf, len, buf, sizeof(buf));
+	if (at < 0)
+		return at;
+	if (strcmp(buf + at, "reset"))
 		return -EINVAL;
 	fs_records_reset();
 	return len;

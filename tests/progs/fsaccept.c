@@ -37,6 +37,7 @@
 
 #include "calls.h"
 #include "procfile.h"
+#include "textparse.h"
 
 #define CALLS_PATH	FS_DEBUGFS_DIR "/calls"
 #define PAGE		4096UL

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "procfile.h"
 #include "textparse.h"
 
 enum col_type { T_U64, T_U32, T_S32, T_HEX, T_KIND, T_COMM };
@@ -227,17 +226,14 @@ out:
 	return ret;
 }
 
+static int parse_calls(const char *text, size_t len, void *out, char *err, size_t errlen)
+{
+	return fs_calls_parse(text, len, out, err, errlen);
+}
+
 int fs_calls_read(const char *path, struct fs_calls *out, char *err, size_t errlen)
 {
-	size_t len;
-	char *buf = fs_read_file(path, FS_CALLS_MAX_BYTES, &len, err, errlen);
-	int ret;
-
-	if (!buf)
-		return -1;
-	ret = fs_calls_parse(buf, len, out, err, errlen);
-	free(buf);
-	return ret;
+	return fs_read_parsed(path, FS_CALLS_MAX_BYTES, parse_calls, out, err, errlen);
 }
 
 void fs_calls_free(struct fs_calls *c)

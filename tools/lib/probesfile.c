@@ -80,17 +80,14 @@ out:
 	return ret;
 }
 
+static int parse_probes(const char *text, size_t len, void *out, char *err, size_t errlen)
+{
+	return fs_probes_parse(text, len, out, err, errlen);
+}
+
 int fs_probes_read(const char *path, struct fs_probes *out, char *err, size_t errlen)
 {
-	size_t len;
-	char *buf = fs_read_file(path, FS_PROC_MAX_BYTES, &len, err, errlen);
-	int ret;
-
-	if (!buf)
-		return -1;
-	ret = fs_probes_parse(buf, len, out, err, errlen);
-	free(buf);
-	return ret;
+	return fs_read_parsed(path, FS_PROC_MAX_BYTES, parse_probes, out, err, errlen);
 }
 
 const struct fs_probe_row *fs_probes_find(const struct fs_probes *p, const char *name)
@@ -105,10 +102,5 @@ const struct fs_probe_row *fs_probes_find(const struct fs_probes *p, const char 
 
 const struct fs_proc_counter *fs_probes_counter(const struct fs_probes *p, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < p->ncounters; i++)
-		if (!strcmp(p->counters[i].name, name))
-			return &p->counters[i];
-	return NULL;
+	return fs_counter_find(p->counters, p->ncounters, name);
 }

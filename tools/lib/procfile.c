@@ -14,13 +14,10 @@
  */
 #include "procfile.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "textparse.h"
 
@@ -186,76 +183,28 @@ out:
 	return ret;
 }
 
-char *fs_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t errlen)
+static int parse_proc(const char *text, size_t len, void *out, char *err, size_t errlen)
 {
-	char *buf;
-	size_t len = 0;
-	ssize_t n = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT && !strcmp(path, FS_PROC_PATH))
-			fs_fail(err, errlen, "%s not found: the forkstats module is not loaded (sudo insmod module/forkstats.ko)",
-				path);
-		else
-			fs_fail(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = malloc(max + 1);
-	if (!buf) {
-		close(fd);
-		fs_fail(err, errlen, "out of memory");
-		return NULL;
-	}
-	/* seq_file files must be read until EOF; one read may return a part. */
-	while (len < max) {
-		n = read(fd, buf + len, max - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (n < 0 || len == max) {
-		if (n < 0)
-			fs_fail(err, errlen, "%s: %s", path, strerror(errno));
-		else
-			fs_fail(err, errlen, "%s: larger than %zu bytes", path, max);
-		free(buf);
-		return NULL;
-	}
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
+	return fs_proc_parse(text, len, out, err, errlen);
 }
 
 int fs_proc_read(const char *path, struct fs_proc *out, char *err, size_t errlen)
 {
-	size_t len;
-	char *buf = fs_read_file(path, FS_PROC_MAX_BYTES, &len, err, errlen);
-	int ret;
+	return fs_read_parsed(path, FS_PROC_MAX_BYTES, parse_proc, out, err, errlen);
+}
 
-	if (!buf)
-		return -1;
-	ret = fs_proc_parse(buf, len, out, err, errlen);
-	if (ret && errlen) {
-		char tmp[256];
+const struct fs_proc_counter *fs_counter_find(const struct fs_proc_counter *v, size_t n,
+					      const char *name)
+{
+	size_t i;
 
-		snprintf(tmp, sizeof(tmp), "%s", err);
-		snprintf(err, errlen, "%s: %s", path, tmp);
-	}
-	free(buf);
-	return ret;
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i].name, name))
+			return &v[i];
+	return NULL;
 }
 
 const struct fs_proc_counter *fs_proc_counter(const struct fs_proc *p, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < p->ncounters; i++)
-		if (!strcmp(p->counters[i].name, name))
-			return &p->counters[i];
-	return NULL;
+	return fs_counter_find(p->counters, p->ncounters, name);
 }

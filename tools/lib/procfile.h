@@ -56,12 +56,11 @@ int fs_proc_read(const char *path, struct fs_proc *out, char *err, size_t errlen
 
 /* A "name value" counter by name (e.g. "zero_page_cow", "missed_do_wp_page"). */
 const struct fs_proc_counter *fs_proc_counter(const struct fs_proc *p, const char *name);
+const struct fs_proc_counter *fs_counter_find(const struct fs_proc_counter *v, size_t n,
+					      const char *name);
 
 /* The aggregate column index for a name, or -1. */
 int fs_agg_column(const char *name);
 const char *fs_agg_column_name(int col);
-
-/* Read a whole small file into a NUL-terminated buffer (caller frees). */
-char *fs_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
 
 #endif /* FORKSTATS_PROCFILE_H */

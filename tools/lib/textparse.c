@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "textparse.h"
 
+#include "procfile.h"
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int fs_fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -116,4 +120,70 @@ char *fs_text_copy(const char *text, size_t len, char *err, size_t errlen)
 	memcpy(buf, text, len);
 	buf[len] = '\0';
 	return buf;
+}
+
+char *fs_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t errlen)
+{
+	char *buf;
+	size_t len = 0;
+	ssize_t n = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT && !strcmp(path, FS_PROC_PATH))
+			fs_fail(err, errlen, "%s not found: the forkstats module is not loaded (sudo insmod module/forkstats.ko)",
+				path);
+		else
+			fs_fail(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(max + 1);
+	if (!buf) {
+		close(fd);
+		fs_fail(err, errlen, "out of memory");
+		return NULL;
+	}
+	/* seq_file files must be read until EOF; one read may return a part. */
+	while (len < max) {
+		n = read(fd, buf + len, max - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (n < 0 || len == max) {
+		if (n < 0)
+			fs_fail(err, errlen, "%s: %s", path, strerror(errno));
+		else
+			fs_fail(err, errlen, "%s: larger than %zu bytes", path, max);
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+
+int fs_read_parsed(const char *path, size_t max, fs_parse_fn parse, void *out,
+		   char *err, size_t errlen)
+{
+	size_t len;
+	char *buf = fs_read_file(path, max, &len, err, errlen);
+	int ret;
+
+	if (!buf)
+		return -1;
+	ret = parse(buf, len, out, err, errlen);
+	if (ret && errlen) {
+		char tmp[256];
+
+		snprintf(tmp, sizeof(tmp), "%s", err);
+		snprintf(err, errlen, "%s: %s", path, tmp);
+	}
+	free(buf);
+	return ret;
 }

@@ -23,4 +23,16 @@ int fs_valid_name(const char *s, size_t max);
  */
 char *fs_text_copy(const char *text, size_t len, char *err, size_t errlen);
 
+/*
+ * Read a whole file (seq_file files must be read to EOF) into a NUL-terminated
+ * buffer of at most max bytes (caller frees), or NULL with a reason.  A
+ * missing /proc/forkstats is reported as the module not being loaded.
+ */
+char *fs_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
+
+/* Read a file and parse it with parse(); a parse error is prefixed by the path. */
+typedef int (*fs_parse_fn)(const char *text, size_t len, void *out, char *err, size_t errlen);
+int fs_read_parsed(const char *path, size_t max, fs_parse_fn parse, void *out,
+		   char *err, size_t errlen);
+
 #endif /* FORKSTATS_TEXTPARSE_H */
