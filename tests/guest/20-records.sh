@@ -15,6 +15,7 @@ done
 tap_run kinds fsaccept kinds
 tap_run zero fsaccept zero 100
 tap_run failfork fsaccept failfork
+tap_run iouring fsaccept iouring
 tap_run sums fsaccept sums
 
 # Transparent huge pages on a 2 MiB-aligned region (madvise mode).

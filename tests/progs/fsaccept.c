@@ -14,6 +14,7 @@
  *   fsaccept thp K J L         the THP rule (docs/design.md)
  *   fsaccept events N RING     the events stream (RING: records= if N > RING)
  *   fsaccept control           enable, disable, reset
+ *   fsaccept iouring           io-wq workers: copy_process without kernel_clone
  *   fsaccept churn SECONDS     fork and write until time is up (for load tests)
  */
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/io_uring.h>
 #include <sys/resource.h>
 #include <sys/rseq.h>
 #include <sys/syscall.h>
@@ -36,6 +38,7 @@
 #include <unistd.h>
 
 #include "calls.h"
+#include "probesfile.h"
 #include "procfile.h"
 #include "textparse.h"
 
@@ -890,92 +893,128 @@ static int cmd_sums(const char *self)
 	return 0;
 }
 
+/* Calls completed since load (debugfs probes), the events stream's positions. */
+static uint64_t completed(void)
+{
+	struct fs_probes p;
+	const struct fs_proc_counter *c;
+	char err[256];
+
+	if (fs_probes_read(FS_PROBES_PATH, &p, err, sizeof(err)))
+		die(err);
+	c = fs_probes_counter(&p, "completed");
+	if (!c)
+		die("probes: no completed line");
+	return c->value;
+}
+
+/* Read the stream until it would block; returns 0 when nothing was read. */
+static int events_drain(int fd, char *buf, size_t *have, size_t size, struct fs_calls_cols *cols,
+			int *header, int *bad, uint64_t *lost, uint64_t *got, const pid_t *kids,
+			unsigned long n, unsigned long *next, unsigned long *seen)
+{
+	int any = 0;
+	ssize_t r;
+	char *p, *nl, err[200];
+
+	for (;;) {
+		r = read(fd, buf + *have, size - *have - 1);
+		if (r < 0 && errno == EAGAIN)
+			return any;
+		if (r <= 0)
+			die("read events");
+		any = 1;
+		*have += (size_t)r;
+		buf[*have] = '\0';
+		for (p = buf; (nl = strchr(p, '\n')); p = nl + 1) {
+			struct fs_call c;
+
+			*nl = '\0';
+			if (!*header) {
+				*header = !fs_calls_header(p, cols, err, sizeof(err));
+				*bad |= !*header;
+			} else if (!strncmp(p, "# lost ", 7)) {
+				*lost += strtoull(p + 7, NULL, 10);
+			} else if (fs_calls_record(p, cols, &c, err, sizeof(err))) {
+				diag("events: %s", err);
+				*bad = 1;
+			} else {
+				/* Ours must come in fork order; others are other calls. */
+				unsigned long x = *next;
+
+				(*got)++;
+				while (x < n && kids[x] != c.r.child_pid)
+					x++;
+				if (x < n) {
+					(*seen)++;
+					*next = x + 1;
+				}
+			}
+		}
+		*have = strlen(p);
+		memmove(buf, p, *have);
+	}
+}
+
 /*
- * events: a reader opened before N forks sees each of them, in order; with a
- * ring of R records (module parameter) and N > R unread, it is told exactly
- * N - R were lost.
+ * events: a reader sees every call that completes after it opened the file,
+ * in completion order; our N forks among them, in order.  With a ring of
+ * RING records and more completions unread, it is told exactly how many it
+ * lost: lost + delivered = completed since open, and RING are delivered.
  */
 static int cmd_events(unsigned long n, unsigned long ring)
 {
-	char buf[65536], line[1024], *p, *nl;
+	static char buf[65536];
 	struct fs_calls_cols cols;
 	pid_t *kids = calloc(n, sizeof(*kids));
-	unsigned long seen = 0, i, lost = 0, other = 0, next = 0;
-	int fd, header = 0, bad = 0;
+	unsigned long i, seen = 0, next = 0;
+	uint64_t lost = 0, got = 0, from, to, again;
+	int fd = -1, header = 0, bad = 0;
 	size_t have = 0;
-	ssize_t r;
 
-	struct fs_proc p0, p1;
-	uint64_t completed;
-
-	fd = open(FS_DEBUGFS_DIR "/events", O_RDONLY | O_NONBLOCK);
-	if (fd < 0 || !kids)
-		die("open events");
-	read_proc(&p0);
+	if (!kids)
+		die("calloc");
+	/* The stream starts at the completions at open: make that exact. */
+	for (;;) {
+		from = completed();
+		fd = open(FS_DEBUGFS_DIR "/events", O_RDONLY | O_NONBLOCK);
+		if (fd < 0)
+			die("open events");
+		if (completed() == from)
+			break;
+		close(fd);
+	}
 	for (i = 0; i < n; i++) {
 		kids[i] = fork();
 		if (kids[i] == 0)
 			_exit(0);
 		reap(kids[i]);
 	}
-	read_proc(&p1);
-	/* Every call that completed meanwhile, ours and any the kernel made. */
-	completed = p1.total.v[FS_AGG_calls] - p0.total.v[FS_AGG_calls];
-	for (;;) {
-		r = read(fd, buf + have, sizeof(buf) - have - 1);
-		if (r < 0 && errno == EAGAIN)
-			break;
-		if (r <= 0)
-			die("read events");
-		have += (size_t)r;
-		buf[have] = '\0';
-		for (p = buf; (nl = strchr(p, '\n')); p = nl + 1) {
-			struct fs_call c;
-			char err[200];
-
-			*nl = '\0';
-			snprintf(line, sizeof(line), "%s", p);
-			if (!header) {
-				header = !fs_calls_header(line, &cols, err, sizeof(err));
-				bad |= !header;
-			} else if (!strncmp(line, "# lost ", 7)) {
-				lost += strtoul(line + 7, NULL, 10);
-			} else if (fs_calls_record(line, &cols, &c, err, sizeof(err))) {
-				diag("events: %s", err);
-				bad = 1;
-			} else {
-				/* Ours must come in fork order; anything else is another call. */
-				unsigned long x = next;
-
-				while (x < n && kids[x] != c.r.child_pid)
-					x++;
-				if (x < n) {
-					seen++;
-					next = x + 1;
-				} else {
-					other++;
-				}
-			}
-		}
-		have = strlen(p);
-		memmove(buf, p, have);
-	}
+	/* Read until the stream has delivered every completion counted. */
+	do {
+		to = completed();
+		events_drain(fd, buf, &have, sizeof(buf), &cols, &header, &bad, &lost, &got, kids,
+			     n, &next, &seen);
+		again = completed();
+	} while (again != to);
 	close(fd);
 	tap(!bad && header, "events: a header, then records that parse");
-	if (ring && n > ring) {
-		tap(lost == completed - ring && seen + other == ring,
-		    "events: %" PRIu64 " calls completed into a ring of %lu unread: \"# lost %" PRIu64 "\" (%lu, %lu other)",
-		    completed, ring, completed - ring, lost, other);
-		tap(seen + other == ring, "events: then the last %lu calls (%lu ours, in order)", ring, seen);
+	tap(lost + got == to - from,
+	    "events: lost %" PRIu64 " + delivered %" PRIu64 " = %" PRIu64 " calls completed since open",
+	    lost, got, to - from);
+	if (ring && to - from > ring) {
+		tap(got == ring && lost == to - from - ring,
+		    "events: a ring of %lu, %" PRIu64 " completed unread: \"# lost %" PRIu64 "\", then %lu records",
+		    ring, to - from, lost, ring);
+		tap(seen > 0 && seen <= ring && next == n,
+		    "events: the forks among them are the last ones, in order (%lu)", seen);
 	} else {
-		tap(lost == 0, "events: nothing lost (%lu)", lost);
-		tap(seen == n && seen + other == completed,
-		    "events: all %lu forks, in order (%lu, and %lu other calls of %" PRIu64 ")", n, seen,
-		    other, completed);
+		tap(lost == 0 && seen == n, "events: nothing lost, all %lu forks in order (%lu)", n, seen);
 	}
 	free(kids);
 	return 0;
 }
+
 
 static void write_file(const char *path, const char *text)
 {
@@ -1025,6 +1064,65 @@ static pid_t fork_exit(void)
 		_exit(0);
 	reap(pid);
 	return pid;
+}
+
+/*
+ * io_uring: an async request makes the kernel create an io-wq worker.  Since
+ * 5.12 that is create_io_thread(): a copy_process made without kernel_clone,
+ * recorded as kind kthread with the submitter as parent and total_ns equal to
+ * create_ns.  On 5.10 io-wq workers are kernel threads forked by kthreadd.
+ */
+static int cmd_iouring(void)
+{
+	struct io_uring_params par;
+	struct io_uring_sqe *sqe;
+	struct fs_calls c;
+	char err[256], *sq;
+	unsigned int *tail, *array;
+	uint64_t last;
+	size_t i, found = 0, k5 = 0;
+	int fd;
+
+	count_records(&last);
+	memset(&par, 0, sizeof(par));
+	fd = (int)syscall(__NR_io_uring_setup, 4, &par);
+	if (fd < 0) {
+		tap(0, "iouring: io_uring_setup: %s", strerror(errno));
+		return 1;
+	}
+	sq = mmap(NULL, par.sq_off.array + par.sq_entries * sizeof(unsigned int),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQ_RING);
+	sqe = mmap(NULL, par.sq_entries * sizeof(*sqe), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || sqe == MAP_FAILED)
+		die("io_uring mmap");
+	tail = (unsigned int *)(sq + par.sq_off.tail);
+	array = (unsigned int *)(sq + par.sq_off.array);
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = IORING_OP_NOP;
+	sqe->flags = IOSQE_ASYNC;	/* punt to an io-wq worker */
+	array[*tail & *(unsigned int *)(sq + par.sq_off.ring_mask)] = 0;
+	__atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) != 1)
+		die("io_uring_enter");
+	if (fs_calls_read(CALLS_PATH, &c, err, sizeof(err)))
+		die(err);
+	for (i = 0; i < c.n; i++) {
+		struct fs_record *r = &c.v[i].r;
+
+		if (r->seq <= last || r->kind != FS_KIND_KTHREAD)
+			continue;
+		k5++;
+		if (r->parent_tgid == getpid() && r->total_ns == r->create_ns && r->err == 0)
+			found++;
+	}
+	fs_calls_free(&c);
+	close(fd);
+	if (found)
+		tap(1, "iouring: an io-wq worker is a kthread call of this process made without kernel_clone (%zu)", found);
+	else
+		tap(k5 > 0, "iouring: io_uring created kernel threads (%zu kthread calls; workers forked by kthreadd on kernels before 5.12)", k5);
+	return 0;
 }
 
 /* control: disable stops recording, enable resumes; reset empties everything. */
@@ -1116,6 +1214,8 @@ int main(int argc, char **argv)
 		ret = cmd_sums(argv[0]);
 	else if (!strcmp(cmd, "workload"))
 		ret = cmd_workload();
+	else if (!strcmp(cmd, "iouring"))
+		ret = cmd_iouring();
 	else if (!strcmp(cmd, "control"))
 		ret = cmd_control();
 	else if (!strcmp(cmd, "events") && arg(argv, 3) != ~0UL)
@@ -1123,7 +1223,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "churn") && arg(argv, 2) != ~0UL)
 		ret = cmd_churn((unsigned int)arg(argv, 2));
 	else {
-		fprintf(stderr, "usage: fsaccept pgtables MIB | cow K J L | thp K J L | kinds | zero N | failfork | sums | events N RING | control | churn SECONDS\n");
+		fprintf(stderr, "usage: fsaccept pgtables MIB | cow K J L | thp K J L | kinds | zero N | failfork | sums | events N RING | control | iouring | churn SECONDS\n");
 		return 2;
 	}
 	return ret || failures ? 1 : 0;
