@@ -19,7 +19,6 @@ int fs_probes_parse(const char *text, size_t len, struct fs_probes *out, char *e
 {
 	char *buf, *line, *next, *f[7];
 	int lineno = 0, n, ret = -1, table = 1;
-	uint64_t v;
 
 	memset(out, 0, sizeof(*out));
 	buf = fs_text_copy(text, len, err, errlen);
@@ -60,13 +59,8 @@ int fs_probes_parse(const char *text, size_t len, struct fs_probes *out, char *e
 			out->nprobes++;
 			continue;
 		}
-		if (n != 2 || out->ncounters == FS_PROC_MAX_COUNTERS ||
-		    !fs_valid_name(f[0], FS_PROC_NAME_MAX) || fs_parse_u64(f[1], &v)) {
-			fs_fail(err, errlen, "line %d: expected \"<name> <value>\"", lineno);
+		if (fs_counter_line(f, n, out->counters, &out->ncounters, lineno, err, errlen))
 			goto out;
-		}
-		snprintf(out->counters[out->ncounters].name, FS_PROC_NAME_MAX, "%s", f[0]);
-		out->counters[out->ncounters++].value = v;
 	}
 	if (lineno == 0 || table) {
 		fs_fail(err, errlen, "truncated: the probe table does not end");

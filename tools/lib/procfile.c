@@ -97,7 +97,6 @@ int fs_proc_parse(const char *text, size_t len, struct fs_proc *out,
 	int colmap[64], ncols = 0, lineno = 0, n, i, k, ret = -1;
 	uint32_t seen = 0;
 	char *buf, *line, *next, *f[65];
-	uint64_t v;
 
 	memset(out, 0, sizeof(*out));
 	buf = fs_text_copy(text, len, err, errlen);
@@ -155,17 +154,8 @@ int fs_proc_parse(const char *text, size_t len, struct fs_proc *out,
 			}
 			continue;
 		}
-		/* counters */
-		if (n != 2 || !fs_valid_name(f[0], FS_PROC_NAME_MAX) || fs_parse_u64(f[1], &v)) {
-			fs_fail(err, errlen, "line %d: expected \"<name> <value>\"", lineno);
+		if (fs_counter_line(f, n, out->counters, &out->ncounters, lineno, err, errlen))
 			goto out;
-		}
-		if (out->ncounters == FS_PROC_MAX_COUNTERS) {
-			fs_fail(err, errlen, "line %d: more than %d counters", lineno, FS_PROC_MAX_COUNTERS);
-			goto out;
-		}
-		snprintf(out->counters[out->ncounters].name, FS_PROC_NAME_MAX, "%s", f[0]);
-		out->counters[out->ncounters++].value = v;
 	}
 	if (state != COUNTERS) {
 		fs_fail(err, errlen, "truncated: %s", lineno < 2 ? "no table header" : "the table does not end");
@@ -191,6 +181,21 @@ static int parse_proc(const char *text, size_t len, void *out, char *err, size_t
 int fs_proc_read(const char *path, struct fs_proc *out, char *err, size_t errlen)
 {
 	return fs_read_parsed(path, FS_PROC_MAX_BYTES, parse_proc, out, err, errlen);
+}
+
+int fs_counter_line(char **f, int n, struct fs_proc_counter *v, size_t *count, int lineno,
+		    char *err, size_t errlen)
+{
+	uint64_t x;
+
+	if (n != 2 || !fs_valid_name(f[0], FS_PROC_NAME_MAX) || fs_parse_u64(f[1], &x))
+		return fs_fail(err, errlen, "line %d: expected \"<name> <value>\"", lineno);
+	if (*count == FS_PROC_MAX_COUNTERS)
+		return fs_fail(err, errlen, "line %d: more than %d counters", lineno,
+			       FS_PROC_MAX_COUNTERS);
+	snprintf(v[*count].name, FS_PROC_NAME_MAX, "%s", f[0]);
+	v[(*count)++].value = x;
+	return 0;
 }
 
 const struct fs_proc_counter *fs_counter_find(const struct fs_proc_counter *v, size_t n,

@@ -58,6 +58,9 @@ int fs_proc_read(const char *path, struct fs_proc *out, char *err, size_t errlen
 const struct fs_proc_counter *fs_proc_counter(const struct fs_proc *p, const char *name);
 const struct fs_proc_counter *fs_counter_find(const struct fs_proc_counter *v, size_t n,
 					      const char *name);
+/* Parse a split "<name> <value>" line into v[*count]; 0, or -1 with a reason. */
+int fs_counter_line(char **f, int n, struct fs_proc_counter *v, size_t *count, int lineno,
+		    char *err, size_t errlen);
 
 /* The aggregate column index for a name, or -1. */
 int fs_agg_column(const char *name);
