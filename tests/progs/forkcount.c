@@ -7,12 +7,15 @@
  *   forkcount -f FORKS -w WRITES
  *
  * Phase 1: FORKS times fork(), the child exits at once, the parent waits.
+ *          The kernel may create threads meanwhile (kworkers), so the calls
+ *          are also counted by their records: "records" made in the window by
+ *          anyone, "ours" made by this process as forks.
  * Phase 2: the parent writes WRITES pages of a private anonymous mapping,
  *          forks one child that blocks on a pipe, then writes each page again:
  *          WRITES copy-on-write faults in the parent.
  *
  * Output, one "key value" per line:
- *   forks, kernel_clone, copy_process   (phase 1 deltas)
+ *   forks, kernel_clone, copy_process, records, ours   (phase 1)
  *   cow_writes, do_wp_page              (phase 2 delta)
  */
 #include <inttypes.h>
@@ -22,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "calls.h"
 #include "probesfile.h"
 
 static void snap(struct fs_probes *p)
@@ -45,6 +49,33 @@ static uint64_t delta(const struct fs_probes *a, const struct fs_probes *b, cons
 	return rb->hits - ra->hits;
 }
 
+/* Records made after seq `after`: all of them, and this process's forks. */
+static uint64_t records_since(uint64_t after, uint64_t *ours, uint64_t *last)
+{
+	struct fs_calls c;
+	char err[512];
+	uint64_t n = 0;
+	size_t i;
+
+	if (fs_calls_read(FS_DEBUGFS_DIR "/calls", &c, err, sizeof(err))) {
+		fprintf(stderr, "forkcount: %s\n", err);
+		exit(1);
+	}
+	*ours = 0;
+	*last = after;
+	for (i = 0; i < c.n; i++) {
+		if (c.v[i].r.seq <= after)
+			continue;
+		n++;
+		if (c.v[i].r.parent_tgid == getpid() && c.v[i].r.kind == FS_KIND_FORK)
+			(*ours)++;
+		if (c.v[i].r.seq > *last)
+			*last = c.v[i].r.seq;
+	}
+	fs_calls_free(&c);
+	return n;
+}
+
 static void reap(pid_t pid)
 {
 	int st;
@@ -60,6 +91,7 @@ int main(int argc, char **argv)
 	long forks = 0, writes = 0, i;
 	long page = sysconf(_SC_PAGESIZE);
 	struct fs_probes a, b;
+	uint64_t ours, last, records;
 	volatile char *mem;
 	int c, fds[2];
 	pid_t pid;
@@ -83,6 +115,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	records_since(0, &ours, &last);
 	snap(&a);
 	for (i = 0; i < forks; i++) {
 		pid = fork();
@@ -91,9 +124,12 @@ int main(int argc, char **argv)
 		reap(pid);
 	}
 	snap(&b);
+	records = records_since(last, &ours, &last);
 	printf("forks %ld\n", forks);
 	printf("kernel_clone %" PRIu64 "\n", delta(&a, &b, "kernel_clone"));
 	printf("copy_process %" PRIu64 "\n", delta(&a, &b, "copy_process"));
+	printf("records %" PRIu64 "\n", records);
+	printf("ours %" PRIu64 "\n", ours);
 
 	mem = mmap(NULL, writes * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		   -1, 0);
