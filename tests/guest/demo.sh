@@ -14,9 +14,12 @@ echo
 echo "== forkstats show"
 forkstats show
 echo
-echo "== the last calls (debugfs forkstats/calls)"
+echo "== forkvfork's last two forks and vforks, one line per call (debugfs forkstats/calls)"
+echo "   fork copies the 64 MiB parent's page tables (pgtable_bytes); vfork copies none,"
+echo "   and its total_ns includes the time the parent waits for the child"
 head -n 1 $D/calls
-tail -n 4 $D/calls
+grep ' forkvfork ' $D/calls | grep ' fork ' | tail -n 2
+grep ' forkvfork ' $D/calls | grep ' vfork ' | tail -n 2
 echo
 echo "== debugfs forkstats/probes"
 cat $D/probes
