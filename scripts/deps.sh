@@ -13,6 +13,7 @@ pkgs=(
 	qemu-system-x86                # the VM matrix
 	busybox-static cpio file       # guest initramfs
 	debian-archive-keyring         # verify the kernel packages
+	python3                        # validates the CLI's JSON in the tests
 )
 
 missing=()

@@ -31,6 +31,14 @@ for w in bogus "reset extra" "$(printf 'x%.0s' $(seq 40))"; do
 	check "/proc/forkstats refuses '$w'" sh -c "! printf '%s' '$w' > /proc/forkstats"
 done
 check "the forkstats CLI shows the table" sh -c 'forkstats show | grep -q "^fork "'
+check "forkstats status lists the attached probes" sh -c 'forkstats status | grep -q "^kernel_clone .*yes"'
+check "forkstats calls shows the last records" sh -c '/bin/true; forkstats calls -n 3 | grep -q "^ *[0-9]* *fork "'
+check "forkstats calls --json is one document" sh -c 'forkstats --json calls -n 3 | grep -q "^{\"lost\":0,\"calls\":\[{\"seq\":"'
+check "forkstats hist draws bars" sh -c 'forkstats hist | grep -q "|#"'
+last=$(forkstats --json calls -n 1 | sed 's/.*"seq":\([0-9]*\).*/\1/')
+forkstats reset
+first=$(forkstats --json calls | sed -n 's/^{"lost":0,"calls":\[{"seq":\([0-9]*\).*/\1/p')
+check "forkstats reset: no record from before remains ($last < $first)" test "${first:-0}" -gt "${last:-0}"
 check "the CLI refuses a file of another format version" sh -c \
 	'printf "forkstats 9\n" > /tmp/v9; ! forkstats --file /tmp/v9 show 2>/tmp/v9.err && grep -q "version 9 is not supported" /tmp/v9.err'
 rmmod forkstats

@@ -2,118 +2,139 @@
 /*
  * forkstats: command-line reader for the forkstats kernel module.
  *
- * This version reads /proc/forkstats and prints its per-kind table with
- * human units.  The full CLI (status, calls, hist, stat, top) comes next.
+ *   forkstats [--json] [--backend auto|module|bpf] [COMMAND [ARGS]]
+ *
+ * Each command lives in a file of its own (show.c, status.c, calls.c,
+ * hist.c); they share the parsers of tools/lib and the output layer of
+ * output.c.  docs/interfaces.md describes every file and field.
  */
+#include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
 
+#include "calls.h"
+#include "cli.h"
 #include "procfile.h"
+
+static const struct fs_command *const commands[] = {
+	&fs_cmd_show, &fs_cmd_status, &fs_cmd_calls, &fs_cmd_hist, &fs_cmd_reset,
+};
+
+int fs_cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("forkstats: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int fs_cli_usage(const struct fs_command *c)
+{
+	fprintf(stderr, "usage: forkstats [--json] %s\n(forkstats %s --help for more)\n", c->usage,
+		c->name);
+	return 2;
+}
+
+int fs_cli_help(const struct fs_command *c, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: forkstats [--json] %s\n\n%s", c->usage, c->help);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+const char *fs_cli_debugfs(struct fs_cli *cli, const char *name, char *buf, size_t len)
+{
+	struct statfs sfs;
+	struct stat st;
+	int e;
+
+	snprintf(buf, len, "%s/%s", cli->debugfs, name);
+	if (access(buf, R_OK) == 0)
+		return buf;
+	e = errno;
+	if (e == EACCES) {
+		fs_cli_error("per-call data needs root (debugfs is root-only): run with sudo");
+		return NULL;
+	}
+	if (stat(cli->proc_path, &st)) {
+		fs_cli_error("%s not found: the forkstats module is not loaded (sudo insmod module/forkstats.ko)",
+			     cli->proc_path);
+		return NULL;
+	}
+	if (!strcmp(cli->debugfs, FS_DEBUGFS_DIR) &&
+	    (statfs("/sys/kernel/debug", &sfs) || sfs.f_type != 0x64626720 /* DEBUGFS_MAGIC */)) {
+		fs_cli_error("debugfs is not mounted: sudo mount -t debugfs none /sys/kernel/debug");
+		return NULL;
+	}
+	fs_cli_error("%s: %s", buf, strerror(e));
+	return NULL;
+}
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: forkstats [--file PATH] [show]\n"
-		"\n"
-		"  show       the per-kind summary of /proc/forkstats (the default)\n"
-		"\n"
-		"  --file PATH  read PATH instead of " FS_PROC_PATH "\n"
-		"  -h, --help   this text\n");
-}
-
-/* A value with its unit scaled for reading: ns -> us/ms/s, bytes -> KiB/MiB/GiB. */
-static const char *human(char *buf, size_t len, uint64_t v, int unknown, int bytes)
-{
-	static const char *const tu[] = { "ns", "us", "ms", "s" };
-	static const char *const bu[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double x = (double)v;
-	int i = 0, max = bytes ? 4 : 3, step = bytes ? 1024 : 1000;
-
-	if (unknown) {
-		snprintf(buf, len, "-");
-		return buf;
-	}
-	while (x >= step && i < max) {
-		x /= step;
-		i++;
-	}
-	if (i == 0)
-		snprintf(buf, len, "%" PRIu64 " %s", v, bytes ? bu[0] : tu[0]);
-	else
-		snprintf(buf, len, "%.1f %s", x, bytes ? bu[i] : tu[i]);
-	return buf;
-}
-
-static const char *num(char *buf, size_t len, uint64_t v, int unknown)
-{
-	if (unknown)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%" PRIu64, v);
-	return buf;
-}
-
-static void show_row(const char *name, const struct fs_proc_row *r)
-{
-	char b[10][32];
-
-#define U(col) ((r->unknown >> FS_AGG_##col) & 1)
-#define V(col) r->v[FS_AGG_##col]
-	printf("%-8s %9s %7s %11s %11s %11s %8s %10s %10s %10s %10s\n", name,
-	       num(b[0], sizeof(b[0]), V(calls), U(calls)),
-	       num(b[1], sizeof(b[1]), V(failed), U(failed)),
-	       human(b[2], sizeof(b[2]), V(create_avg_ns), U(create_avg_ns), 0),
-	       human(b[3], sizeof(b[3]), V(total_avg_ns), U(total_avg_ns), 0),
-	       human(b[4], sizeof(b[4]), V(pgtable_bytes), U(pgtable_bytes), 1),
-	       num(b[5], sizeof(b[5]), V(vmas_copied), U(vmas_copied)),
-	       num(b[6], sizeof(b[6]), V(cow_parent), U(cow_parent)),
-	       num(b[7], sizeof(b[7]), V(cow_child), U(cow_child)),
-	       num(b[8], sizeof(b[8]), V(cow_copies), U(cow_copies)),
-	       num(b[9], sizeof(b[9]), V(cow_reuses), U(cow_reuses)));
-#undef U
-#undef V
-}
-
-static int cmd_show(const char *path)
-{
-	struct fs_proc p;
-	char err[512];
 	size_t i;
 
-	if (fs_proc_read(path, &p, err, sizeof(err))) {
-		fprintf(stderr, "forkstats: %s\n", err);
-		return 1;
-	}
-	printf("kernel %s; COW outcome counted: %s\n\n", p.kernel, p.split);
-	printf("%-8s %9s %7s %11s %11s %11s %8s %10s %10s %10s %10s\n", "KIND", "CALLS",
-	       "FAILED", "CREATE_AVG", "TOTAL_AVG", "PGTABLES", "VMAS_CP", "COW_PARENT",
-	       "COW_CHILD", "COPIES", "REUSES");
-	for (i = 0; i < FS_KIND_COUNT; i++)
-		show_row(fs_kind_name((unsigned int)i), &p.kinds[i]);
-	show_row("total", &p.total);
-	printf("\n");
-	for (i = 0; i < p.ncounters; i++)
-		printf("%-24s %" PRIu64 "\n", p.counters[i].name, p.counters[i].value);
-	return 0;
+	fprintf(f, "usage: forkstats [--json] [--backend auto|module|bpf] [COMMAND [ARGS]]\n\n"
+		   "commands (show is the default):\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %s\n", commands[i]->usage);
+	fprintf(f, "\n"
+		   "  --json        one JSON document; keys are the names of docs/interfaces.md\n"
+		   "  --backend B   where the data comes from: the kernel module (module), the BPF\n"
+		   "                backend (bpf), or the module when it is loaded (auto, default)\n"
+		   "  --proc PATH, --debugfs DIR   read other files (for tests and fixtures)\n"
+		   "  -h, --help    this text; COMMAND --help for a command\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "file", required_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "proc", required_argument, NULL, 'p' },
+		{ "file", required_argument, NULL, 'p' },
+		{ "debugfs", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = FS_PROC_PATH;
+	struct fs_cli cli = {
+		.backend = "auto", .proc_path = FS_PROC_PATH, .debugfs = FS_DEBUGFS_DIR,
+	};
+	const char *name;
+	size_t i;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'f':
-			path = optarg;
+		case 'j':
+			cli.json = 1;
+			break;
+		case 'b':
+			cli.backend = optarg;
+			break;
+		case 'p':
+			cli.proc_path = optarg;
+			break;
+		case 'd':
+			cli.debugfs = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -123,15 +144,32 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind == argc || !strcmp(argv[optind], "show")) {
-		if (optind < argc - 1) {
-			fprintf(stderr, "forkstats: show: unexpected argument '%s'\n",
-				argv[optind + 1]);
-			return 2;
-		}
-		return cmd_show(path);
+	if (strcmp(cli.backend, "auto") && strcmp(cli.backend, "module") && strcmp(cli.backend, "bpf")) {
+		fs_cli_error("--backend must be auto, module or bpf, not '%s'", cli.backend);
+		return 2;
 	}
-	fprintf(stderr, "forkstats: unknown command '%s'\n", argv[optind]);
+	if (!strcmp(cli.backend, "bpf"))
+		return fs_cli_error("the BPF backend is not part of this build yet: use --backend module (the default)");
+	fs_json_init(&cli.j, stdout);
+	name = optind < argc ? argv[optind] : "show";
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i]->name, name))
+			continue;
+		if (optind < argc) {
+			argc -= optind;
+			argv += optind;
+		} else {
+			static char *none[] = { "show", NULL };
+
+			argc = 1;
+			argv = none;
+		}
+		if (fs_cli_help(commands[i], argc, argv))
+			return 0;
+		optind = 1;
+		return commands[i]->run(&cli, argc, argv);
+	}
+	fs_cli_error("unknown command '%s'", name);
 	usage(stderr);
 	return 2;
 }

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* forkstats CLI: what the subcommands share. */
+#ifndef FORKSTATS_CLI_H
+#define FORKSTATS_CLI_H
+
+#include <stddef.h>
+
+#include "output.h"
+
+struct fs_cli {
+	int json;			/* --json */
+	const char *backend;		/* auto | module | bpf */
+	const char *proc_path;		/* /proc/forkstats, or --proc */
+	const char *debugfs;		/* /sys/kernel/debug/forkstats, or --debugfs */
+	struct fs_json j;
+};
+
+struct fs_command {
+	const char *name;
+	int (*run)(struct fs_cli *cli, int argc, char **argv);
+	const char *usage;		/* synopsis line(s) */
+	const char *help;		/* what it does, options */
+};
+
+/* One error line "forkstats: ...", returns 1. */
+int fs_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Usage of a command on stderr, returns 2. */
+int fs_cli_usage(const struct fs_command *c);
+/* Print a command's help on stdout when argv holds -h/--help; returns 1 if so. */
+int fs_cli_help(const struct fs_command *c, int argc, char **argv);
+/*
+ * Path of a debugfs file of the module in buf, after checking it can be read;
+ * otherwise one line saying why (module not loaded, debugfs not mounted, not
+ * root) and NULL.
+ */
+const char *fs_cli_debugfs(struct fs_cli *cli, const char *name, char *buf, size_t len);
+
+extern const struct fs_command fs_cmd_show, fs_cmd_status, fs_cmd_calls, fs_cmd_hist,
+	fs_cmd_reset;
+
+#endif /* FORKSTATS_CLI_H */

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/* forkstats hist: log2 latency histograms with bars. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "histfile.h"
+
+static const char *const keys[] = { "kind", "latency", "lo_ns", "hi_ns", "count" };
+
+static int run(struct fs_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kind", required_argument, NULL, 'k' },
+		{ "total", no_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int kind = -1, total = 0, c, k;
+	struct fs_hist h;
+	struct fs_table t;
+	char err[512], pbuf[512];
+	const char *path;
+	uint64_t max;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			for (k = 0; k < FS_KIND_COUNT; k++)
+				if (!strcmp(fs_kind_name((unsigned int)k), optarg))
+					kind = k;
+			if (kind < 0) {
+				fs_cli_error("--kind must be fork, vfork, thread, clone or kthread");
+				return 2;
+			}
+			break;
+		case 't':
+			total = 1;
+			break;
+		default:
+			return fs_cli_usage(&fs_cmd_hist);
+		}
+	}
+	if (optind < argc)
+		return fs_cli_usage(&fs_cmd_hist);
+	path = fs_cli_debugfs(cli, "hist", pbuf, sizeof(pbuf));
+	if (!path)
+		return 1;
+	if (fs_hist_read(path, &h, err, sizeof(err)))
+		return fs_cli_error("%s", err);
+	if (cli->json) {
+		fs_table_init(&t, 5, keys, keys);
+		for (i = 0; i < h.n; i++) {
+			struct fs_cell *row;
+
+			if ((kind >= 0 && (int)h.v[i].kind != kind) || h.v[i].total != total)
+				continue;
+			row = fs_table_row(&t);
+			if (!row)
+				break;
+			fs_cell_str(&row[0], fs_kind_name(h.v[i].kind));
+			fs_cell_str(&row[1], total ? "total" : "create");
+			fs_cell_u64(&row[2], h.v[i].lo_ns);
+			fs_cell_u64(&row[3], h.v[i].hi_ns);
+			fs_cell_u64(&row[4], h.v[i].count);
+		}
+		fs_table_json(&t, &cli->j);
+		fs_json_done(&cli->j);
+		fs_table_free(&t);
+	} else {
+		for (k = 0; k < FS_KIND_COUNT; k++) {
+			if (kind >= 0 && k != kind)
+				continue;
+			for (i = 0, max = 0; i < h.n; i++)
+				if ((int)h.v[i].kind == k && h.v[i].total == total && h.v[i].count > max)
+					max = h.v[i].count;
+			if (!max)
+				continue;
+			printf("%s: %s latency\n", fs_kind_name((unsigned int)k),
+			       total ? "total (kernel_clone)" : "create (copy_process)");
+			for (i = 0; i < h.n; i++) {
+				struct fs_cell a, b;
+				int bar;
+
+				if ((int)h.v[i].kind != k || h.v[i].total != total)
+					continue;
+				fs_cell_ns(&a, h.v[i].lo_ns);
+				fs_cell_ns(&b, h.v[i].hi_ns + 1);
+				bar = (int)((h.v[i].count * 40 + max - 1) / max);
+				printf("  %10s .. %-10s %8llu |%.*s\n", a.text, b.text,
+				       (unsigned long long)h.v[i].count, bar,
+				       "########################################");
+			}
+		}
+	}
+	fs_hist_free(&h);
+	return 0;
+}
+
+const struct fs_command fs_cmd_hist = {
+	.name = "hist",
+	.run = run,
+	.usage = "hist [--kind KIND] [--total]",
+	.help = "Log2 histograms of the create latency (copy_process) of each kind, or with\n"
+		"--total of the total latency (kernel_clone; for vfork it includes the wait).\n"
+		"  --kind KIND   one kind only\n",
+};

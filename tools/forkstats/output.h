@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The CLI's one output layer: a table of cells, printed either as aligned
+ * text for people or as JSON for programs.  Keys are the column names of
+ * docs/interfaces.md; a cell keeps its raw value (JSON) and its display text
+ * (human units in tables); an unknown value is "-" in text and null in JSON.
+ */
+#ifndef FORKSTATS_OUTPUT_H
+#define FORKSTATS_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* A minimal streaming JSON writer. */
+#define FS_JSON_DEPTH 16
+struct fs_json {
+	FILE *f;
+	int depth;
+	int count[FS_JSON_DEPTH];	/* values written at each level */
+	int after_key;
+};
+
+void fs_json_init(struct fs_json *j, FILE *f);
+void fs_json_begin_object(struct fs_json *j);
+void fs_json_end_object(struct fs_json *j);
+void fs_json_begin_array(struct fs_json *j);
+void fs_json_end_array(struct fs_json *j);
+void fs_json_key(struct fs_json *j, const char *key);
+void fs_json_u64(struct fs_json *j, uint64_t v);
+void fs_json_i64(struct fs_json *j, int64_t v);
+void fs_json_str(struct fs_json *j, const char *s);
+void fs_json_null(struct fs_json *j);
+void fs_json_bool(struct fs_json *j, int v);
+/* Ends the document with a newline. */
+void fs_json_done(struct fs_json *j);
+
+enum fs_cell_type { FS_CELL_UNKNOWN, FS_CELL_U64, FS_CELL_I64, FS_CELL_STR };
+
+struct fs_cell {
+	enum fs_cell_type type;
+	uint64_t u;
+	int64_t i;
+	char text[64];			/* display text; the string for FS_CELL_STR */
+};
+
+struct fs_table {
+	int ncols;
+	const char *const *keys;	/* JSON keys */
+	const char *const *heads;	/* text headers */
+	struct fs_cell *cells;		/* nrows * ncols */
+	size_t nrows, cap;
+};
+
+void fs_table_init(struct fs_table *t, int ncols, const char *const *keys,
+		   const char *const *heads);
+/* A new row; its cells are unknown until set.  NULL when out of memory. */
+struct fs_cell *fs_table_row(struct fs_table *t);
+void fs_cell_u64(struct fs_cell *c, uint64_t v);
+void fs_cell_i64(struct fs_cell *c, int64_t v);
+void fs_cell_str(struct fs_cell *c, const char *s);
+/* Numbers displayed in human units: nanoseconds, bytes. */
+void fs_cell_ns(struct fs_cell *c, uint64_t ns);
+void fs_cell_bytes(struct fs_cell *c, uint64_t bytes);
+void fs_cell_hex(struct fs_cell *c, uint64_t v);	/* JSON: number */
+void fs_table_print(const struct fs_table *t, FILE *f);
+void fs_table_json(const struct fs_table *t, struct fs_json *j);
+void fs_table_free(struct fs_table *t);
+
+#endif /* FORKSTATS_OUTPUT_H */

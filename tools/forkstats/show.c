@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/* forkstats show: the per-kind summary of /proc/forkstats. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "procfile.h"
+
+static const char *const keys[] = {
+	"kind", "calls", "failed", "create_avg_ns", "total_avg_ns", "pgtable_bytes",
+	"vmas_copied", "cow_parent", "cow_child", "cow_copies", "cow_reuses",
+};
+static const char *const heads[] = {
+	"KIND", "CALLS", "FAILED", "CREATE_AVG", "TOTAL_AVG", "PGTABLES",
+	"VMAS_CP", "COW_PARENT", "COW_CHILD", "COPIES", "REUSES",
+};
+
+static void add_row(struct fs_table *t, const char *name, const struct fs_proc_row *r)
+{
+	struct fs_cell *c = fs_table_row(t);
+	int col;
+
+	if (!c)
+		return;
+	fs_cell_str(&c[0], name);
+	for (col = 0; col < FS_AGG_COUNT; col++) {
+		struct fs_cell *x = &c[col + 1];
+
+		if (r->unknown & (1u << col))
+			continue;
+		if (col == FS_AGG_create_avg_ns || col == FS_AGG_total_avg_ns)
+			fs_cell_ns(x, r->v[col]);
+		else if (col == FS_AGG_pgtable_bytes)
+			fs_cell_bytes(x, r->v[col]);
+		else
+			fs_cell_u64(x, r->v[col]);
+	}
+}
+
+static int run(struct fs_cli *cli, int argc, char **argv)
+{
+	struct fs_table t;
+	struct fs_proc p;
+	char err[512];
+	size_t i;
+
+	if (argc > 1)
+		return fs_cli_usage(&fs_cmd_show);
+	(void)argv;
+	if (fs_proc_read(cli->proc_path, &p, err, sizeof(err)))
+		return fs_cli_error("%s", err);
+	fs_table_init(&t, (int)(sizeof(keys) / sizeof(keys[0])), keys, heads);
+	for (i = 0; i < FS_KIND_COUNT; i++)
+		add_row(&t, fs_kind_name((unsigned int)i), &p.kinds[i]);
+	add_row(&t, "total", &p.total);
+	if (cli->json) {
+		fs_json_begin_object(&cli->j);
+		fs_json_key(&cli->j, "kernel");
+		fs_json_str(&cli->j, p.kernel);
+		fs_json_key(&cli->j, "split");
+		fs_json_str(&cli->j, p.split);
+		fs_json_key(&cli->j, "probes");
+		fs_json_begin_array(&cli->j);
+		for (i = 0; i < p.nprobes; i++)
+			fs_json_str(&cli->j, p.probes[i]);
+		fs_json_end_array(&cli->j);
+		fs_json_key(&cli->j, "kinds");
+		fs_table_json(&t, &cli->j);
+		fs_json_key(&cli->j, "counters");
+		fs_json_begin_object(&cli->j);
+		for (i = 0; i < p.ncounters; i++) {
+			fs_json_key(&cli->j, p.counters[i].name);
+			fs_json_u64(&cli->j, p.counters[i].value);
+		}
+		fs_json_end_object(&cli->j);
+		fs_json_end_object(&cli->j);
+		fs_json_done(&cli->j);
+	} else {
+		printf("kernel %s; COW outcome counted: %s\n\n", p.kernel, p.split);
+		fs_table_print(&t, stdout);
+		printf("\n");
+		for (i = 0; i < p.ncounters; i++)
+			printf("%-24s %llu\n", p.counters[i].name,
+			       (unsigned long long)p.counters[i].value);
+	}
+	fs_table_free(&t);
+	return 0;
+}
+
+const struct fs_command fs_cmd_show = {
+	.name = "show",
+	.run = run,
+	.usage = "show",
+	.help = "The summary of /proc/forkstats: calls, latency, page tables copied and COW faults\n"
+		"per kind of call, then the counters.  Readable by every user.\n",
+};

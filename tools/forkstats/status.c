@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/* forkstats status and forkstats reset. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "probesfile.h"
+#include "procfile.h"
+
+static const char *const keys[] = { "probe", "type", "attached", "hits", "missed" };
+static const char *const heads[] = { "PROBE", "TYPE", "ATTACHED", "HITS", "MISSED" };
+
+static int run_status(struct fs_cli *cli, int argc, char **argv)
+{
+	struct fs_probes pr;
+	struct fs_proc p;
+	struct fs_table t;
+	char err[512], path[512];
+	const char *pp;
+	int module, detail;
+	size_t i;
+
+	(void)argv;
+	if (argc > 1)
+		return fs_cli_usage(&fs_cmd_status);
+	module = fs_proc_read(cli->proc_path, &p, err, sizeof(err)) == 0;
+	if (!module)
+		return fs_cli_error("%s", err);
+	/* Per-probe detail needs debugfs (root); without it, say why and go on. */
+	pp = fs_cli_debugfs(cli, "probes", path, sizeof(path));
+	detail = pp && fs_probes_read(pp, &pr, err, sizeof(err)) == 0;
+	if (pp && !detail)
+		fs_cli_error("%s", err);
+	fs_table_init(&t, 5, keys, heads);
+	for (i = 0; detail && i < pr.nprobes; i++) {
+		struct fs_cell *c = fs_table_row(&t);
+
+		if (!c)
+			break;
+		fs_cell_str(&c[0], pr.probes[i].name);
+		fs_cell_str(&c[1], pr.probes[i].type);
+		fs_cell_str(&c[2], pr.probes[i].attached ? "yes" : "no");
+		fs_cell_u64(&c[3], pr.probes[i].hits);
+		fs_cell_u64(&c[4], pr.probes[i].missed);
+	}
+	if (cli->json) {
+		fs_json_begin_object(&cli->j);
+		fs_json_key(&cli->j, "backends");
+		fs_json_begin_object(&cli->j);
+		fs_json_key(&cli->j, "module");
+		fs_json_bool(&cli->j, 1);
+		fs_json_key(&cli->j, "bpf");
+		fs_json_bool(&cli->j, 0);
+		fs_json_end_object(&cli->j);
+		fs_json_key(&cli->j, "kernel");
+		fs_json_str(&cli->j, p.kernel);
+		fs_json_key(&cli->j, "split");
+		fs_json_str(&cli->j, p.split);
+		fs_json_key(&cli->j, "probes");
+		if (detail)
+			fs_table_json(&t, &cli->j);
+		else
+			fs_json_null(&cli->j);
+		fs_json_key(&cli->j, "counters");
+		fs_json_begin_object(&cli->j);
+		for (i = 0; i < p.ncounters; i++) {
+			fs_json_key(&cli->j, p.counters[i].name);
+			fs_json_u64(&cli->j, p.counters[i].value);
+		}
+		for (i = 0; detail && i < pr.ncounters; i++) {
+			fs_json_key(&cli->j, pr.counters[i].name);
+			fs_json_u64(&cli->j, pr.counters[i].value);
+		}
+		fs_json_end_object(&cli->j);
+		fs_json_end_object(&cli->j);
+		fs_json_done(&cli->j);
+	} else {
+		printf("backends: module loaded; bpf not part of this build yet\n");
+		printf("kernel:   %s\n", p.kernel);
+		printf("copies vs reuses: %s\n", !strcmp(p.split, "copies") ?
+		       "copies counted, reuses derived" : !strcmp(p.split, "reuses") ?
+		       "reuses counted, copies derived" : "unknown on this kernel");
+		printf("attached: ");
+		for (i = 0; i < p.nprobes; i++)
+			printf("%s%s", i ? ", " : "", p.probes[i]);
+		printf("\n");
+		for (i = 0; i < p.ncounters; i++)
+			if (!strcmp(p.counters[i].name, "records_overwritten") ||
+			    !strcmp(p.counters[i].name, "mm_table_overflow") ||
+			    !strcmp(p.counters[i].name, "inflight_overflow"))
+				printf("%s: %llu\n", p.counters[i].name,
+				       (unsigned long long)p.counters[i].value);
+		if (detail) {
+			printf("\n");
+			fs_table_print(&t, stdout);
+			printf("\n");
+			for (i = 0; i < pr.ncounters; i++)
+				printf("%-14s %llu\n", pr.counters[i].name,
+				       (unsigned long long)pr.counters[i].value);
+		}
+	}
+	fs_table_free(&t);
+	return 0;
+}
+
+const struct fs_command fs_cmd_status = {
+	.name = "status",
+	.run = run_status,
+	.usage = "status",
+	.help = "Which backends are usable, the kernel, the probes attached and missing, their hits\n"
+		"and nmissed, records overwritten, and how copies and reuses are told apart here.\n"
+		"Per-probe detail needs root (debugfs).\n",
+};
+
+static int run_reset(struct fs_cli *cli, int argc, char **argv)
+{
+	int fd;
+
+	(void)argv;
+	if (argc > 1)
+		return fs_cli_usage(&fs_cmd_reset);
+	fd = open(cli->proc_path, O_WRONLY);
+	if (fd < 0 && errno == ENOENT)
+		return fs_cli_error("%s not found: the forkstats module is not loaded (sudo insmod module/forkstats.ko)",
+				    cli->proc_path);
+	if (fd < 0 || write(fd, "reset\n", 6) != 6) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		if (e == EACCES || e == EPERM)
+			return fs_cli_error("reset needs root: run with sudo");
+		return fs_cli_error("%s: %s", cli->proc_path, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+const struct fs_command fs_cmd_reset = {
+	.name = "reset",
+	.run = run_reset,
+	.usage = "reset",
+	.help = "Clear the aggregates, histograms, per-call records and attributions (root).\n",
+};
