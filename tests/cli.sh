@@ -38,4 +38,7 @@ t "module not loaded: says how to load it, exit 1" sh -c "'$F' --proc /nonexiste
 t "no /proc/forkstats: the message names insmod" sh -c "! test -e /proc/forkstats || exit 0; '$F' 2>&1 | grep -q 'insmod module/forkstats.ko'"
 t "another format version: refused, naming it" sh -c "'$F' --proc '$fx/proc-v9' 2>&1 | grep -q 'version 9 is not supported'"
 t "calls without the module: says so" sh -c "'$F' --proc /nonexistent/forkstats --debugfs /nonexistent calls 2>&1 | grep -q 'module is not loaded'"
+t "calls --follow --json: NDJSON, one valid object per line, the loss as {\"lost\": 3}" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls --follow 2>/dev/null | python3 -c 'import json,sys; L=[json.loads(l) for l in sys.stdin]; sys.exit(0 if [list(x)[0] for x in L]==[\"seq\",\"lost\",\"seq\"] and L[1][\"lost\"]==3 else 1)'"
+t "calls --follow: the loss is also said on stderr" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' calls --follow 2>&1 >/dev/null | grep -q 'lost 3 records'"
+t "calls --follow --kind vfork filters the stream" sh -c "test \$('$F' --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls --follow --kind vfork 2>/dev/null | grep -c '\"seq\"') = 1"
 echo "1..$n"

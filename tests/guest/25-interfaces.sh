@@ -39,6 +39,23 @@ last=$(forkstats --json calls -n 1 | sed 's/.*"seq":\([0-9]*\).*/\1/')
 forkstats reset
 first=$(forkstats --json calls | sed -n 's/^{"lost":0,"calls":\[{"seq":\([0-9]*\).*/\1/p')
 check "forkstats reset: no record from before remains ($last < $first)" test "${first:-0}" -gt "${last:-0}"
+# calls --follow over 10 000 forks: none lost, or the loss reported exactly.
+forkstats --json calls --follow --comm fsaccept >/tmp/follow.json 2>/tmp/follow.err &
+fpid=$!
+i=0
+while ! ls -l /proc/$fpid/fd 2>/dev/null | grep -q 'forkstats/events' && [ $i -lt 100 ]; do
+	usleep 50000
+	i=$((i + 1))
+done
+me=$(fsaccept forks 10000)
+usleep 500000
+kill -INT $fpid
+wait $fpid
+seen=$(grep -c "\"parent_tgid\":$me," /tmp/follow.json)
+lost=$(sed -n 's/^{"lost":\([0-9]*\)}$/\1/p' /tmp/follow.json | awk '{ s += $1 } END { print s + 0 }')
+diag "follow: $seen of 10000 forks streamed, $lost reported lost"
+check "calls --follow: 10000 forks streamed, or the loss reported ($seen + $lost)" \
+	sh -c "[ $lost -eq 0 ] && [ $seen -eq 10000 ] || { [ $lost -gt 0 ] && [ \$(($seen + $lost)) -ge 10000 ]; }"
 check "the CLI refuses a file of another format version" sh -c \
 	'printf "forkstats 9\n" > /tmp/v9; ! forkstats --file /tmp/v9 show 2>/tmp/v9.err && grep -q "version 9 is not supported" /tmp/v9.err'
 rmmod forkstats

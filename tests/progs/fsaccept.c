@@ -15,6 +15,7 @@
  *   fsaccept events N RING     the events stream (RING: records= if N > RING)
  *   fsaccept control           enable, disable, reset
  *   fsaccept iouring           io-wq workers: copy_process without kernel_clone
+ *   fsaccept forks N           print this pid, then fork N times
  *   fsaccept churn SECONDS     fork and write until time is up (for load tests)
  */
 #include <errno.h>
@@ -1250,7 +1251,15 @@ int main(int argc, char **argv)
 		ret = cmd_sums(argv[0]);
 	else if (!strcmp(cmd, "workload"))
 		ret = cmd_workload();
-	else if (!strcmp(cmd, "iouring"))
+	else if (!strcmp(cmd, "forks") && arg(argv, 2) != ~0UL) {
+		unsigned long i, n = arg(argv, 2);
+
+		printf("%d\n", (int)getpid());
+		fflush(stdout);
+		for (i = 0; i < n; i++)
+			fork_exit();
+		ret = 0;
+	} else if (!strcmp(cmd, "iouring"))
 		ret = cmd_iouring();
 	else if (!strcmp(cmd, "control"))
 		ret = cmd_control();
@@ -1259,7 +1268,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "churn") && arg(argv, 2) != ~0UL)
 		ret = cmd_churn((unsigned int)arg(argv, 2));
 	else {
-		fprintf(stderr, "usage: fsaccept pgtables MIB | cow K J L | thp K J L | kinds | zero N | failfork | sums | events N RING | control | iouring | churn SECONDS\n");
+		fprintf(stderr, "usage: fsaccept pgtables MIB | cow K J L | thp K J L | kinds | zero N | failfork | sums | events N RING | control | iouring | forks N | churn SECONDS\n");
 		return 2;
 	}
 	return ret || failures ? 1 : 0;

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* forkstats calls: the per-call records of debugfs forkstats/calls. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calls.h"
 #include "cli.h"
@@ -62,6 +66,119 @@ static void set_cell(struct fs_cell *c, const struct fs_call *x, int col)
 	}
 }
 
+struct filter {
+	long tgid;
+	int kind;
+	const char *comm;
+};
+
+static int wanted(const struct filter *fl, const struct fs_record *x)
+{
+	return (fl->tgid < 0 || x->parent_tgid == fl->tgid) &&
+	       (fl->kind < 0 || (int)x->kind == fl->kind) &&
+	       (!fl->comm || !strncmp(x->comm, fl->comm, FS_COMM_LEN));
+}
+
+static void fill_row(struct fs_table *t, const struct fs_call *x, int json)
+{
+	struct fs_cell *row = fs_table_row(t);
+	int i;
+
+	for (i = 0; row && i < t->ncols; i++)
+		set_cell(&row[i], x, json ? i : text_cols[i]);
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/*
+ * --follow: stream the events file until interrupted.  Records as NDJSON
+ * (--json) or table rows; a loss as {"lost": N} or "# lost N" (and a line on
+ * stderr).  Nothing is dropped silently.
+ */
+static int follow(struct fs_cli *cli, const struct filter *fl, struct fs_table *t)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct fs_calls_cols cols;
+	char pbuf[512], err[256], *buf, *p, *nl;
+	const char *path = fs_cli_debugfs(cli, "events", pbuf, sizeof(pbuf));
+	size_t have = 0, size = 1 << 16;
+	int fd, header = 0;
+	ssize_t r;
+
+	if (!path)
+		return 1;
+	fd = open(path, O_RDONLY);
+	buf = malloc(size);
+	if (fd < 0 || !buf)
+		return fs_cli_error("%s: %s", path, strerror(errno));
+	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: read returns EINTR */
+	sigaction(SIGTERM, &sa, NULL);
+	if (!cli->json)
+		fs_table_print_head(t, stdout, 8);
+	while (!stop) {
+		r = read(fd, buf + have, size - have - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(buf);
+			close(fd);
+			return r < 0 ? fs_cli_error("%s: %s", path, strerror(errno)) : 0;
+		}
+		have += (size_t)r;
+		buf[have] = '\0';
+		for (p = buf; (nl = strchr(p, '\n')); p = nl + 1) {
+			struct fs_call x;
+
+			*nl = '\0';
+			if (!header) {
+				if (fs_calls_header(p, &cols, err, sizeof(err))) {
+					free(buf);
+					close(fd);
+					return fs_cli_error("%s: %s", path, err);
+				}
+				header = 1;
+			} else if (!strncmp(p, "# lost ", 7)) {
+				unsigned long long n = strtoull(p + 7, NULL, 10);
+
+				fs_cli_error("lost %llu records: the reader fell behind", n);
+				if (cli->json) {
+					fs_json_begin_object(&cli->j);
+					fs_json_key(&cli->j, "lost");
+					fs_json_u64(&cli->j, n);
+					fs_json_end_object(&cli->j);
+					fs_json_done(&cli->j);
+				} else {
+					printf("# lost %llu\n", n);
+				}
+			} else if (fs_calls_record(p, &cols, &x, err, sizeof(err)) == 0) {
+				if (!wanted(fl, &x.r))
+					continue;
+				t->nrows = 0;
+				fill_row(t, &x, cli->json);
+				if (cli->json) {
+					fs_table_json_row(t, 0, &cli->j);
+					fs_json_done(&cli->j);
+				} else {
+					fs_table_print_row(t, 0, stdout, 8);
+				}
+			} else {
+				fs_cli_error("%s: %s", path, err);
+			}
+		}
+		have = strlen(p);
+		memmove(buf, p, have);
+	}
+	free(buf);
+	close(fd);
+	return 0;
+}
+
 static int run(struct fs_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -71,9 +188,10 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *keys[FS_COL_COUNT];
-	const char *comm = NULL, *path;
-	long n = -1, tgid = -1;
-	int kind = -1, c, k, i;
+	struct filter fl = { .tgid = -1, .kind = -1 };
+	const char *path;
+	long n = -1;
+	int c, k, i, follow_mode = 0;
 	struct fs_calls calls;
 	struct fs_table t;
 	char err[512], pbuf[512], *end;
@@ -87,64 +205,59 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 				return fs_cli_usage(&fs_cmd_calls);
 			break;
 		case 'p':
-			tgid = strtol(optarg, &end, 10);
-			if (*end || tgid < 0)
+			fl.tgid = strtol(optarg, &end, 10);
+			if (*end || fl.tgid < 0)
 				return fs_cli_usage(&fs_cmd_calls);
 			break;
 		case 'c':
-			comm = optarg;
+			fl.comm = optarg;
 			break;
 		case 'k':
 			for (k = 0; k < FS_KIND_COUNT; k++)
 				if (!strcmp(fs_kind_name((unsigned int)k), optarg))
-					kind = k;
-			if (kind < 0) {
+					fl.kind = k;
+			if (fl.kind < 0) {
 				fs_cli_error("--kind must be fork, vfork, thread, clone or kthread");
 				return 2;
 			}
 			break;
 		case 'f':
-			return fs_cli_error("calls --follow is not part of this build yet");
+			follow_mode = 1;
+			break;
 		default:
 			return fs_cli_usage(&fs_cmd_calls);
 		}
 	}
 	if (optind < argc)
 		return fs_cli_usage(&fs_cmd_calls);
-	path = fs_cli_debugfs(cli, "calls", pbuf, sizeof(pbuf));
-	if (!path)
-		return 1;
-	if (fs_calls_read(path, &calls, err, sizeof(err)))
-		return fs_cli_error("%s", err);
-
 	for (i = 0; i < FS_COL_COUNT; i++)
 		keys[i] = fs_record_column_name(i);
 	if (cli->json)
 		fs_table_init(&t, FS_COL_COUNT, keys, keys);
 	else
 		fs_table_init(&t, (int)(sizeof(text_cols) / sizeof(text_cols[0])), keys, heads);
+	if (follow_mode) {
+		int ret = follow(cli, &fl, &t);
+
+		fs_table_free(&t);
+		return ret;
+	}
+	path = fs_cli_debugfs(cli, "calls", pbuf, sizeof(pbuf));
+	if (!path)
+		return 1;
+	if (fs_calls_read(path, &calls, err, sizeof(err)))
+		return fs_cli_error("%s", err);
+
 	/* Filter first, then keep the last n, newest last. */
 	for (r = 0; r < calls.n; r++) {
-		const struct fs_record *x = &calls.v[r].r;
-
-		calls.v[r].r.done = (tgid < 0 || x->parent_tgid == tgid) &&
-				    (kind < 0 || (int)x->kind == kind) &&
-				    (!comm || !strncmp(x->comm, comm, FS_COMM_LEN));
+		calls.v[r].r.done = wanted(&fl, &calls.v[r].r);
 		shown += calls.v[r].r.done;
 	}
 	if (n >= 0 && shown > (size_t)n)
 		first = shown - (size_t)n;
-	for (r = 0, shown = 0; r < calls.n; r++) {
-		struct fs_cell *row;
-
-		if (!calls.v[r].r.done || shown++ < first)
-			continue;
-		row = fs_table_row(&t);
-		if (!row)
-			break;
-		for (i = 0; i < t.ncols; i++)
-			set_cell(&row[i], &calls.v[r], cli->json ? i : text_cols[i]);
-	}
+	for (r = 0, shown = 0; r < calls.n; r++)
+		if (calls.v[r].r.done && shown++ >= first)
+			fill_row(&t, &calls.v[r], cli->json);
 	if (cli->json) {
 		fs_json_begin_object(&cli->j);
 		fs_json_key(&cli->j, "lost");
@@ -164,11 +277,14 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 const struct fs_command fs_cmd_calls = {
 	.name = "calls",
 	.run = run,
-	.usage = "calls [-n N] [-p TGID] [--comm NAME] [--kind KIND]",
+	.usage = "calls [-n N] [-p TGID] [--comm NAME] [--kind KIND] [--follow]",
 	.help = "Per-call records, oldest first (root: they come from debugfs).\n"
 		"  -n N          only the last N\n"
 		"  -p TGID       calls made by this process\n"
 		"  --comm NAME   calls made by tasks of this name\n"
 		"  --kind KIND   fork, vfork, thread, clone or kthread\n"
+		"  --follow      stream calls as they complete (debugfs events) until interrupted;\n"
+		"                with --json one object per line (NDJSON); a loss is reported as\n"
+		"                {\"lost\": N} (or \"# lost N\") and on stderr, never dropped silently\n"
 		"With --json every column of docs/interfaces.md, with raw numbers.\n",
 };

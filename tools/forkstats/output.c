@@ -98,10 +98,14 @@ void fs_json_bool(struct fs_json *j, int v)
 	fputs(v ? "true" : "false", j->f);
 }
 
+/* Ends a document: the next value starts a new one (NDJSON). */
 void fs_json_done(struct fs_json *j)
 {
 	fputc('\n', j->f);
 	fflush(j->f);
+	j->depth = 0;
+	j->count[0] = 0;
+	j->after_key = 0;
 }
 
 void fs_table_init(struct fs_table *t, int ncols, const char *const *keys,
@@ -226,36 +230,72 @@ void fs_table_print(const struct fs_table *t, FILE *f)
 	free(w);
 }
 
+void fs_table_json_row(const struct fs_table *t, size_t r, struct fs_json *j)
+{
+	int i;
+
+	fs_json_begin_object(j);
+	for (i = 0; i < t->ncols; i++) {
+		const struct fs_cell *c = &t->cells[r * t->ncols + i];
+
+		fs_json_key(j, t->keys[i]);
+		switch (c->type) {
+		case FS_CELL_U64:
+			fs_json_u64(j, c->u);
+			break;
+		case FS_CELL_I64:
+			fs_json_i64(j, c->i);
+			break;
+		case FS_CELL_STR:
+			fs_json_str(j, c->text);
+			break;
+		default:
+			fs_json_null(j);
+			break;
+		}
+	}
+	fs_json_end_object(j);
+}
+
 void fs_table_json(const struct fs_table *t, struct fs_json *j)
 {
 	size_t r;
-	int i;
 
 	fs_json_begin_array(j);
-	for (r = 0; r < t->nrows; r++) {
-		fs_json_begin_object(j);
-		for (i = 0; i < t->ncols; i++) {
-			const struct fs_cell *c = &t->cells[r * t->ncols + i];
-
-			fs_json_key(j, t->keys[i]);
-			switch (c->type) {
-			case FS_CELL_U64:
-				fs_json_u64(j, c->u);
-				break;
-			case FS_CELL_I64:
-				fs_json_i64(j, c->i);
-				break;
-			case FS_CELL_STR:
-				fs_json_str(j, c->text);
-				break;
-			default:
-				fs_json_null(j);
-				break;
-			}
-		}
-		fs_json_end_object(j);
-	}
+	for (r = 0; r < t->nrows; r++)
+		fs_table_json_row(t, r, j);
 	fs_json_end_array(j);
+}
+
+static int fixed_width(const struct fs_table *t, int i, int min)
+{
+	int w = (int)strlen(t->heads[i]);
+
+	return w > min ? w : min;
+}
+
+void fs_table_print_head(const struct fs_table *t, FILE *f, int min)
+{
+	int i;
+
+	for (i = 0; i < t->ncols; i++)
+		fprintf(f, "%s%*s", i ? "  " : "", fixed_width(t, i, min), t->heads[i]);
+	fputc('\n', f);
+	fflush(f);
+}
+
+void fs_table_print_row(const struct fs_table *t, size_t r, FILE *f, int min)
+{
+	int i;
+
+	for (i = 0; i < t->ncols; i++) {
+		const struct fs_cell *c = &t->cells[r * t->ncols + i];
+		int w = fixed_width(t, i, min);
+
+		fprintf(f, "%s%*s", i ? "  " : "", c->type == FS_CELL_STR ? -w : w, c->text);
+	}
+	fputc('\n', f);
+	fflush(f);
 }
 
 void fs_table_free(struct fs_table *t)

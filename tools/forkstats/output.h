@@ -64,6 +64,14 @@ void fs_cell_ns(struct fs_cell *c, uint64_t ns);
 void fs_cell_bytes(struct fs_cell *c, uint64_t bytes);
 void fs_cell_hex(struct fs_cell *c, uint64_t v);	/* JSON: number */
 void fs_table_print(const struct fs_table *t, FILE *f);
+/*
+ * Streams: one row at a time.  Text rows use fixed widths (at least each
+ * header's, at least min) so that rows printed apart still line up; JSON
+ * rows are one object per line (NDJSON).
+ */
+void fs_table_print_head(const struct fs_table *t, FILE *f, int min);
+void fs_table_print_row(const struct fs_table *t, size_t row, FILE *f, int min);
+void fs_table_json_row(const struct fs_table *t, size_t row, struct fs_json *j);
 void fs_table_json(const struct fs_table *t, struct fs_json *j);
 void fs_table_free(struct fs_table *t);
 
