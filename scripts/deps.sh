@@ -14,6 +14,7 @@ pkgs=(
 	busybox-static cpio file       # guest initramfs
 	debian-archive-keyring         # verify the kernel packages
 	python3                        # validates the CLI's JSON in the tests
+	groff-base                     # checks that the man page renders
 )
 
 missing=()

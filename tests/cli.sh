@@ -41,4 +41,7 @@ t "calls without the module: says so" sh -c "'$F' --proc /nonexistent/forkstats 
 t "calls --follow --json: NDJSON, one valid object per line, the loss as {\"lost\": 3}" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls --follow 2>/dev/null | python3 -c 'import json,sys; L=[json.loads(l) for l in sys.stdin]; sys.exit(0 if [list(x)[0] for x in L]==[\"seq\",\"lost\",\"seq\"] and L[1][\"lost\"]==3 else 1)'"
 t "calls --follow: the loss is also said on stderr" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' calls --follow 2>&1 >/dev/null | grep -q 'lost 3 records'"
 t "calls --follow --kind vfork filters the stream" sh -c "test \$('$F' --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls --follow --kind vfork 2>/dev/null | grep -c '\"seq\"') = 1"
+man=$here/../docs/forkstats.8
+t "the man page renders without warnings" sh -c "out=\$(groff -man -ww -z '$man' 2>&1) && test -z \"\$out\""
+t "the man page documents every command" sh -c "for c in show status calls hist reset; do grep -q \"^\\.B\\R\\? *\$c\" '$man' || grep -q \"^\\.BR \$c \" '$man' || { echo \"missing \$c\"; exit 1; }; done"
 echo "1..$n"
