@@ -191,7 +191,7 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	struct filter fl = { .tgid = -1, .kind = -1 };
 	const char *path;
 	long n = -1;
-	int c, k, i, follow_mode = 0;
+	int c, i, follow_mode = 0;
 	struct fs_calls calls;
 	struct fs_table t;
 	char err[512], pbuf[512], *end;
@@ -213,13 +213,9 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 			fl.comm = optarg;
 			break;
 		case 'k':
-			for (k = 0; k < FS_KIND_COUNT; k++)
-				if (!strcmp(fs_kind_name((unsigned int)k), optarg))
-					fl.kind = k;
-			if (fl.kind < 0) {
-				fs_cli_error("--kind must be fork, vfork, thread, clone or kthread");
+			fl.kind = fs_cli_kind(optarg);
+			if (fl.kind < 0)
 				return 2;
-			}
 			break;
 		case 'f':
 			follow_mode = 1;

@@ -35,6 +35,14 @@ int fs_cli_help(const struct fs_command *c, int argc, char **argv);
  */
 const char *fs_cli_debugfs(struct fs_cli *cli, const char *name, char *buf, size_t len);
 
+/* --kind KIND: the enum fs_kind, or -1 after one error line. */
+int fs_cli_kind(const char *name);
+
+struct fs_proc_counter;
+/* "name value" counters: as a JSON object, or as aligned text lines. */
+void fs_cli_json_counters(struct fs_cli *cli, const struct fs_proc_counter *v, size_t n);
+void fs_cli_print_counters(const struct fs_proc_counter *v, size_t n, int width);
+
 extern const struct fs_command fs_cmd_show, fs_cmd_status, fs_cmd_calls, fs_cmd_hist,
 	fs_cmd_reset;
 

@@ -88,6 +88,37 @@ const char *fs_cli_debugfs(struct fs_cli *cli, const char *name, char *buf, size
 	return NULL;
 }
 
+int fs_cli_kind(const char *name)
+{
+	unsigned int k;
+
+	for (k = 0; k < FS_KIND_COUNT; k++)
+		if (!strcmp(fs_kind_name(k), name))
+			return (int)k;
+	fs_cli_error("--kind must be fork, vfork, thread, clone or kthread, not '%s'", name);
+	return -1;
+}
+
+void fs_cli_json_counters(struct fs_cli *cli, const struct fs_proc_counter *v, size_t n)
+{
+	size_t i;
+
+	fs_json_begin_object(&cli->j);
+	for (i = 0; i < n; i++) {
+		fs_json_key(&cli->j, v[i].name);
+		fs_json_u64(&cli->j, v[i].value);
+	}
+	fs_json_end_object(&cli->j);
+}
+
+void fs_cli_print_counters(const struct fs_proc_counter *v, size_t n, int width)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		printf("%-*s %llu\n", width, v[i].name, (unsigned long long)v[i].value);
+}
+
 static void usage(FILE *f)
 {
 	size_t i;

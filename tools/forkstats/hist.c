@@ -27,13 +27,9 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
-			for (k = 0; k < FS_KIND_COUNT; k++)
-				if (!strcmp(fs_kind_name((unsigned int)k), optarg))
-					kind = k;
-			if (kind < 0) {
-				fs_cli_error("--kind must be fork, vfork, thread, clone or kthread");
+			kind = fs_cli_kind(optarg);
+			if (kind < 0)
 				return 2;
-			}
 			break;
 		case 't':
 			total = 1;

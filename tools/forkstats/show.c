@@ -67,21 +67,14 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 		fs_json_key(&cli->j, "kinds");
 		fs_table_json(&t, &cli->j);
 		fs_json_key(&cli->j, "counters");
-		fs_json_begin_object(&cli->j);
-		for (i = 0; i < p.ncounters; i++) {
-			fs_json_key(&cli->j, p.counters[i].name);
-			fs_json_u64(&cli->j, p.counters[i].value);
-		}
-		fs_json_end_object(&cli->j);
+		fs_cli_json_counters(cli, p.counters, p.ncounters);
 		fs_json_end_object(&cli->j);
 		fs_json_done(&cli->j);
 	} else {
 		printf("kernel %s; COW outcome counted: %s\n\n", p.kernel, p.split);
 		fs_table_print(&t, stdout);
 		printf("\n");
-		for (i = 0; i < p.ncounters; i++)
-			printf("%-24s %llu\n", p.counters[i].name,
-			       (unsigned long long)p.counters[i].value);
+		fs_cli_print_counters(p.counters, p.ncounters, 24);
 	}
 	fs_table_free(&t);
 	return 0;

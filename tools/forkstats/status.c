@@ -65,16 +65,12 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 		else
 			fs_json_null(&cli->j);
 		fs_json_key(&cli->j, "counters");
-		fs_json_begin_object(&cli->j);
-		for (i = 0; i < p.ncounters; i++) {
-			fs_json_key(&cli->j, p.counters[i].name);
-			fs_json_u64(&cli->j, p.counters[i].value);
-		}
-		for (i = 0; detail && i < pr.ncounters; i++) {
-			fs_json_key(&cli->j, pr.counters[i].name);
-			fs_json_u64(&cli->j, pr.counters[i].value);
-		}
-		fs_json_end_object(&cli->j);
+		fs_cli_json_counters(cli, p.counters, p.ncounters);
+		fs_json_key(&cli->j, "module");
+		if (detail)
+			fs_cli_json_counters(cli, pr.counters, pr.ncounters);
+		else
+			fs_json_null(&cli->j);
 		fs_json_end_object(&cli->j);
 		fs_json_done(&cli->j);
 	} else {
@@ -97,9 +93,7 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 			printf("\n");
 			fs_table_print(&t, stdout);
 			printf("\n");
-			for (i = 0; i < pr.ncounters; i++)
-				printf("%-14s %llu\n", pr.counters[i].name,
-				       (unsigned long long)pr.counters[i].value);
+			fs_cli_print_counters(pr.counters, pr.ncounters, 14);
 		}
 	}
 	fs_table_free(&t);
