@@ -182,15 +182,14 @@ static int copy_page_range_entry(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct vm_area_struct *dst = (void *)regs_get_kernel_argument(regs, 0);
 	struct vm_area_struct *src = (void *)regs_get_kernel_argument(regs, 1);
-	u64 v;
 
 	BUILD_BUG_ON(!__same_type(&copy_page_range,
 				  int (*)(struct vm_area_struct *, struct vm_area_struct *)));
 	fs_probe_hit(FS_PROBE_COPY_PAGE_RANGE);
 	if (!fs_on() || !fs_vma_needs_copy(dst, src))
 		return 0;
-	if (fs_ptrmap_get(&fs_inflight, current, &v) && !(v & FS_INFLIGHT_SEQ))
-		fs_ptrmap_set(&fs_inflight, current, v + 1);
+	/* One more VMA copied by the call in flight (before its seq is set). */
+	fs_ptrmap_add_unless(&fs_inflight, current, 1, FS_INFLIGHT_SEQ);
 	return 0;
 }
 NOKPROBE_SYMBOL(copy_page_range_entry);

@@ -150,7 +150,6 @@ extern wait_queue_head_t fs_done_wq;
 u64 fs_reset_seq(void);
 
 /* Text output of a record, shared by calls and events. */
-struct seq_file;
 void fs_record_header(char *buf, size_t len);
 int fs_record_format(const struct fs_record *r, char *buf, size_t len);
 #define FS_RECORD_LINE_MAX 512

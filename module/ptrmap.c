@@ -115,6 +115,24 @@ bool fs_ptrmap_get(struct fs_ptrmap *m, const void *key, u64 *val)
 }
 NOKPROBE_SYMBOL(fs_ptrmap_get);
 
+bool fs_ptrmap_add_unless(struct fs_ptrmap *m, const void *key, u64 delta, u64 mask)
+{
+	unsigned int b = hash_ptr(key, m->bits);
+	struct fs_ptrmap_node *n;
+	unsigned long flags;
+	bool added = false;
+
+	raw_spin_lock_irqsave(&m->locks[b], flags);
+	n = find(m, b, key);
+	if (n && !(n->val & mask)) {
+		n->val += delta;
+		added = true;
+	}
+	raw_spin_unlock_irqrestore(&m->locks[b], flags);
+	return added;
+}
+NOKPROBE_SYMBOL(fs_ptrmap_add_unless);
+
 bool fs_ptrmap_del(struct fs_ptrmap *m, const void *key, u64 *val)
 {
 	unsigned int b = hash_ptr(key, m->bits);

@@ -30,6 +30,8 @@ void fs_ptrmap_destroy(struct fs_ptrmap *m);
 /* Insert or replace.  -ENOSPC when all nodes are in use. */
 int fs_ptrmap_set(struct fs_ptrmap *m, const void *key, u64 val);
 bool fs_ptrmap_get(struct fs_ptrmap *m, const void *key, u64 *val);
+/* Add delta to the value of key, in place, unless the value has a bit of mask. */
+bool fs_ptrmap_add_unless(struct fs_ptrmap *m, const void *key, u64 delta, u64 mask);
 bool fs_ptrmap_del(struct fs_ptrmap *m, const void *key, u64 *val);
 void fs_ptrmap_clear(struct fs_ptrmap *m);
 unsigned int fs_ptrmap_used(struct fs_ptrmap *m);
