@@ -8,6 +8,7 @@ set -euo pipefail
 pkgs=(
 	gcc make libc6-dev             # the tools (static builds need libc6-dev's libc.a)
 	libcmocka-dev                  # unit tests
+	libjson-c-dev                  # the guests' JSON checker (tests/progs/jsonq.c)
 	libelf-dev bc flex bison kmod  # kbuild for external modules
 	dwarves                        # pahole: 6.12 kbuild wants it for module BTF
 	qemu-system-x86                # the VM matrix
@@ -15,6 +16,7 @@ pkgs=(
 	debian-archive-keyring         # verify the kernel packages
 	python3                        # validates the CLI's JSON in the tests
 	groff-base                     # checks that the man page renders
+	tmux                           # drives "forkstats top" on a terminal in tests/cli.sh
 )
 
 missing=()

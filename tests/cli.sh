@@ -7,7 +7,7 @@
 # exit status.  TAP on stdout.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-F=$here/../tools/forkstats/forkstats
+F=${FORKSTATS:-$here/../tools/forkstats/forkstats}
 fx=$here/fixtures
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
@@ -30,7 +30,7 @@ t "show --json: unknown values are null" sh -c "'$F' --proc '$fx/proc' --json sh
 t "calls --json: every column, raw numbers, unescaped comm" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls | python3 -c 'import json,sys; d=json.load(sys.stdin); c=d[\"calls\"]; sys.exit(0 if len(c)==2 and c[0][\"pgtable_bytes\"]==167936 and c[1][\"comm\"]==\"my\\\"prog\" and c[1][\"total_ns\"] is None and len(c[0])==19 else 1)'"
 t "calls -n 1 --kind fork: the last fork only" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls -n 1 --kind fork | python3 -c 'import json,sys; c=json.load(sys.stdin)[\"calls\"]; sys.exit(0 if [x[\"seq\"] for x in c]==[51] else 1)'"
 t "hist: bars" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' hist | grep -q '|####'"
-t "every command has --help" sh -c "for c in show status calls hist reset; do '$F' \$c --help | grep -q '^usage: forkstats' || exit 1; done"
+t "every command has --help" sh -c "for c in show status calls hist reset top; do '$F' \$c --help | grep -q '^usage: forkstats' || exit 1; done"
 t "unknown command: exit 2 and usage" sh -c "'$F' nosuch 2>&1 >/dev/null | grep -q 'unknown command'; test \$('$F' nosuch >/dev/null 2>&1; echo \$?) = 2"
 t "bad option: exit 2" sh -c "test \$('$F' calls --bogus >/dev/null 2>&1; echo \$?) = 2"
 t "--backend bpf: one clear line, exit 1" sh -c "test \$('$F' --backend bpf 2>&1 | wc -l) = 1 && test \$('$F' --backend bpf >/dev/null 2>&1; echo \$?) = 1"
@@ -41,7 +41,151 @@ t "calls without the module: says so" sh -c "'$F' --proc /nonexistent/forkstats 
 t "calls --follow --json: NDJSON, one valid object per line, the loss as {\"lost\": 3}" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls --follow 2>/dev/null | python3 -c 'import json,sys; L=[json.loads(l) for l in sys.stdin]; sys.exit(0 if [list(x)[0] for x in L]==[\"seq\",\"lost\",\"seq\"] and L[1][\"lost\"]==3 else 1)'"
 t "calls --follow: the loss is also said on stderr" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' calls --follow 2>&1 >/dev/null | grep -q 'lost 3 records'"
 t "calls --follow --kind vfork filters the stream" sh -c "test \$('$F' --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls --follow --kind vfork 2>/dev/null | grep -c '\"seq\"') = 1"
+# top: batch blocks, NDJSON, bad arguments
+top_blocks() {	# two blocks: header, column heads, an empty line after each
+	local out
+	out=$(cli top -n 2 -i 0.2; echo end) || return 1
+	test "$(grep -c '^forkstats top  .* interval ' <<<"$out")" = 2 &&
+		test "$(grep -c '^COMMAND  *CALLS ' <<<"$out")" = 2 &&
+		test "$(grep -c '^$' <<<"$out")" = 2 &&
+		test "$(tail -n 2 <<<"$out" | head -n 1)" = ""
+}
+top_json() {
+	cli --json top -n 2 -i 0.2 | python3 -c 'import json, sys
+L = [json.loads(l) for l in sys.stdin]
+keys = {"time_ns", "interval_ns", "calls", "missed", "commands"}
+sys.exit(0 if len(L) == 2 and all(set(x) == keys and x["commands"] == [] for x in L) else 1)'
+}
+top_bad_args() {
+	local a
+	for a in '-i 0' '-i 0.05' '-i 3601' '-i abc' '-i 1s' '-i nan' '-i' '-n 0' '-n x' 'extra'; do
+		# shellcheck disable=SC2086
+		cli top -n 1 $a >/dev/null 2>&1
+		test $? = 2 || { echo "top $a"; return 1; }
+	done
+}
+top_no_module() {
+	"$F" --proc /nonexistent/forkstats --debugfs /nonexistent top -n 1 2>&1 | grep -q 'module is not loaded' &&
+		{ "$F" --proc /nonexistent/forkstats --debugfs /nonexistent top -n 1 >/dev/null 2>&1; test $? = 1; }
+}
+t "top -n 2: two text blocks, each ended by an empty line" top_blocks
+t "--json top -n 2: two lines, each one valid JSON object" top_json
+t "top: a bad -i or -n is exit 2" top_bad_args
+t "top without the module: says so, exit 1" top_no_module
+
+# top on a terminal: tmux at 80x24 on a copy of the fixtures that grows
+if command -v tmux >/dev/null; then
+	tt=$(mktemp -d)
+	tm() { tmux -S "$tt/tmux.sock" -f /dev/null "$@"; }	# a private server
+	trap 'tm kill-server 2>/dev/null; rm -rf "$tt"' EXIT
+	mkdir "$tt/dbg"
+	cp "$fx/debugfs/"* "$tt/dbg/"
+	# top_start NAME ARGS...: "forkstats top ARGS" in session NAME, between two stty -g
+	top_start() {
+		local name=$1
+		shift
+		mkdir "$tt/$name"
+		{
+			printf 'cd %q\nstty -g >before\n' "$tt/$name"
+			# shellcheck disable=SC2016 # for the wrapper: its pid, then exec top
+			printf 'sh -c '\''echo $$ >pid; exec "$0" "$@"'\'' %q --proc %q --debugfs %q top' \
+				"$F" "$fx/proc" "$tt/dbg"
+			printf ' %q' "$@"
+			printf '\necho $? >rc\nstty -g >after\nexec sleep 60\n'
+		} >"$tt/$name/run.sh"
+		tm new-session -d -s "$name" -x 80 -y 24 "bash $(printf %q "$tt/$name/run.sh")"
+	}
+	# pane_until NAME SECS CHECK: capture the pane (lines joined, attributes as
+	# escapes) into $pane until CHECK succeeds, at most SECS seconds
+	pane_until() {
+		local i
+		for ((i = 0; i < $2 * 10; i++)); do
+			pane=$(tm capture-pane -p -e -J -t "$1" 2>/dev/null) && $3 && return 0
+			sleep 0.1
+		done
+		return 1
+	}
+	on_pane() {	# DESC NAME SECS CHECK: a test of the pane, showing it on failure
+		if pane_until "$2" "$3" "$4"; then ok "$1"; else not_ok "$1"; sed 's/^/#   /' <<<"$pane"; fi
+	}
+	# top_exited NAME: within 2 s, exit status 0, stty settings and cursor restored
+	top_exited() {
+		local i
+		for ((i = 0; i < 20; i++)); do
+			test -s "$tt/$1/after" && break
+			sleep 0.1
+		done
+		test "$(cat "$tt/$1/rc" 2>/dev/null)" = 0 &&
+			cmp "$tt/$1/before" "$tt/$1/after" &&
+			test "$(tm display -p -t "$1" '#{cursor_flag}#{alternate_on}')" = 10
+	}
+	first_screen() { grep -q '^COMMAND  *CALLS  *FAILED' <<<"$pane"; }
+	data_screen() {
+		grep -Eq '^forkstats top  [0-9]{2}:[0-9]{2}:[0-9]{2}  interval [0-9]+\.[0-9]{2} s  calls 4 \([0-9.]+/s\)  commands 4$' <<<"$pane" &&
+			grep -q '^missed 1 calls' <<<"$pane" &&
+			grep -Eq '^COMMAND +CALLS +FAILED +TOTAL +TOTAL_P99 +PGTABLES +COW_P +COW_C$' <<<"$pane" &&
+			grep -Eq '^bash +2 +1 +325\.0 us +500\.0 us +8\.0 KiB +1 +2$' <<<"$pane" &&
+			grep -Eq '^x\\x1b\[31m +1 +0 +90\.0 us +90\.0 us +0 B +0 +1$' <<<"$pane" &&
+			grep -Eq '^make +1 +0 +2\.0 ms +2\.0 ms +0 B +0 +0$' <<<"$pane" &&
+			grep -Eq '^forkvfork +0 +0 +- +- +0 B +3 +4$' <<<"$pane"
+	}
+	fits() { test -z "$(awk -v w="$1" 'length > w' <<<"$pane")"; }
+	small_screen() {
+		grep -q '^late1 ' <<<"$pane" && grep -qx '(2 more commands)' <<<"$pane" &&
+			! grep -q '^late[23]' <<<"$pane" && fits 60
+	}
+	plain() { ! LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" <<<"$pane"; }
+	sorted() {
+		test "$(awk '/^COMMAND/ { f = 1; next } f && NF { printf "%s ", $1 }' <<<"$pane")" = \
+			'bash x\x1b[31m make forkvfork '
+	}
+
+	top_start live -i 1
+	on_pane "top: the first screen after one interval" live 5 first_screen
+	# After the baseline: calls 103..106 (102 was overwritten: missed 1), and
+	# call 51 (forkvfork) gains 3 COW faults in the parent, 4 in the child.
+	# One rename, so that top reads the old file or the new one, never half.
+	{
+		sed 's/^\(51 .* 16398\) 2 5 5 2$/\1 5 9 10 4/' "$tt/dbg/calls"
+		echo '103 2800000000 fork 0x1200000 300 300 bash 301 0 400000 500000 8192 5 3 900 1 2 2 1'
+		echo '104 2800100000 fork 0x1200000 300 300 bash 0 -11 100000 150000 0 0 0 0 0 0 0 0'
+		# shellcheck disable=SC2028 # a comm with an ESC byte, escaped as in the file
+		echo '105 2800200000 fork 0x1200000 300 300 x\x1b[31m 302 0 60000 90000 0 0 0 0 0 1 1 0'
+		echo '106 2800300000 vfork 0x4100 300 301 make 303 0 80000 2000000 0 0 0 0 0 0 0 0'
+	} >"$tt/dbg/calls.new"
+	mv "$tt/dbg/calls.new" "$tt/dbg/calls"
+	on_pane "top: header, columns, a row per command: its new calls, their latency, COW deltas" \
+		live 5 data_screen
+	t "top: no line wider than 80 columns" fits 80
+	t "top: no escape or control bytes on the screen (the comm's ESC shown as \\x1b)" plain
+	t "top: rows sorted by calls, then COW faults" sorted
+	# Smaller (SIGWINCH), then 3 more commands: 2 table rows fit in 6 lines
+	tm resize-window -t live -x 60 -y 6
+	{
+		cat "$tt/dbg/calls"
+		for x in 107:late1 108:late1 109:late1 110:late2 111:late2 112:late3; do
+			echo "${x%:*} 2900000000 fork 0x1200000 400 400 ${x#*:} 401 0 1000 2000 0 0 0 0 0 0 0 0"
+		done
+	} >"$tt/dbg/calls.new"
+	mv "$tt/dbg/calls.new" "$tt/dbg/calls"
+	on_pane "top: resized to 60x6 (SIGWINCH): lines cut to 60 columns, rows to the height" \
+		live 5 small_screen
+	tm send-keys -t live q
+	t "top: q quits within 2 s; termios, cursor and screen restored" top_exited live
+
+	top_start int -i 0.2
+	pane_until int 5 first_screen
+	tm send-keys -t int C-c
+	t "top: Ctrl-C quits; terminal restored" top_exited int
+	top_start term -i 0.2
+	pane_until term 5 first_screen
+	kill -TERM "$(cat "$tt/term/pid")"
+	t "top: SIGTERM quits; terminal restored" top_exited term
+	tm kill-server
+else
+	ok "top on a terminal # SKIP tmux is not installed (scripts/deps.sh installs it)"
+fi
 man=$here/../docs/forkstats.8
 t "the man page renders without warnings" sh -c "out=\$(groff -man -ww -z '$man' 2>&1) && test -z \"\$out\""
-t "the man page documents every command" sh -c "for c in show status calls hist reset; do grep -q \"^\\.B\\R\\? *\$c\" '$man' || grep -q \"^\\.BR \$c \" '$man' || { echo \"missing \$c\"; exit 1; }; done"
+t "the man page documents every command" sh -c "for c in show status calls hist reset top; do grep -q \"^\\.B\\R\\? *\$c\" '$man' || grep -q \"^\\.BR \$c \" '$man' || { echo \"missing \$c\"; exit 1; }; done"
 echo "1..$n"

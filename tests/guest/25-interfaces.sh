@@ -33,7 +33,10 @@ done
 check "the forkstats CLI shows the table" sh -c 'forkstats show | grep -q "^fork "'
 check "forkstats status lists the attached probes" sh -c 'forkstats status | grep -q "^kernel_clone .*yes"'
 check "forkstats calls shows the last records" sh -c '/bin/true; forkstats calls -n 3 | grep -q "^ *[0-9]* *fork "'
-check "forkstats calls --json is one document" sh -c 'forkstats --json calls -n 3 | grep -q "^{\"lost\":0,\"calls\":\[{\"seq\":"'
+check "forkstats calls --json is one JSON document (json-c)" sh -c 'forkstats --json calls > /tmp/calls.json && jsonq /tmp/calls.json'
+forkstats --json calls -n 3 > /tmp/calls3.json
+is "$(jsonq /tmp/calls3.json lost calls.3 | tr '\n' ' ')$(jsonq /tmp/calls3.json calls.2.kind >/dev/null && echo third)" \
+	"0 missing third" "forkstats --json calls -n 3: three records, nothing lost"
 check "forkstats hist draws bars" sh -c 'forkstats hist | grep -q "|#"'
 last=$(forkstats --json calls -n 1 | sed 's/.*"seq":\([0-9]*\).*/\1/')
 forkstats reset
@@ -51,6 +54,7 @@ me=$(fsaccept forks 10000)
 usleep 500000
 kill -INT $fpid
 wait $fpid
+check "calls --follow --json: every line is one JSON document (json-c)" jsonq -l /tmp/follow.json
 seen=$(grep -c "\"parent_tgid\":$me," /tmp/follow.json)
 lost=$(sed -n 's/^{"lost":\([0-9]*\)}$/\1/p' /tmp/follow.json | awk '{ s += $1 } END { print s + 0 }')
 diag "follow: $seen of 10000 forks streamed, $lost reported lost"

@@ -45,5 +45,7 @@ void fs_cli_print_counters(const struct fs_proc_counter *v, size_t n, int width)
 
 extern const struct fs_command fs_cmd_show, fs_cmd_status, fs_cmd_calls, fs_cmd_hist,
 	fs_cmd_reset;
+extern const struct fs_command fs_cmd_stat;
+extern const struct fs_command fs_cmd_top;
 
 #endif /* FORKSTATS_CLI_H */

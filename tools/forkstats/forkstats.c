@@ -23,7 +23,8 @@
 #include "procfile.h"
 
 static const struct fs_command *const commands[] = {
-	&fs_cmd_show, &fs_cmd_status, &fs_cmd_calls, &fs_cmd_hist, &fs_cmd_reset,
+	&fs_cmd_show, &fs_cmd_status, &fs_cmd_calls, &fs_cmd_hist, &fs_cmd_stat, &fs_cmd_reset,
+	&fs_cmd_top,
 };
 
 int fs_cli_error(const char *fmt, ...)

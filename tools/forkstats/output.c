@@ -74,6 +74,16 @@ void fs_json_u64(struct fs_json *j, uint64_t v)
 	fprintf(j->f, "%" PRIu64, v);
 }
 
+void fs_json_f64(struct fs_json *j, double v)
+{
+	sep(j);
+	/* Enough digits to read back the same double; JSON has no NaN. */
+	if (v != v)
+		fputs("null", j->f);
+	else
+		fprintf(j->f, "%.17g", v);
+}
+
 void fs_json_i64(struct fs_json *j, int64_t v)
 {
 	sep(j);
@@ -151,6 +161,13 @@ void fs_cell_i64(struct fs_cell *c, int64_t v)
 	c->type = FS_CELL_I64;
 	c->i = v;
 	snprintf(c->text, sizeof(c->text), "%" PRId64, v);
+}
+
+void fs_cell_f64(struct fs_cell *c, double v)
+{
+	c->type = FS_CELL_F64;
+	c->f = v;
+	snprintf(c->text, sizeof(c->text), "%.2f", v);
 }
 
 void fs_cell_str(struct fs_cell *c, const char *s)
@@ -245,6 +262,9 @@ void fs_table_json_row(const struct fs_table *t, size_t r, struct fs_json *j)
 			break;
 		case FS_CELL_I64:
 			fs_json_i64(j, c->i);
+			break;
+		case FS_CELL_F64:
+			fs_json_f64(j, c->f);
 			break;
 		case FS_CELL_STR:
 			fs_json_str(j, c->text);

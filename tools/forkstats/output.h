@@ -29,18 +29,20 @@ void fs_json_end_array(struct fs_json *j);
 void fs_json_key(struct fs_json *j, const char *key);
 void fs_json_u64(struct fs_json *j, uint64_t v);
 void fs_json_i64(struct fs_json *j, int64_t v);
+void fs_json_f64(struct fs_json *j, double v);
 void fs_json_str(struct fs_json *j, const char *s);
 void fs_json_null(struct fs_json *j);
 void fs_json_bool(struct fs_json *j, int v);
 /* Ends the document with a newline. */
 void fs_json_done(struct fs_json *j);
 
-enum fs_cell_type { FS_CELL_UNKNOWN, FS_CELL_U64, FS_CELL_I64, FS_CELL_STR };
+enum fs_cell_type { FS_CELL_UNKNOWN, FS_CELL_U64, FS_CELL_I64, FS_CELL_F64, FS_CELL_STR };
 
 struct fs_cell {
 	enum fs_cell_type type;
 	uint64_t u;
 	int64_t i;
+	double f;
 	char text[64];			/* display text; the string for FS_CELL_STR */
 };
 
@@ -58,6 +60,7 @@ void fs_table_init(struct fs_table *t, int ncols, const char *const *keys,
 struct fs_cell *fs_table_row(struct fs_table *t);
 void fs_cell_u64(struct fs_cell *c, uint64_t v);
 void fs_cell_i64(struct fs_cell *c, int64_t v);
+void fs_cell_f64(struct fs_cell *c, double v);	/* text with 2 decimals */
 void fs_cell_str(struct fs_cell *c, const char *s);
 /* Numbers displayed in human units: nanoseconds, bytes. */
 void fs_cell_ns(struct fs_cell *c, uint64_t ns);

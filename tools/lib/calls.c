@@ -163,7 +163,7 @@ int fs_calls_record(char *line, const struct fs_calls_cols *c, struct fs_call *o
 	return 0;
 }
 
-static int push(struct fs_calls *c, const struct fs_call *x)
+int fs_calls_push(struct fs_calls *c, const struct fs_call *x)
 {
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 256;
@@ -213,7 +213,7 @@ int fs_calls_parse(const char *text, size_t len, struct fs_calls *out, char *err
 			fs_fail(err, errlen, "line %d: %s", lineno, reason);
 			goto out;
 		}
-		if (push(out, &x)) {
+		if (fs_calls_push(out, &x)) {
 			fs_fail(err, errlen, "out of memory");
 			goto out;
 		}

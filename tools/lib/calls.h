@@ -40,6 +40,8 @@ int fs_calls_record(char *line, const struct fs_calls_cols *c, struct fs_call *o
 /* A whole calls file.  0, or -1 with a reason naming the line. */
 int fs_calls_parse(const char *text, size_t len, struct fs_calls *out, char *err, size_t errlen);
 int fs_calls_read(const char *path, struct fs_calls *out, char *err, size_t errlen);
+/* Appends a record.  0, or -1 when out of memory. */
+int fs_calls_push(struct fs_calls *c, const struct fs_call *x);
 void fs_calls_free(struct fs_calls *c);
 const char *fs_record_column_name(int col);
 int fs_record_column(const char *name);

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A table of groups of calls (tools/lib/group.h) on the output layer: a label
+ * column (kind, command) then the summed counts and the latency statistics.
+ * Shared by "stat" and "top"; each picks the columns it shows.
+ */
+#ifndef FORKSTATS_GROUPTABLE_H
+#define FORKSTATS_GROUPTABLE_H
+
+#include "group.h"
+#include "output.h"
+
+/* Columns after the label; JSON keys as in docs/interfaces.md. */
+#define FS_GT_COLUMNS(X)				\
+	X(calls, "CALLS")				\
+	X(failed, "FAILED")				\
+	X(create_ns_mean, "CREATE")			\
+	X(create_ns_p50, "CREATE_P50")			\
+	X(create_ns_p99, "CREATE_P99")			\
+	X(total_ns_mean, "TOTAL")			\
+	X(total_ns_p50, "TOTAL_P50")			\
+	X(total_ns_p99, "TOTAL_P99")			\
+	X(pgtable_bytes, "PGTABLES")			\
+	X(vmas_copied, "VMAS_CP")			\
+	X(cow_parent, "COW_P")				\
+	X(cow_child, "COW_C")				\
+	X(cow_copies, "COPIES")				\
+	X(cow_reuses, "REUSES")
+
+enum fs_gt_col {
+#define FS_GT_ENUM(name, head) FS_GT_##name,
+	FS_GT_COLUMNS(FS_GT_ENUM)
+#undef FS_GT_ENUM
+	FS_GT_COUNT
+};
+
+struct fs_group_table {
+	struct fs_table t;
+	const char *keys[FS_GT_COUNT + 1], *heads[FS_GT_COUNT + 1];
+	int cols[FS_GT_COUNT];
+};
+
+/*
+ * The label column (key, head), then the columns in cols[0..n) (all of them
+ * when cols is NULL).
+ */
+void fs_group_table_init(struct fs_group_table *gt, const char *key, const char *head,
+			 const int *cols, int n);
+/* One row; sorts the group's samples. */
+void fs_group_table_row(struct fs_group_table *gt, const char *label, struct fs_group *g);
+void fs_group_table_free(struct fs_group_table *gt);
+/* The count (enum fs_group_count) a column shows, or -1 for latency columns. */
+int fs_group_table_count(int col);
+
+#endif /* FORKSTATS_GROUPTABLE_H */

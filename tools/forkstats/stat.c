@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * forkstats stat -- CMD: run a command and report what its whole process tree
+ * did in forks, page tables and COW faults.
+ *
+ * The tree is followed through the debugfs "events" stream, opened before
+ * CMD starts, so no call of the tree is missed however busy the machine is
+ * (a loss of the stream is reported).  When CMD has exited and the stream is
+ * drained, the tree's records are read again from "calls": COW faults keep
+ * being attributed to a call after it completed, so the final counts come
+ * from there.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "calls.h"
+#include "cli.h"
+#include "grouptable.h"
+#include "tree.h"
+
+extern char **environ;
+
+/* Records waiting for their process to join the tree (see tree.h). */
+#define STAT_MAX_PENDING 16384
+
+/* What one run of CMD did. */
+struct run {
+	struct fs_group g[FS_KIND_COUNT + 1];	/* per kind, then all kinds */
+	int status;				/* CMD's exit status, shell style */
+	uint64_t lost;				/* records lost from the stream */
+	uint64_t stale;				/* calls gone from "calls": COW as at completion */
+};
+
+/* The tree's records of a run, as they come. */
+static int keep(void *ctx, const struct fs_call *x)
+{
+	return fs_calls_push(ctx, x);
+}
+
+/* The events stream: lines are parsed as they arrive. */
+struct stream {
+	int fd;
+	const char *path;
+	char buf[1 << 16];
+	size_t have;
+	int header;
+	struct fs_calls_cols cols;
+	uint64_t lost;
+};
+
+/*
+ * Reads what the stream has now (it is non-blocking) and feeds the tree.
+ * 0, or 1 after an error line.
+ */
+static int drain(struct stream *s, struct fs_tree *tree, struct fs_calls *k)
+{
+	char err[256], *p, *nl;
+	ssize_t r;
+
+	for (;;) {
+		r = read(s->fd, s->buf + s->have, sizeof(s->buf) - s->have - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			return 0;
+		if (r <= 0)
+			return fs_cli_error("%s: %s", s->path, r ? strerror(errno) : "unexpected end");
+		s->have += (size_t)r;
+		s->buf[s->have] = '\0';
+		for (p = s->buf; (nl = strchr(p, '\n')); p = nl + 1) {
+			struct fs_call x;
+
+			*nl = '\0';
+			if (!s->header) {
+				if (fs_calls_header(p, &s->cols, err, sizeof(err)))
+					return fs_cli_error("%s: %s", s->path, err);
+				s->header = 1;
+			} else if (!strncmp(p, "# lost ", 7)) {
+				s->lost += strtoull(p + 7, NULL, 10);
+			} else if (fs_calls_record(p, &s->cols, &x, err, sizeof(err))) {
+				return fs_cli_error("%s: %s", s->path, err);
+			} else if (fs_tree_feed(tree, &x, keep, k)) {
+				return fs_cli_error("out of memory");
+			}
+		}
+		s->have = strlen(p);
+		memmove(s->buf, p, s->have);
+	}
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	uint64_t x = ((const struct fs_call *)a)->r.seq, y = ((const struct fs_call *)b)->r.seq;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The final COW counts of the tree's calls, from "calls"; a call no longer
+ * there (overwritten in the ring) keeps the counts it had at completion.
+ */
+static int final_cow(const char *calls_path, struct fs_calls *k, uint64_t *stale)
+{
+	static const int cow_cols[] = { FS_COL_cow_parent, FS_COL_cow_child, FS_COL_cow_copies,
+					FS_COL_cow_reuses };
+	struct fs_calls c;
+	char err[512];
+	size_t i, j;
+
+	if (!k->n)
+		return 0;
+	if (fs_calls_read(calls_path, &c, err, sizeof(err)))
+		return fs_cli_error("%s", err);
+	qsort(c.v, c.n, sizeof(*c.v), by_seq);
+	for (i = 0; i < k->n; i++) {
+		struct fs_call *x = &k->v[i];
+		const struct fs_call *now = bsearch(x, c.v, c.n, sizeof(*c.v), by_seq);
+
+		if (!now) {
+			(*stale)++;
+			continue;
+		}
+		x->r.cow_parent = now->r.cow_parent;
+		x->r.cow_child = now->r.cow_child;
+		x->r.cow_copies = now->r.cow_copies;
+		x->r.cow_reuses = now->r.cow_reuses;
+		for (j = 0; j < sizeof(cow_cols) / sizeof(cow_cols[0]); j++) {
+			uint32_t bit = 1u << cow_cols[j];
+
+			x->unknown = (x->unknown & ~bit) | (now->unknown & bit);
+		}
+	}
+	fs_calls_free(&c);
+	return 0;
+}
+
+static int shell_status(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 255;
+}
+
+/* Runs CMD once, following its tree.  0, or 1 after an error line. */
+static int one_run(const char *events_path, const char *calls_path, char **argv, struct run *run)
+{
+	struct stream *s = calloc(1, sizeof(*s));
+	struct fs_tree tree = { 0 };
+	struct fs_calls k = { 0 };
+	posix_spawnattr_t attr;
+	sigset_t def;
+	struct pollfd pfd[2];
+	pid_t pid;
+	int pidfd, e, st, ret = 1;
+	size_t i;
+
+	if (!s)
+		return fs_cli_error("out of memory");
+	s->path = events_path;
+	/* The stream starts at open: open it before CMD exists. */
+	s->fd = open(events_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (s->fd < 0) {
+		fs_cli_error("%s: %s", events_path, strerror(errno));
+		free(s);
+		return 1;
+	}
+	sigemptyset(&def);
+	sigaddset(&def, SIGINT);
+	sigaddset(&def, SIGQUIT);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigdefault(&attr, &def);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+	e = posix_spawnp(&pid, argv[0], NULL, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	if (e) {
+		fs_cli_error("%s: %s", argv[0], strerror(e));
+		run->status = e == ENOENT ? 127 : 126;
+		goto out;
+	}
+	if (fs_tree_init(&tree, pid, STAT_MAX_PENDING)) {
+		fs_cli_error("out of memory");
+		waitpid(pid, &st, 0);
+		goto out;
+	}
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	pfd[0] = (struct pollfd){ .fd = s->fd, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+	for (;;) {
+		/* Without pidfd (kernels before 5.3), look for the exit 20 times a second. */
+		if (poll(pfd, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? -1 : 50) < 0 && errno != EINTR)
+			break;
+		if ((pfd[0].revents & POLLIN) && drain(s, &tree, &k))
+			break;
+		if (waitpid(pid, &st, WNOHANG) == pid) {
+			run->status = shell_status(st);
+			/* Every call CMD made has completed: take what is left. */
+			ret = drain(s, &tree, &k);
+			break;
+		}
+	}
+	if (ret) {
+		/* An error while CMD runs: still wait for it, it is ours. */
+		if (waitpid(pid, &st, 0) == pid)
+			run->status = shell_status(st);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	if (!ret)
+		ret = final_cow(calls_path, &k, &run->stale);
+	run->lost = s->lost;
+	for (i = 0; !ret && i < k.n; i++) {
+		unsigned int kind = k.v[i].r.kind < FS_KIND_COUNT ? k.v[i].r.kind : FS_KIND_FORK;
+
+		if (fs_group_add(&run->g[kind], &k.v[i]) ||
+		    fs_group_add(&run->g[FS_KIND_COUNT], &k.v[i]))
+			ret = fs_cli_error("out of memory");
+	}
+out:
+	fs_tree_free(&tree);
+	fs_calls_free(&k);
+	close(s->fd);
+	free(s);
+	return ret;
+}
+
+static const char *group_name(int g)
+{
+	return g < FS_KIND_COUNT ? fs_kind_name((unsigned int)g) : "total";
+}
+
+/* The columns of the spread: every count, and the mean total latency of a run. */
+#define SPREAD_COLS (FS_GROUP_COUNT + 1)
+
+static double spread_value(const struct run *r, int g, int col)
+{
+	return col < FS_GROUP_COUNT ? (double)r->g[g].v[col] : (double)fs_lat_mean(&r->g[g].total);
+}
+
+static void spread_row(struct fs_table *t, const struct run *runs, int nruns, int g, int col)
+{
+	double v, mean = 0, var = 0, min = INFINITY, max = -INFINITY;
+	struct fs_cell *c;
+	int i;
+
+	for (i = 0; i < nruns; i++) {
+		v = spread_value(&runs[i], g, col);
+		mean += v / nruns;
+		min = v < min ? v : min;
+		max = v > max ? v : max;
+	}
+	for (i = 0; i < nruns; i++) {
+		v = spread_value(&runs[i], g, col) - mean;
+		var += v * v / (nruns - 1);
+	}
+	c = fs_table_row(t);
+	if (!c)
+		return;
+	fs_cell_str(&c[0], group_name(g));
+	fs_cell_str(&c[1], col < FS_GROUP_COUNT ? fs_group_count_name(col) : "total_ns_mean");
+	fs_cell_f64(&c[2], mean);
+	fs_cell_f64(&c[3], min);
+	fs_cell_f64(&c[4], max);
+	fs_cell_f64(&c[5], sqrt(var));
+}
+
+static void report(struct fs_cli *cli, FILE *f, char **argv, struct run *runs, int nruns)
+{
+	static const int text_cols[] = {
+		FS_GT_calls, FS_GT_failed, FS_GT_total_ns_mean, FS_GT_total_ns_p50,
+		FS_GT_total_ns_p99, FS_GT_pgtable_bytes, FS_GT_vmas_copied, FS_GT_cow_parent,
+		FS_GT_cow_child, FS_GT_cow_copies, FS_GT_cow_reuses,
+	};
+	static const char *const spread_keys[] = { "kind", "column", "mean", "min", "max", "stddev" };
+	static const char *const spread_heads[] = { "KIND", "COLUMN", "MEAN", "MIN", "MAX", "STDDEV" };
+	struct fs_group pooled[FS_KIND_COUNT + 1];
+	struct fs_group_table gt;
+	struct fs_table spread;
+	uint64_t lost = 0, stale = 0;
+	int g, i, col;
+
+	memset(pooled, 0, sizeof(pooled));
+	for (i = 0; i < nruns; i++) {
+		lost += runs[i].lost;
+		stale += runs[i].stale;
+		for (g = 0; g <= FS_KIND_COUNT; g++)
+			fs_group_merge(&pooled[g], &runs[i].g[g]);
+	}
+	if (cli->json)
+		fs_group_table_init(&gt, "kind", "KIND", NULL, 0);
+	else
+		fs_group_table_init(&gt, "kind", "KIND", text_cols,
+				    (int)(sizeof(text_cols) / sizeof(text_cols[0])));
+	for (g = 0; g <= FS_KIND_COUNT; g++) {
+		if (!cli->json && g < FS_KIND_COUNT && !pooled[g].v[FS_GROUP_calls])
+			continue;
+		fs_group_table_row(&gt, group_name(g), &pooled[g]);
+		if (nruns == 1)
+			continue;
+		/* Counts per run: the mean over the runs. */
+		for (i = 1; i < gt.t.ncols; i++) {
+			struct fs_cell *c = &gt.t.cells[(gt.t.nrows - 1) * (size_t)gt.t.ncols + (size_t)i];
+
+			col = fs_group_table_count(gt.cols[i - 1]);
+			if (col >= 0 && c->type == FS_CELL_U64)
+				fs_cell_f64(c, (double)pooled[g].v[col] / nruns);
+		}
+	}
+	fs_table_init(&spread, 6, spread_keys, spread_heads);
+	for (g = 0; nruns > 1 && g <= FS_KIND_COUNT; g++)
+		for (col = 0; pooled[g].v[FS_GROUP_calls] && col < SPREAD_COLS; col++)
+			spread_row(&spread, runs, nruns, g, col);
+
+	if (cli->json) {
+		struct fs_json *j = &cli->j;
+
+		fs_json_init(j, f);
+		fs_json_begin_object(j);
+		fs_json_key(j, "command");
+		fs_json_begin_array(j);
+		for (i = 0; argv[i]; i++)
+			fs_json_str(j, argv[i]);
+		fs_json_end_array(j);
+		fs_json_key(j, "runs");
+		fs_json_u64(j, (uint64_t)nruns);
+		fs_json_key(j, "exit_status");
+		fs_json_i64(j, runs[nruns - 1].status);
+		fs_json_key(j, "lost");
+		fs_json_u64(j, lost);
+		fs_json_key(j, "cow_incomplete");
+		fs_json_u64(j, stale);
+		fs_json_key(j, "kinds");
+		fs_table_json(&gt.t, j);
+		fs_json_key(j, "spread");
+		fs_table_json(&spread, j);
+		fs_json_end_object(j);
+		fs_json_done(j);
+	} else {
+		fprintf(f, "\n forkstats stat:");
+		for (i = 0; argv[i]; i++)
+			fprintf(f, " %s", argv[i]);
+		if (nruns > 1)
+			fprintf(f, "  (%d runs, last exit status %d; counts are means per run)\n\n",
+				nruns, runs[nruns - 1].status);
+		else
+			fprintf(f, "  (exit status %d)\n\n", runs[0].status);
+		fs_table_print(&gt.t, f);
+		if (nruns > 1) {
+			fprintf(f, "\nspread over %d runs:\n", nruns);
+			fs_table_print(&spread, f);
+		}
+		if (lost)
+			fprintf(f, "\n%llu records were lost from the event stream: the figures may miss calls of the tree.\n",
+				(unsigned long long)lost);
+		if (stale)
+			fprintf(f, "\n%llu calls were overwritten in the ring before the end: their COW faults are counted as at completion.\n",
+				(unsigned long long)stale);
+		fputc('\n', f);
+	}
+	fs_table_free(&spread);
+	fs_group_table_free(&gt);
+	for (g = 0; g <= FS_KIND_COUNT; g++)
+		fs_group_free(&pooled[g]);
+}
+
+static int run(struct fs_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	char ebuf[512], cbuf[512], *end;
+	const char *events_path, *calls_path, *out = NULL;
+	struct run *runs;
+	long nruns = 1;
+	int c, i, g, ret = 0, done = 0;
+	FILE *f = stderr;
+
+	/* "+": options end at CMD, whose own options are its business. */
+	while ((c = getopt_long(argc, argv, "+r:o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			nruns = strtol(optarg, &end, 10);
+			if (*end || nruns < 1 || nruns > 100000)
+				return fs_cli_usage(&fs_cmd_stat);
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			return fs_cli_usage(&fs_cmd_stat);
+		}
+	}
+	if (optind >= argc) {
+		fs_cli_error("stat: no command to run");
+		return fs_cli_usage(&fs_cmd_stat);
+	}
+	argv += optind;
+	events_path = fs_cli_debugfs(cli, "events", ebuf, sizeof(ebuf));
+	if (!events_path)
+		return 1;
+	calls_path = fs_cli_debugfs(cli, "calls", cbuf, sizeof(cbuf));
+	if (!calls_path)
+		return 1;
+	if (out) {
+		f = fopen(out, "w");
+		if (!f)
+			return fs_cli_error("%s: %s", out, strerror(errno));
+	}
+	runs = calloc((size_t)nruns, sizeof(*runs));
+	if (!runs)
+		return fs_cli_error("out of memory");
+	/* Like a shell waiting for a job: ^C and ^\ are for CMD. */
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	for (i = 0; i < nruns; i++) {
+		ret = one_run(events_path, calls_path, argv, &runs[i]);
+		if (ret)
+			break;
+		done++;
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	if (done)
+		report(cli, f, argv, runs, done);
+	if (f != stderr && fclose(f))
+		ret = fs_cli_error("%s: %s", out, strerror(errno));
+	/* CMD's status; after an error, that error's (127 when CMD was not found). */
+	if (ret)
+		ret = runs[done].status ? runs[done].status : ret;
+	else
+		ret = runs[done - 1].status;
+	for (i = 0; i < nruns; i++)
+		for (g = 0; g <= FS_KIND_COUNT; g++)
+			fs_group_free(&runs[i].g[g]);
+	free(runs);
+	return ret;
+}
+
+const struct fs_command fs_cmd_stat = {
+	.name = "stat",
+	.run = run,
+	.usage = "stat [-r N] [-o FILE] -- CMD [ARGS...]",
+	.help = "Runs CMD and reports what its whole process tree did: calls by kind, latency\n"
+		"(mean, p50, p99), page tables copied, COW faults of parents and children,\n"
+		"copies and reuses.  Every descendant is followed through the debugfs events\n"
+		"stream (root); the call that starts CMD itself is not counted.  The exit\n"
+		"status is CMD's (127: not found, 126: not executable).\n"
+		"  -r N, --repeat N   run CMD N times; counts are means per run, latency\n"
+		"                     percentiles are over all calls, and the spread of each\n"
+		"                     count (mean, min, max, stddev) is shown\n"
+		"  -o FILE, --output FILE\n"
+		"                     write the report to FILE (default: stderr, so that CMD's\n"
+		"                     output stays apart)\n"
+		"With --json the report is one JSON document (docs/interfaces.md).\n",
+};
