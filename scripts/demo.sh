@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make demo: install what is missing, build the module for the Debian 6.1
-# kernel and the static tools, boot that kernel in QEMU, load the module,
-# compare fork and vfork of a 64 MiB parent, and print /proc/forkstats.
+# kernel and the static tools, boot that kernel in QEMU, load the module, run
+# a small fork-vs-vfork sweep (every creation method, parents of 0 to 256 MiB)
+# under forkstats, print its table, and plot its CSV here (gnuplot).
 #
 # DEMO_KERNEL=5.10|6.1|6.12 picks another kernel of the matrix.
 set -euo pipefail
@@ -28,7 +29,20 @@ build_module "$s" "$vm/kbuild.log" >"$vm/module.log" 2>&1 || fail "building the 
 build_initramfs "$s" "$vm/initramfs.log" || fail "building the initramfs" "$vm/initramfs.log"
 step "booting the guest (QEMU, 2 vCPUs)"
 rc=0
-tests/vm/boot.sh --mode demo "$s" "$vm/initramfs.cpio" "$vm" || rc=$?
+tests/vm/boot.sh --mode demo --timeout 400 "$s" "$vm/initramfs.cpio" "$vm" || rc=$?
 echo
-grep -v '^# guest done' "$vm/results"
-exit $rc
+sed -e '/^== csv begin/,/^== csv end/d' -e '/^# guest done/d' "$vm/results"
+[ $rc = 0 ] || exit $rc
+
+# The sweep's CSV, out of the guest, plotted here.
+out=$top/build/demo
+mkdir -p "$out"
+sed -n '/^== csv begin/,/^== csv end/{/^== csv/d;p}' "$vm/results" >"$out/fork-vs-vfork.csv"
+if [ "$(wc -l <"$out/fork-vs-vfork.csv")" -lt 2 ]; then
+	echo "demo: the guest gave no CSV (console: $vm/console.log)" >&2
+	exit 1
+fi
+tools/workloads/fork-vs-vfork --plot "$out/fork-vs-vfork.csv" --out "$out" || exit 1
+echo "demo: CSV  $out/fork-vs-vfork.csv"
+echo "demo: PNG  $out/latency.png"
+echo "demo: PNG  $out/pgtables.png"

@@ -16,6 +16,7 @@ pkgs=(
 	debian-archive-keyring         # verify the kernel packages
 	python3                        # validates the CLI's JSON in the tests
 	groff-base                     # checks that the man page renders
+	gnuplot-nox                    # the workloads' plots (make demo)
 	tmux                           # drives "forkstats top" on a terminal in tests/cli.sh
 )
 

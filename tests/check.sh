@@ -69,6 +69,10 @@ group host
 run "tools build with -Wall -Wextra -Werror" "$logs/tools.log" make -C tools
 tests/cli.sh >"$logs/cli.tap" 2>&1
 tap "$logs/cli.tap" "CLI tests"
+tests/workloads.sh >"$logs/workloads.tap" 2>&1
+tap "$logs/workloads.tap" "forkbench tests"
+tests/sweep.sh >"$logs/sweep.tap" 2>&1
+tap "$logs/sweep.tap" "sweep script tests"
 if run "unit tests build" "$logs/unit-build.log" make -C tests unit O="$top/build/tests"; then
 	for t in "$top"/build/tests/unit/*; do
 		CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$logs/${t##*/}.tap" 2>&1

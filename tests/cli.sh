@@ -9,14 +9,7 @@ set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 F=${FORKSTATS:-$here/../tools/forkstats/forkstats}
 fx=$here/fixtures
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
-t() {	# description command... (passes when it succeeds)
-	local d=$1
-	shift
-	if out=$("$@" 2>&1); then ok "$d"; else not_ok "$d"; echo "$out" | sed 's/^/#   /'; fi
-}
+. "$here/tap.sh"
 cli() { "$F" --proc "$fx/proc" --debugfs "$fx/debugfs" "$@"; }
 json() { cli --json "$@" | python3 -c 'import json, sys; json.load(sys.stdin)'; }
 
@@ -188,4 +181,4 @@ fi
 man=$here/../docs/forkstats.8
 t "the man page renders without warnings" sh -c "out=\$(groff -man -ww -z '$man' 2>&1) && test -z \"\$out\""
 t "the man page documents every command" sh -c "for c in show status calls hist reset top; do grep -q \"^\\.B\\R\\? *\$c\" '$man' || grep -q \"^\\.BR \$c \" '$man' || { echo \"missing \$c\"; exit 1; }; done"
-echo "1..$n"
+done_testing

@@ -1,29 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
-# `make demo` in the guest: load the module, compare fork and vfork, show
-# what forkstats saw.
-D=/sys/kernel/debug/forkstats
+# `make demo` in the guest: load the module, run a small fork-vs-vfork sweep
+# under forkstats, print its table and hand its CSV to the host (between the
+# "== csv begin" and "== csv end" lines), which plots it.
 echo "== insmod forkstats.ko"
 insmod /forkstats/forkstats.ko || { dmesg | tail -n 5; exit 1; }
 echo
-echo "== forkvfork -n 50 -s 64: 50 forks and 50 vforks of a parent that wrote 64 MiB"
-forkvfork -n 50 -s 64
+echo "== fork-vs-vfork: every method, parents of 0, 16, 64 and 256 MiB, 20 calls each"
+fork-vs-vfork --sizes "${DEMO_SIZES:-0 16 64 256}" -n 20 --warmup 3 --out /tmp/fvv --no-plot 2>&1 |
+	grep -v -e '^fork-vs-vfork: \[' -e '^forkbench: ' || echo "== fork-vs-vfork failed"
 echo
-echo "== cat /proc/forkstats"
-cat /proc/forkstats
-echo
-echo "== forkstats show"
+echo "== forkstats show (everything the sweep did, per kind)"
 forkstats show
 echo
-echo "== forkvfork's last two forks and vforks, one line per call (debugfs forkstats/calls)"
-echo "   fork copies the 64 MiB parent's page tables (pgtable_bytes); vfork copies none,"
-echo "   and its total_ns includes the time the parent waits for the child"
-head -n 1 $D/calls
-grep ' forkvfork ' $D/calls | grep ' fork ' | tail -n 2
-grep ' forkvfork ' $D/calls | grep ' vfork ' | tail -n 2
-echo
-echo "== debugfs forkstats/probes"
-cat $D/probes
-echo
-echo "== debugfs forkstats/hist (fork)"
-grep -E '^#|^fork ' $D/hist
+echo "== csv begin"
+cat /tmp/fvv/fork-vs-vfork.csv
+echo "== csv end"
 rmmod forkstats

@@ -6,8 +6,8 @@
 #
 #   initramfs.sh OUT.cpio SERIES MODULE.ko TOOLS-DIR
 #
-# TOOLS-DIR holds static binaries (any depth); each is installed in
-# /forkstats/bin of the guest.
+# TOOLS-DIR holds static binaries, sh scripts and awk files (any depth);
+# each is installed in /forkstats/bin of the guest.
 set -euo pipefail
 
 [ $# -eq 4 ] || { echo "usage: initramfs.sh OUT.cpio SERIES MODULE.ko TOOLS-DIR" >&2; exit 2; }
@@ -28,11 +28,17 @@ install -m 755 "$here/guest-init" "$root/init"
 cp "$ko" "$root/forkstats/forkstats.ko"
 echo "$series" > "$root/forkstats/series"
 cp "$top"/tests/guest/*.sh "$root/forkstats/tests/"
-find "$tools" -type f -perm -u+x | while read -r f; do
-	if ! file "$f" | grep -q 'statically linked'; then
-		echo "initramfs.sh: $f is not static" >&2
-		exit 1
-	fi
+# Static programs, POSIX sh scripts (busybox runs them) and their awk files.
+find "$tools" -type f \( -perm -u+x -o -name '*.awk' \) | while read -r f; do
+	case $f in
+	*.awk) ;;
+	*)
+		if [ "$(head -c 9 "$f")" != '#!/bin/sh' ] && ! file "$f" | grep -q 'statically linked'; then
+			echo "initramfs.sh: $f is not static" >&2
+			exit 1
+		fi
+		;;
+	esac
 	cp "$f" "$root/forkstats/bin/"
 done
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) > "$out.tmp"

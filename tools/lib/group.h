@@ -56,7 +56,8 @@ int fs_lat_add(struct fs_lat *l, uint64_t ns);
 uint64_t fs_lat_mean(const struct fs_lat *l);
 /*
  * The p-th percentile, nearest-rank: the smallest sample with at least p % of
- * the samples at or below it (p in 1..100); 0 without samples.  Sorts.
+ * the samples at or below it (p in 1..100; 0 gives the minimum); 0 without
+ * samples.  Sorts.
  */
 uint64_t fs_lat_percentile(struct fs_lat *l, unsigned int p);
 
