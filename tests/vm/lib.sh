@@ -18,7 +18,7 @@ build_guest_tools() {	# log
 		make -C "$vm_top/tests" progs O="$vm_top/build/guest" \
 			LIB="$vm_top/build/guest/lib/libforkstats.a" LDFLAGS=-static &&
 		rm -rf "$guest_bin" && mkdir -p "$guest_bin" &&
-		cp "$vm_top/build/guest/forkstats/forkstats" "$vm_top"/build/guest/workloads/* \
+		cp -r "$vm_top/build/guest/forkstats/forkstats" "$vm_top"/build/guest/workloads/* \
 			"$vm_top"/build/guest/progs/* "$guest_bin/" &&
 		rm -f "$guest_bin"/*.o
 	} >"$1" 2>&1

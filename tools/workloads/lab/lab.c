@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lab: the claims of the course notes (../shared/seeds/, five Chinese texts
+ * on fork, vfork, clone and copy-on-write), each checked with numbers from
+ * forkstats: the program's own per-call records, read from debugfs
+ * forkstats/calls by the child's pid.  docs/lab.md lists the claims.
+ *
+ *   lab all | lab CLAIM      (root, the forkstats module loaded)
+ *
+ * Each claim prints the note's words, the evidence and a verdict; the last
+ * line is "result CLAIM pass|FAIL VERDICT".  The exit status is 1 when a
+ * measurement failed or a verdict is not the one this kernel should give.
+ *
+ * Fault counts here allow for the pages each side writes anyway after a fork
+ * (its stack, libc's data, the rseq area): at most SLACK per side.  The exact
+ * counts are proven by tests/progs/fsaccept.c and stattree.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "calls.h"
+
+#define PAGE	4096UL
+#define MIB	(1UL << 20)
+#define GIB	(1UL << 30)
+#define SLACK	16
+#define CALLS	FS_DEBUGFS_DIR "/calls"
+
+extern char **environ;
+
+static int failed;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "lab: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void say(const char *note, const char *zh, const char *en)
+{
+	printf("   note %s:\n     「%s」\n   claim: %s\n", note, zh, en);
+}
+
+static void evidence(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("   evidence: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+/*
+ * The verdict: measured is what the numbers say, expected what this kernel
+ * should say; a mismatch fails the claim.
+ */
+static void verdict(const char *name, const char *measured, const char *expected, const char *why)
+{
+	int ok = !strcmp(measured, expected);
+
+	printf("   verdict: %s%s%s\n", measured, why ? " — " : "", why ? why : "");
+	printf("result %s %s %s\n\n", name, ok ? "pass" : "FAIL", measured);
+	if (!ok)
+		failed = 1;
+	fflush(stdout);
+}
+
+/* The newest record of the call that created pid. */
+static struct fs_record record_of(pid_t pid)
+{
+	struct fs_calls c;
+	struct fs_record r;
+	char err[256];
+	size_t i;
+
+	if (fs_calls_read(CALLS, &c, err, sizeof(err))) {
+		fprintf(stderr, "lab: %s (is the forkstats module loaded? are you root?)\n", err);
+		exit(1);
+	}
+	for (i = c.n; i-- > 0;) {
+		if (c.v[i].r.child_pid == pid) {
+			r = c.v[i].r;
+			fs_calls_free(&c);
+			return r;
+		}
+	}
+	fprintf(stderr, "lab: no record of the call that created %d\n", (int)pid);
+	exit(1);
+}
+
+static char *region(size_t size)
+{
+	char *raw = mmap(NULL, size + GIB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			 -1, 0), *p;
+	size_t i;
+
+	if (raw == MAP_FAILED)
+		die("mmap");
+	/* 1 GiB-aligned: its page tables are its PTE pages and one PMD page. */
+	p = (char *)(((uintptr_t)raw + GIB - 1) & ~(GIB - 1));
+	if (mprotect(p, size, PROT_READ | PROT_WRITE) || madvise(p, size, MADV_NOHUGEPAGE))
+		die("mprotect");
+	for (i = 0; i < size / PAGE; i++)
+		p[i * PAGE] = 1;
+	return p;
+}
+
+static void touch(char *p, size_t pages, char v)
+{
+	size_t i;
+
+	for (i = 0; i < pages; i++)
+		((volatile char *)p)[i * PAGE] = v;
+}
+
+static void reap(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, __WALL) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "lab: child %d failed\n", (int)pid);
+		exit(1);
+	}
+}
+
+/* A child that waits for a byte on go[0], then exits. */
+static pid_t waiter(int go[2])
+{
+	pid_t pid;
+	char x;
+
+	if (pipe(go))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		close(go[1]);
+		_exit(read(go[0], &x, 1) < 0);
+	}
+	close(go[0]);
+	return pid;
+}
+
+static void release(int go[2], pid_t pid)
+{
+	if (write(go[1], "x", 1) != 1)
+		die("write");
+	close(go[1]);
+	reap(pid);
+}
+
+/* 1. fork copies the page tables, not the pages. */
+static void claim_pgtables(void)
+{
+	size_t mib = 64, pages = mib * MIB / PAGE;
+	struct fs_record base, big;
+	int go[2];
+	pid_t pid;
+	char *p;
+	uint64_t delta;
+
+	say("000_4d1199572ef953fb.txt",
+	    "fork执行时并不真正复制用户空间的所有页面，而只是复制页面表",
+	    "fork does not copy the pages of user space, only the page tables");
+	pid = waiter(go);
+	base = record_of(pid);
+	release(go, pid);
+	p = region(mib * MIB);
+	pid = waiter(go);
+	big = record_of(pid);
+	release(go, pid);
+	delta = big.pgtable_bytes - base.pgtable_bytes;
+	evidence("a fork of a parent with %zu MiB written copies %llu B more page tables "
+		 "(%llu pages: %zu PTE pages map %zu MiB) and maps %llu pages in the child; "
+		 "when the child was created, %llu of them had been copied (COW faults)",
+		 mib, (unsigned long long)delta, (unsigned long long)(delta / PAGE), pages / 512, mib,
+		 (unsigned long long)big.rss_pages,
+		 (unsigned long long)(big.cow_parent + big.cow_child));
+	verdict("pgtables", delta >= pages / 512 * PAGE && delta <= (pages / 512 + 2) * PAGE &&
+		big.rss_pages >= pages && big.cow_parent + big.cow_child <= 2 * SLACK ?
+		"CONFIRMED" : "NOT-SEEN", "CONFIRMED", NULL);
+	munmap(p, mib * MIB);
+}
+
+/* 2. pages are copied on the first write, by whichever side writes. */
+static void claim_cow(void)
+{
+	size_t k = 200, j = 100;
+	struct fs_record r0, r1, r2, r3;
+	char *p = region(4 * MIB);
+	int start[2], go[2], done[2];
+	pid_t pid;
+	char x;
+
+	say("003_2cdf43890e66a6ca.txt",
+	    "数据空间、堆、栈的副本在创建子进程时并不创建副本。而是在父进程或者子进程修改这片区域时，内核为修改区域的那块内存制作一个副本",
+	    "data, heap and stack are not copied when the child is created; when the parent or "
+	    "the child writes, the kernel copies the page written");
+	if (pipe(start) || pipe(done) || pipe(go))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		if (read(start[0], &x, 1) != 1)
+			_exit(1);
+		touch(p, k, 2);
+		if (write(done[1], "x", 1) != 1 || read(go[0], &x, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	r0 = record_of(pid);
+	if (write(start[1], "x", 1) != 1 || read(done[0], &x, 1) != 1)
+		die("pipe");
+	r1 = record_of(pid);
+	touch(p + k * PAGE, j, 3);
+	r2 = record_of(pid);
+	touch(p + k * PAGE, j, 4);	/* the same pages again */
+	r3 = record_of(pid);
+	if (write(go[1], "x", 1) != 1)
+		die("write");
+	reap(pid);
+	for (x = 0; x < 2; x++) {
+		close(start[(int)x]);
+		close(go[(int)x]);
+		close(done[(int)x]);
+	}
+	evidence("child writes %zu pages: child COW %llu -> %llu; parent writes %zu others: "
+		 "parent COW %llu -> %llu (copies %llu -> %llu); parent writes them again: "
+		 "parent COW %llu -> %llu", k, (unsigned long long)r0.cow_child,
+		 (unsigned long long)r1.cow_child, j, (unsigned long long)r1.cow_parent,
+		 (unsigned long long)r2.cow_parent, (unsigned long long)r1.cow_copies,
+		 (unsigned long long)r2.cow_copies, (unsigned long long)r2.cow_parent,
+		 (unsigned long long)r3.cow_parent);
+	verdict("cow", r1.cow_child - r0.cow_child >= k && r1.cow_child - r0.cow_child <= k + SLACK &&
+		r2.cow_parent - r1.cow_parent >= j && r2.cow_parent - r1.cow_parent <= j + SLACK &&
+		r2.cow_copies - r1.cow_copies >= j && r3.cow_parent - r2.cow_parent <= SLACK ?
+		"CONFIRMED" : "NOT-SEEN", "CONFIRMED", NULL);
+	munmap(p, 4 * MIB);
+}
+
+/* 3. vfork: shared variables, the parent suspended until exit or exec. */
+static volatile int count;
+
+static void claim_vfork_shares(void)
+{
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+	struct fs_record r;
+	pid_t pid;
+
+	say("000_4d1199572ef953fb.txt",
+	    "子进程修改了count变量,父进程的 count变量同样受到了影响 … 子进程执行时，父进程处于挂起状态 … 除非子进程exit或者execv",
+	    "the vfork child changing count changes the parent's count; the parent is suspended "
+	    "while the child runs, until it exits or execs");
+	count = 0;
+	pid = vfork();
+	if (pid < 0)
+		die("vfork");
+	if (pid == 0) {
+		count = 1;
+		nanosleep(&nap, NULL);
+		_exit(0);
+	}
+	reap(pid);
+	r = record_of(pid);
+	evidence("after the child set count = 1 and slept 50 ms, the parent reads count = %d; the "
+		 "record: kind %s, %llu B of page tables, the call took %.1f ms in the parent",
+		 count, fs_kind_name(r.kind), (unsigned long long)r.pgtable_bytes, r.total_ns / 1e6);
+	verdict("vfork-shares", count == 1 && r.kind == FS_KIND_VFORK && !r.pgtable_bytes &&
+		r.total_ns >= 50000000 ? "CONFIRMED" : "NOT-SEEN", "CONFIRMED", NULL);
+}
+
+/* 4. "vfork creates a thread, not a process". */
+static void claim_vfork_thread(void)
+{
+	volatile pid_t child_tgid = 0;
+	struct fs_record r;
+	pid_t pid;
+
+	say("000_4d1199572ef953fb.txt",
+	    "vfork创建出来的不是真正意义上的进程，而是一个线程，因为它缺少独立的内存资源",
+	    "vfork creates not a real process but a thread, because it lacks memory of its own");
+	pid = vfork();
+	if (pid < 0)
+		die("vfork");
+	if (pid == 0) {
+		child_tgid = getpid();
+		_exit(0);
+	}
+	reap(pid);
+	r = record_of(pid);
+	evidence("the vfork child has its own process id: getpid() %d = its pid, parent %d; the "
+		 "clone flags 0x%llx have no CLONE_THREAD; it borrows the parent's memory only "
+		 "until it execs or exits (the parent waits meanwhile), then it is an ordinary "
+		 "process", (int)child_tgid, (int)getpid(), (unsigned long long)r.flags);
+	verdict("vfork-thread", child_tgid == pid && child_tgid != getpid() &&
+		!(r.flags & CLONE_THREAD) ? "WRONG" : "NOT-SEEN", "WRONG",
+		"a vfork child is a process of its own that shares the memory for a while");
+}
+
+/* 5. fork copies only the calling thread. */
+static void *idle_thread(void *arg)
+{
+	pause();
+	return arg;
+}
+
+struct forker {
+	pid_t pid;
+	int threads;
+};
+
+static void *fork_from_thread(void *arg)
+{
+	struct forker *f = arg;
+	int fds[2];
+	char buf[4096], *s;
+	ssize_t n;
+
+	if (pipe(fds))
+		die("pipe");
+	f->pid = fork();
+	if (f->pid == 0) {
+		int fd = open("/proc/self/status", O_RDONLY);
+
+		n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (n <= 0 || write(fds[1], buf, (size_t)n) != n)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	n = read(fds[0], buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	s = strstr(buf, "Threads:");
+	f->threads = s ? atoi(s + 8) : -1;
+	reap(f->pid);
+	return NULL;
+}
+
+static void claim_one_thread(void)
+{
+	pthread_t idle[3], t;
+	struct forker f = { 0, 0 };
+	struct fs_record r;
+	int i;
+
+	say("issue 5 / 002_570d642e9dad2f7c.txt",
+	    "一个进程的所有信息对该进程的线程都是共享的 (fork 只复制调用它的线程)",
+	    "a fork in a multi-threaded process copies only the calling thread");
+	for (i = 0; i < 3; i++)
+		if (pthread_create(&idle[i], NULL, idle_thread, NULL))
+			die("pthread_create");
+	if (pthread_create(&t, NULL, fork_from_thread, &f) || pthread_join(t, NULL))
+		die("pthread_create");
+	r = record_of(f.pid);
+	evidence("a process of 5 threads forks from one of them: the child's /proc/self/status "
+		 "says Threads: %d; one %s call (made by thread %d of process %d)", f.threads,
+		 fs_kind_name(r.kind), (int)r.parent_pid, (int)r.parent_tgid);
+	verdict("one-thread", f.threads == 1 && r.kind == FS_KIND_FORK && r.parent_pid != r.parent_tgid ?
+		"CONFIRMED" : "NOT-SEEN", "CONFIRMED", NULL);
+	for (i = 0; i < 3; i++)
+		pthread_cancel(idle[i]);
+	for (i = 0; i < 3; i++)
+		pthread_join(idle[i], NULL);
+}
+
+/* 6. fork + exec: the copied page tables are thrown away. */
+static void claim_exec_waste(void)
+{
+	char *argv[] = { "true", NULL }, *p = region(64 * MIB);
+	struct fs_record rf, rv, rs;
+	pid_t pid;
+
+	say("000_4d1199572ef953fb.txt",
+	    "fork之后会紧接着exec，而exec的执行相当于之前fork复制的空间全部变成了无用功 … 所以设计了vfork",
+	    "when exec follows fork at once, what fork copied is wasted work; that is why vfork "
+	    "exists");
+	pid = fork();
+	if (pid == 0) {
+		execve("/proc/self/exe", argv, environ);
+		_exit(127);
+	}
+	reap(pid);
+	rf = record_of(pid);
+	pid = vfork();
+	if (pid == 0) {
+		execve("/proc/self/exe", argv, environ);
+		_exit(127);
+	}
+	reap(pid);
+	rv = record_of(pid);
+	if (posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv, environ))
+		die("posix_spawn");
+	reap(pid);
+	rs = record_of(pid);
+	evidence("parent with 64 MiB written: fork + exec copied %llu B of page tables (%u VMAs) "
+		 "that exec threw away, and %llu pages by COW before the exec; vfork + exec "
+		 "copied %llu B, posix_spawn %llu B (kind %s)", (unsigned long long)rf.pgtable_bytes,
+		 rf.vmas_copied, (unsigned long long)rf.cow_child, (unsigned long long)rv.pgtable_bytes,
+		 (unsigned long long)rs.pgtable_bytes, fs_kind_name(rs.kind));
+	verdict("exec-waste", rf.pgtable_bytes >= 32 * PAGE && !rv.pgtable_bytes && !rs.pgtable_bytes &&
+		rs.kind == FS_KIND_VFORK ? "CONFIRMED" : "NOT-SEEN", "CONFIRMED",
+		"the waste today is the page tables (and a few COW copies), not the pages");
+	munmap(p, 64 * MIB);
+}
+
+/* 7. clone flags choose what is shared. */
+static int fd_to_close;
+
+static int clone_child(void *arg)
+{
+	(void)arg;
+	close(fd_to_close);
+	return 0;
+}
+
+static void claim_clone_flags(void)
+{
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	struct fs_record vm, novm;
+	int open_after_files, open_after_nofiles;
+	pid_t pid;
+
+	say("002_570d642e9dad2f7c.txt",
+	    "clone允许子进程共享调用进程(即父进程)的部分执行上下文, 例如: 虚拟地址空间, 文件描述符表 … CLONE_FILES : 若设置, 则调用进程和新进程共享文件描述符表 … 关闭和修改文件描述符对其它进程也受影响",
+	    "clone lets the child share parts of the parent's context — address space, file "
+	    "descriptor table...; with CLONE_FILES, a descriptor the child closes is closed for "
+	    "the parent too");
+	fd_to_close = open("/dev/null", O_RDONLY);
+	pid = clone(clone_child, stack + sizeof(stack), CLONE_VM | CLONE_FILES | SIGCHLD, NULL);
+	if (pid < 0)
+		die("clone");
+	reap(pid);
+	vm = record_of(pid);
+	open_after_files = fcntl(fd_to_close, F_GETFD) != -1;
+	fd_to_close = open("/dev/null", O_RDONLY);
+	pid = clone(clone_child, stack + sizeof(stack), SIGCHLD, NULL);
+	if (pid < 0)
+		die("clone");
+	reap(pid);
+	novm = record_of(pid);
+	open_after_nofiles = fcntl(fd_to_close, F_GETFD) != -1;
+	close(fd_to_close);
+	evidence("clone(CLONE_VM|CLONE_FILES): kind %s, %llu B of page tables, the fd the child "
+		 "closed is %s in the parent; clone(SIGCHLD) alone: kind %s, %llu B of page "
+		 "tables, the fd is %s in the parent", fs_kind_name(vm.kind),
+		 (unsigned long long)vm.pgtable_bytes, open_after_files ? "still open" : "closed",
+		 fs_kind_name(novm.kind), (unsigned long long)novm.pgtable_bytes,
+		 open_after_nofiles ? "still open" : "closed");
+	verdict("clone-flags", vm.kind == FS_KIND_CLONE && !vm.pgtable_bytes && !open_after_files &&
+		novm.kind == FS_KIND_FORK && novm.pgtable_bytes && open_after_nofiles ?
+		"CONFIRMED" : "NOT-SEEN", "CONFIRMED", NULL);
+}
+
+/* 8. "all three call do_fork". */
+static void claim_do_fork(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512], name[256];
+	int kernel_clone = 0, do_fork = 0;
+
+	say("000_4d1199572ef953fb.txt / 002_570d642e9dad2f7c.txt",
+	    "这三个API的内部实际都是调用一个内核内部函数do_fork … 调用`_do_fork()`来完成大部分创建工作",
+	    "fork, vfork and clone all call one kernel function, do_fork (_do_fork)");
+	if (!f)
+		die("/proc/kallsyms");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %*s %255s", name) != 1)
+			continue;
+		kernel_clone |= !strcmp(name, "kernel_clone");
+		do_fork |= !strcmp(name, "do_fork") || !strcmp(name, "_do_fork");
+	}
+	fclose(f);
+	evidence("/proc/kallsyms: kernel_clone %s, do_fork/_do_fork %s; forkstats probes "
+		 "kernel_clone (renamed from _do_fork in Linux 5.10), which fork, vfork, clone "
+		 "and clone3 all call", kernel_clone ? "present" : "absent",
+		 do_fork ? "present" : "absent");
+	verdict("do-fork", kernel_clone && !do_fork ? "OUTDATED" : "CONFIRMED", "OUTDATED",
+		"one function still does the work, but it is kernel_clone since 5.10");
+}
+
+/* 9. the order after fork. */
+static void claim_order(void)
+{
+	int child_first = 0, parent_first = 0, i, fds[2];
+	char who;
+	pid_t pid;
+
+	say("003_2cdf43890e66a6ca.txt / 000_4d1199572ef953fb.txt",
+	    "父进程和子进程的执行顺序谁先谁后是未知的，是竞争的关系 (vfork: 由vfork创建的子进程要先于父进程执行)",
+	    "after fork, which of parent and child runs first is not known (and a vfork child "
+	    "runs before its parent)");
+	for (i = 0; i < 100; i++) {
+		if (pipe(fds))
+			die("pipe");
+		pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			_exit(write(fds[1], "c", 1) != 1);
+		}
+		if (write(fds[1], "p", 1) != 1 || read(fds[0], &who, 1) != 1)
+			die("pipe");
+		child_first += who == 'c';
+		parent_first += who == 'p';
+		close(fds[0]);
+		close(fds[1]);
+		reap(pid);
+	}
+	{
+		FILE *f = fopen("/proc/sys/kernel/sched_child_runs_first", "r");
+
+		if (!f || fscanf(f, "%d", &i) != 1)
+			i = -1;
+		if (f)
+			fclose(f);
+	}
+	evidence("of 100 forks on %ld CPUs, the parent wrote first %d times, the child %d times; "
+		 "kernel.sched_child_runs_first is %s: nothing orders them, the scheduler "
+		 "decides; a vfork child does run first, because the parent is suspended (claim "
+		 "vfork-shares)", sysconf(_SC_NPROCESSORS_ONLN), parent_first, child_first,
+		 i < 0 ? "absent on this kernel" : i ? "1" : "0 (the default)");
+	verdict("order", parent_first + child_first == 100 ? "CONFIRMED" : "NOT-SEEN", "CONFIRMED",
+		"the order is whatever the scheduler does");
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} claims[] = {
+	{ "pgtables", claim_pgtables },
+	{ "cow", claim_cow },
+	{ "vfork-shares", claim_vfork_shares },
+	{ "vfork-thread", claim_vfork_thread },
+	{ "one-thread", claim_one_thread },
+	{ "exec-waste", claim_exec_waste },
+	{ "clone-flags", claim_clone_flags },
+	{ "do-fork", claim_do_fork },
+	{ "order", claim_order },
+};
+
+#define NCLAIMS (sizeof(claims) / sizeof(claims[0]))
+
+int main(int argc, char **argv)
+{
+	size_t i, ran = 0;
+
+	/* The exec target of exec-waste: this program, exiting at once. */
+	if (argc == 1 && !strcmp(argv[0], "true"))
+		return 0;
+	if (argc != 2) {
+		fprintf(stderr, "usage: lab all | lab CLAIM\nclaims:");
+		for (i = 0; i < NCLAIMS; i++)
+			fprintf(stderr, " %s", claims[i].name);
+		fprintf(stderr, "\n");
+		return 2;
+	}
+	for (i = 0; i < NCLAIMS; i++) {
+		if (strcmp(argv[1], "all") && strcmp(argv[1], claims[i].name))
+			continue;
+		printf("== [%zu] %s\n", i + 1, claims[i].name);
+		claims[i].fn();
+		ran++;
+	}
+	if (!ran) {
+		fprintf(stderr, "lab: no claim named %s\n", argv[1]);
+		return 2;
+	}
+	return failed;
+}
