@@ -18,7 +18,8 @@ check "the forkstats CLI parses /proc/forkstats" forkstats show
 
 # The test program's own forks are exactly N records; the clone probes move
 # by exactly the number of calls recorded meanwhile (the kernel may create a
-# worker thread during the window: it is a call too, with its own record).
+# worker thread during the window: it is a call too, with its own record;
+# forkcount reruns the window when one lands between its reads, "attempts").
 forks=100 writes=256
 if forkcount -f $forks -w $writes >/tmp/fc.out 2>/tmp/fc.err; then
 	ok "forkcount ran"
