@@ -108,6 +108,26 @@ for s in ${KERNELS:-$(tests/vm/kernels.sh series)}; do
 	fi
 done
 
+# make demo, as a user runs it: the sweep in the 6.1 guest, plotted here.
+if [ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" 6.1 "* ]]; then
+	group "make demo"
+	demo=$top/build/demo
+	if run "make demo runs to the end" "$logs/demo.log" scripts/demo.sh; then
+		t=$(awk '/^METHOD +SIZE_MIB/ { on = 1; next } on && NF == 0 { exit } on { n++ } END { print n + 0 }' "$logs/demo.log")
+		if [ "$t" = 32 ]; then ok "the demo prints the table: 8 methods x 4 sizes"; else not_ok "the demo prints the table: 8 methods x 4 sizes ($t rows)"; fi
+		if grep -q "^demo: PNG  $demo/latency.png\$" "$logs/demo.log" && file "$demo/latency.png" "$demo/pgtables.png" | grep -c 'PNG image' | grep -qx 2; then
+			ok "the demo prints the paths of its two PNG plots"
+		else
+			not_ok "the demo prints the paths of its two PNG plots"
+		fi
+		if [ "$(awk -F, 'NR > 1 { print $1 }' "$demo/fork-vs-vfork.csv" | sort -u | wc -l)" = 8 ]; then
+			ok "the plotted CSV has every method"
+		else
+			not_ok "the plotted CSV has every method"
+		fi
+	fi
+fi
+
 echo
 echo "== summary ($(($(date +%s) - start)) s)"
 tests/vm/kernels.sh manifest 2>/dev/null | sed 's/^/# /'
