@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "calls.h"
+#include "forkutil.h"
 #include "probesfile.h"
 
 static void snap(struct fs_probes *p)
@@ -82,9 +83,7 @@ static uint64_t records_since(uint64_t after, uint64_t *ours, uint64_t *last)
 
 static void reap(pid_t pid)
 {
-	int st;
-
-	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+	if (fs_reap(pid, NULL)) {
 		fprintf(stderr, "forkcount: child failed\n");
 		exit(1);
 	}

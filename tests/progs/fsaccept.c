@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "calls.h"
+#include "forkutil.h"
 #include "probesfile.h"
 #include "procfile.h"
 #include "textparse.h"
@@ -181,63 +182,27 @@ static void drain_lru(void)
 		die("move_pages");
 }
 
-/*
- * A private anonymous region at an address aligned to align.  The whole
- * aligned slot around it stays reserved (PROT_NONE, never touched, so it has
- * no page tables), so that no other mapping shares the region's upper-level
- * page tables.
- */
 static char *map_region(size_t size, size_t align, int advice)
 {
-	char *raw, *p;
-	size_t span = size + 2 * align;
+	char *p = fs_map_region(size, align, advice);
 
-	raw = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (raw == MAP_FAILED)
+	if (!p)
 		die("mmap");
-	p = (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
-	if (mmap(p, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-		 -1, 0) == MAP_FAILED)
-		die("mmap fixed");
-	if (madvise(p, size, advice))
-		die("madvise");
 	return p;
 }
 
-static void touch(char *p, size_t pages, char v)
-{
-	size_t i;
-
-	for (i = 0; i < pages; i++)
-		((volatile char *)p)[i * PAGE] = v;
-}
-
-/* A child that waits until its pipe closes, then exits. */
 static pid_t fork_waiter(int *release_fd)
 {
-	int fds[2];
-	pid_t pid;
-	char x;
+	pid_t pid = fs_fork_waiter(release_fd);
 
-	if (pipe(fds))
-		die("pipe");
-	pid = fork();
 	if (pid < 0)
 		die("fork");
-	if (pid == 0) {
-		close(fds[1]);
-		_exit(read(fds[0], &x, 1) == 0 ? 0 : 1);
-	}
-	close(fds[0]);
-	*release_fd = fds[1];
 	return pid;
 }
 
 static void reap(pid_t pid)
 {
-	int st;
-
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+	if (fs_reap(pid, NULL))
 		die("child");
 }
 
@@ -280,7 +245,7 @@ static int cmd_pgtables(unsigned long mib)
 	reap(b);
 
 	region = map_region(mib * MIB, GIB, MADV_NOHUGEPAGE);
-	touch(region, mib * MIB / PAGE, 1);
+	fs_touch(region, mib * MIB / PAGE, 1);
 	c = fork_waiter(&rc);
 	vm = vmpte_bytes(c);
 	if (record_of(b, &base) || record_of(c, &rec))
@@ -455,7 +420,7 @@ static void cow_protocol(char *region, size_t k, size_t j, size_t l, struct cow 
 		stack_prefault();
 		if (write(ready[1], &x, 1) != 1 || read(go[0], &x, 1) != 1)
 			_exit(1);
-		touch(region, k, 2);
+		fs_touch(region, k, 2);
 		if (write(done[1], &x, 1) != 1)
 			_exit(1);
 		close(rel[1]);
@@ -477,14 +442,14 @@ static void cow_protocol(char *region, size_t k, size_t j, size_t l, struct cow 
 	if (write(go[1], &x, 1) != 1 || read(done[0], &x, 1) != 1)
 		die("pipe");
 	snap_take(&s[1]);
-	touch(region + k * PAGE, j, 3);
+	fs_touch(region + k * PAGE, j, 3);
 	snap_take(&s[2]);
 	close(rel[1]);
 	reap(pid);
 	drain_lru();
 	pfns(region + (k + j) * PAGE, nl, before);
 	snap_take(&s[3]);
-	touch(region + (k + j) * PAGE, l, 4);
+	fs_touch(region + (k + j) * PAGE, l, 4);
 	snap_take(&s[4]);
 	pfns(region + (k + j) * PAGE, nl, after);
 	for (i = 0, *l_copied = 0; i < l; i++)
@@ -606,7 +571,7 @@ static int cmd_cow(size_t k, size_t j, size_t l, int advice, const char *what)
 	/* Its first call writes a static pointer: not inside a measured fork. */
 	drain_lru();
 	region = map_region(pages * PAGE, 2 * MIB, advice);
-	touch(region, pages, 1);
+	fs_touch(region, pages, 1);
 	if (advice == MADV_HUGEPAGE)
 		tap(anon_huge_kb() >= pages * PAGE / 1024,
 		    "%s K=%zu J=%zu L=%zu: the region is mapped by THPs (AnonHugePages %lu kB)", what,
@@ -672,7 +637,7 @@ static int cmd_kinds(void)
 	pthread_t th;
 	int rel, st;
 
-	touch(region, pages, 1);
+	fs_touch(region, pages, 1);
 	w = fork_waiter(&rel);
 	if (record_of(w, &before))
 		return 1;
@@ -693,7 +658,7 @@ static int cmd_kinds(void)
 	reap(cl);
 
 	/* Pages shared with the waiter: COW copies of the fork before. */
-	touch(region, pages, 2);
+	fs_touch(region, pages, 2);
 	if (record_of(w, &after))
 		return 1;
 	check_shared_call("vfork()", vf, FS_KIND_VFORK);
@@ -728,7 +693,7 @@ static int cmd_zero(size_t n)
 	read_proc(&a);
 	for (i = 0; i < n; i++)
 		sum += ((volatile char *)p)[i * PAGE];
-	touch(p, n, 1);
+	fs_touch(p, n, 1);
 	read_proc(&b);
 	tap(counter(&b, "zero_page_cow") - counter(&a, "zero_page_cow") == n,
 	    "zero: %zu read-then-write faults move zero_page_cow by %zu (%" PRIu64 ")", n, n,
@@ -744,7 +709,7 @@ static int cmd_zero(size_t n)
 	sh = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		die("mmap");
-	touch(sh, n, 1);
+	fs_touch(sh, n, 1);
 	without_rseq();
 	snap_alloc(&s0);
 	snap_alloc(&s1);
@@ -753,9 +718,9 @@ static int cmd_zero(size_t n)
 	snap_take(&s0);
 	for (i = 0; i < n; i++)
 		sum += ((volatile char *)q)[i * PAGE];
-	touch(q, n, 1);
+	fs_touch(q, n, 1);
 	snap_take(&s1);
-	touch(sh, n, 2);
+	fs_touch(sh, n, 2);
 	snap_take(&s2);
 	close(rel);
 	reap(w);
@@ -778,7 +743,7 @@ static int cmd_zero(size_t n)
 		die("clear_refs");
 	close(fd);
 	read_proc(&a);
-	touch(sh, n, 3);
+	fs_touch(sh, n, 3);
 	read_proc(&b);
 	tap(counter(&b, "shared_wp") - counter(&a, "shared_wp") == n,
 	    "shared: %zu writes after clear_refs are shared_wp faults (%" PRIu64 ")", n,
@@ -832,10 +797,10 @@ static int cmd_workload(void)
 	pid_t tid, pid;
 	int i, rel;
 
-	touch(region, 64, 1);
+	fs_touch(region, 64, 1);
 	for (i = 0; i < 5; i++) {
 		pid = fork_waiter(&rel);
-		touch(region, 8 * (i + 1), (char)i);
+		fs_touch(region, 8 * (i + 1), (char)i);
 		close(rel);
 		reap(pid);
 		reap(vfork_exit());
@@ -1219,15 +1184,15 @@ static int cmd_churn(unsigned int seconds)
 	pid_t pid;
 
 	while (time(NULL) < end) {
-		touch(region, 32, 1);
+		fs_touch(region, 32, 1);
 		pid = fork();
 		if (pid == 0) {
-			touch(region, 8, 2);
+			fs_touch(region, 8, 2);
 			_exit(0);
 		}
 		if (pid < 0)
 			die("fork");
-		touch(region, 16, 3);
+		fs_touch(region, 16, 3);
 		reap(pid);
 		reap(vfork_exit());
 	}

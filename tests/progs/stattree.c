@@ -44,6 +44,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "forkutil.h"
+
 #ifndef __x86_64__
 #error "stattree's post-fork path is x86-64 assembly"
 #endif
@@ -243,9 +245,7 @@ static int clone_fn(void *arg)
 
 static void reap(pid_t pid, const char *what)
 {
-	int st;
-
-	if (waitpid(pid, &st, __WALL) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+	if (fs_reap(pid, NULL)) {
 		fprintf(stderr, "stattree: %s failed\n", what);
 		exit(2);
 	}

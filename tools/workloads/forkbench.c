@@ -21,9 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "forkutil.h"
 #include "group.h"
 
-#define PAGE		4096UL
+#define PAGE		FS_PAGE
 #define GIB		(1UL << 30)
 #define STACK_SIZE	(256UL << 10)
 
@@ -109,9 +110,9 @@ static void reap(pid_t pid)
 {
 	int st;
 
-	if (waitpid(pid, &st, __WALL) != pid)
-		die("waitpid %s", "");
-	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+	if (fs_reap(pid, &st)) {
+		if (st == -1)
+			die("waitpid%s", "");
 		fprintf(stderr, "forkbench: a child failed (status 0x%x)%s\n", st,
 			WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ": could not exec the target" : "");
 		exit(1);
@@ -181,23 +182,13 @@ static void one(struct bench *b, uint64_t *latency, uint64_t *cycle)
  */
 static void setup_region(struct bench *b)
 {
-	unsigned long i;
-	char *raw;
-
 	b->pages = b->size / PAGE;
 	if (!b->size)
 		return;
-	raw = mmap(NULL, b->size + GIB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		   -1, 0);
-	if (raw == MAP_FAILED)
+	b->region = fs_map_region(b->size, GIB, b->thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	if (!b->region)
 		die("mmap of the %s parent region", "");
-	b->region = (char *)(((uintptr_t)raw + GIB - 1) & ~(GIB - 1));
-	if (mprotect(b->region, b->size, PROT_READ | PROT_WRITE))
-		die("mprotect of the %s parent region", "");
-	if (madvise(b->region, b->size, b->thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
-		die("madvise%s", "");
-	for (i = 0; i < b->pages; i++)
-		b->region[i * PAGE] = 1;
+	fs_touch(b->region, b->pages, 1);
 	if (!b->fragmented)
 		return;
 	/*
@@ -205,7 +196,7 @@ static void setup_region(struct bench *b)
 	 * two VMAs can merge and the region becomes one VMA per page, each with
 	 * its anonymous page (written above), which fork must copy.
 	 */
-	for (i = 1; i < b->pages; i += 2)
+	for (unsigned long i = 1; i < b->pages; i += 2)
 		if (mprotect(b->region + i * PAGE, PAGE, PROT_READ))
 			die("mprotect (a fragmented layout needs a VMA per page: see sysctl vm.max_map_count)%s", "");
 }

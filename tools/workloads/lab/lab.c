@@ -33,8 +33,9 @@
 #include <unistd.h>
 
 #include "calls.h"
+#include "forkutil.h"
 
-#define PAGE	4096UL
+#define PAGE	FS_PAGE
 #define MIB	(1UL << 20)
 #define GIB	(1UL << 30)
 #define SLACK	16
@@ -104,65 +105,38 @@ static struct fs_record record_of(pid_t pid)
 	exit(1);
 }
 
+/* size bytes, 1 GiB-aligned (page tables: its PTE pages and one PMD page), written. */
 static char *region(size_t size)
 {
-	char *raw = mmap(NULL, size + GIB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-			 -1, 0), *p;
-	size_t i;
+	char *p = fs_map_region(size, GIB, MADV_NOHUGEPAGE);
 
-	if (raw == MAP_FAILED)
+	if (!p)
 		die("mmap");
-	/* 1 GiB-aligned: its page tables are its PTE pages and one PMD page. */
-	p = (char *)(((uintptr_t)raw + GIB - 1) & ~(GIB - 1));
-	if (mprotect(p, size, PROT_READ | PROT_WRITE) || madvise(p, size, MADV_NOHUGEPAGE))
-		die("mprotect");
-	for (i = 0; i < size / PAGE; i++)
-		p[i * PAGE] = 1;
+	fs_touch(p, size / PAGE, 1);
 	return p;
-}
-
-static void touch(char *p, size_t pages, char v)
-{
-	size_t i;
-
-	for (i = 0; i < pages; i++)
-		((volatile char *)p)[i * PAGE] = v;
 }
 
 static void reap(pid_t pid)
 {
-	int st;
-
-	if (waitpid(pid, &st, __WALL) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+	if (fs_reap(pid, NULL)) {
 		fprintf(stderr, "lab: child %d failed\n", (int)pid);
 		exit(1);
 	}
 }
 
-/* A child that waits for a byte on go[0], then exits. */
-static pid_t waiter(int go[2])
+/* A child that waits until *rel is closed (release()), then exits. */
+static pid_t waiter(int *rel)
 {
-	pid_t pid;
-	char x;
+	pid_t pid = fs_fork_waiter(rel);
 
-	if (pipe(go))
-		die("pipe");
-	pid = fork();
 	if (pid < 0)
 		die("fork");
-	if (pid == 0) {
-		close(go[1]);
-		_exit(read(go[0], &x, 1) < 0);
-	}
-	close(go[0]);
 	return pid;
 }
 
-static void release(int go[2], pid_t pid)
+static void release(int rel, pid_t pid)
 {
-	if (write(go[1], "x", 1) != 1)
-		die("write");
-	close(go[1]);
+	close(rel);
 	reap(pid);
 }
 
@@ -171,7 +145,7 @@ static void claim_pgtables(void)
 {
 	size_t mib = 64, pages = mib * MIB / PAGE;
 	struct fs_record base, big;
-	int go[2];
+	int rel;
 	pid_t pid;
 	char *p;
 	uint64_t delta;
@@ -179,13 +153,13 @@ static void claim_pgtables(void)
 	say("000_4d1199572ef953fb.txt",
 	    "fork执行时并不真正复制用户空间的所有页面，而只是复制页面表",
 	    "fork does not copy the pages of user space, only the page tables");
-	pid = waiter(go);
+	pid = waiter(&rel);
 	base = record_of(pid);
-	release(go, pid);
+	release(rel, pid);
 	p = region(mib * MIB);
-	pid = waiter(go);
+	pid = waiter(&rel);
 	big = record_of(pid);
-	release(go, pid);
+	release(rel, pid);
 	delta = big.pgtable_bytes - base.pgtable_bytes;
 	evidence("a fork of a parent with %zu MiB written copies %llu B more page tables "
 		 "(%llu pages: %zu PTE pages map %zu MiB) and maps %llu pages in the child; "
@@ -221,7 +195,7 @@ static void claim_cow(void)
 	if (pid == 0) {
 		if (read(start[0], &x, 1) != 1)
 			_exit(1);
-		touch(p, k, 2);
+		fs_touch(p, k, 2);
 		if (write(done[1], "x", 1) != 1 || read(go[0], &x, 1) != 1)
 			_exit(1);
 		_exit(0);
@@ -230,9 +204,9 @@ static void claim_cow(void)
 	if (write(start[1], "x", 1) != 1 || read(done[0], &x, 1) != 1)
 		die("pipe");
 	r1 = record_of(pid);
-	touch(p + k * PAGE, j, 3);
+	fs_touch(p + k * PAGE, j, 3);
 	r2 = record_of(pid);
-	touch(p + k * PAGE, j, 4);	/* the same pages again */
+	fs_touch(p + k * PAGE, j, 4);	/* the same pages again */
 	r3 = record_of(pid);
 	if (write(go[1], "x", 1) != 1)
 		die("write");
