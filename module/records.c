@@ -457,6 +457,7 @@ int fs_record_format(const struct fs_record *r, char *buf, size_t len)
 			n += scnprintf(buf + n, len - n, " ");			\
 		first = false;							\
 		if (fs_records_unknown(FS_COL_##name) ||			\
+		    (r->unknown & BIT(FS_COL_##name)) ||			\
 		    (FS_COL_##name == FS_COL_total_ns && !r->done))		\
 			n += scnprintf(buf + n, len - n, "-");			\
 		else								\

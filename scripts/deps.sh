@@ -18,6 +18,7 @@ pkgs=(
 	groff-base                     # checks that the man page renders
 	gnuplot-nox                    # the workloads' plots (make demo)
 	tmux                           # drives "forkstats top" on a terminal in tests/cli.sh
+	libbpf-dev bpftool clang llvm  # the BPF backend: libbpf.a, skeletons, BPF programs
 )
 
 missing=()

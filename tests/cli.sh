@@ -26,7 +26,7 @@ t "hist: bars" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' hist | grep
 t "every command has --help" sh -c "for c in show status calls hist reset top; do '$F' \$c --help | grep -q '^usage: forkstats' || exit 1; done"
 t "unknown command: exit 2 and usage" sh -c "'$F' nosuch 2>&1 >/dev/null | grep -q 'unknown command'; test \$('$F' nosuch >/dev/null 2>&1; echo \$?) = 2"
 t "bad option: exit 2" sh -c "test \$('$F' calls --bogus >/dev/null 2>&1; echo \$?) = 2"
-t "--backend bpf: one clear line, exit 1" sh -c "test \$('$F' --backend bpf 2>&1 | wc -l) = 1 && test \$('$F' --backend bpf >/dev/null 2>&1; echo \$?) = 1"
+t "--backend bpf, not attached: one clear line, exit 1" sh -c "test \$('$F' --backend bpf 2>&1 | wc -l) = 1 && test \$('$F' --backend bpf >/dev/null 2>&1; echo \$?) = 1"
 t "module not loaded: says how to load it, exit 1" sh -c "'$F' --proc /nonexistent/forkstats >/dev/null 2>&1; test \$? = 1" 
 t "no /proc/forkstats: the message names insmod" sh -c "! test -e /proc/forkstats || exit 0; '$F' 2>&1 | grep -q 'insmod module/forkstats.ko'"
 t "another format version: refused, naming it" sh -c "'$F' --proc '$fx/proc-v9' 2>&1 | grep -q 'version 9 is not supported'"

@@ -62,6 +62,9 @@ struct fs_record {
 	__u32 vmas_copied;	/* VMAs whose page tables were copied */
 	__u32 kind;		/* enum fs_kind */
 	__u32 done;		/* 1 once kernel_clone returned */
+	__u32 unknown;		/* bit per column (enum fs_record_column) this
+				 * record cannot give, printed "-" */
+	__u32 reserved;
 	char comm[FS_COMM_LEN];	/* the calling task's comm */
 };
 

@@ -33,6 +33,29 @@ static void test_good(void **state)
 	assert_int_equal(fs_probes_counter(&p, "memory_bytes")->value, 1256400);
 }
 
+/* The BPF backend's probes file: its program types. */
+static void test_bpf_types(void **state)
+{
+	static const char text[] =
+		"# probe type attached hits missed\n"
+		"kernel_clone fentry.fexit 1 12 0\n"
+		"do_wp_page fexit 1 213 0\n"
+		"copy_page_range fentry 1 110 0\n"
+		"page_fault_user tp_btf 1 5 2\n"
+		"wp_page_reuse kprobe 0 0 0\n"
+		"\n"
+		"enabled 1\n";
+	struct fs_probes p;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(fs_probes_parse(text, strlen(text), &p, err, sizeof(err)), 0);
+	assert_int_equal(p.nprobes, 5);
+	assert_string_equal(fs_probes_find(&p, "kernel_clone")->type, "fentry.fexit");
+	assert_string_equal(fs_probes_find(&p, "page_fault_user")->type, "tp_btf");
+	assert_int_equal(fs_probes_find(&p, "page_fault_user")->missed, 2);
+}
+
 static void test_bad(void **state)
 {
 	static const char *const bad[] = {
@@ -61,6 +84,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_bpf_types),
 		cmocka_unit_test(test_bad),
 	};
 

@@ -113,7 +113,7 @@ static int follow(struct fs_cli *cli, const struct filter *fl, struct fs_table *
 
 	if (!path)
 		return 1;
-	fd = open(path, O_RDONLY);
+	fd = fs_cli_events_open(cli, path, O_RDONLY);
 	buf = malloc(size);
 	if (fd < 0 || !buf)
 		return fs_cli_error("%s: %s", path, strerror(errno));

@@ -10,6 +10,7 @@
 struct fs_cli {
 	int json;			/* --json */
 	const char *backend;		/* auto | module | bpf */
+	int bpf;			/* the BPF backend gives the files */
 	const char *proc_path;		/* /proc/forkstats, or --proc */
 	const char *debugfs;		/* /sys/kernel/debug/forkstats, or --debugfs */
 	struct fs_json j;
@@ -47,5 +48,21 @@ extern const struct fs_command fs_cmd_show, fs_cmd_status, fs_cmd_calls, fs_cmd_
 	fs_cmd_reset;
 extern const struct fs_command fs_cmd_stat;
 extern const struct fs_command fs_cmd_top;
+extern const struct fs_command fs_cmd_attach, fs_cmd_detach, fs_cmd_cat;
+
+/* backend.c: --backend, and the BPF backend's virtual files */
+int fs_cli_backend_resolve(struct fs_cli *cli);
+/* Opens the BPF backend (pinned; or, with transient, attached for this run). */
+int fs_cli_backend_open(struct fs_cli *cli, int transient);
+const char *fs_cli_backend_name(const struct fs_cli *cli);
+const char *fs_cli_bpf_chain(void);
+int fs_cli_reset_bpf(void);
+/* The events stream at path (a debugfs file, or the BPF backend's). */
+int fs_cli_events_open(struct fs_cli *cli, const char *path, int flags);
+/*
+ * Waits until the stream fd holds every call completed before this moment
+ * (the BPF backend's stream is fed by a thread; debugfs events always does).
+ */
+void fs_cli_events_sync(int fd);
 
 #endif /* FORKSTATS_CLI_H */

@@ -21,10 +21,11 @@
 #include "calls.h"
 #include "cli.h"
 #include "procfile.h"
+#include "textparse.h"
 
 static const struct fs_command *const commands[] = {
 	&fs_cmd_show, &fs_cmd_status, &fs_cmd_calls, &fs_cmd_hist, &fs_cmd_stat, &fs_cmd_reset,
-	&fs_cmd_top,
+	&fs_cmd_top, &fs_cmd_attach, &fs_cmd_detach, &fs_cmd_cat,
 };
 
 int fs_cli_error(const char *fmt, ...)
@@ -67,6 +68,12 @@ const char *fs_cli_debugfs(struct fs_cli *cli, const char *name, char *buf, size
 	struct stat st;
 	int e;
 
+	if (cli->bpf) {
+		if (fs_cli_backend_open(cli, 0))
+			return NULL;
+		snprintf(buf, len, "%s%s", FS_VFILE_PREFIX, name);
+		return buf;
+	}
 	snprintf(buf, len, "%s/%s", cli->debugfs, name);
 	if (access(buf, R_OK) == 0)
 		return buf;
@@ -180,8 +187,7 @@ int main(int argc, char **argv)
 		fs_cli_error("--backend must be auto, module or bpf, not '%s'", cli.backend);
 		return 2;
 	}
-	if (!strcmp(cli.backend, "bpf"))
-		return fs_cli_error("the BPF backend is not part of this build yet: use --backend module (the default)");
+	fs_cli_backend_resolve(&cli);
 	fs_json_init(&cli.j, stdout);
 	name = optind < argc ? argv[optind] : "show";
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
@@ -198,6 +204,10 @@ int main(int argc, char **argv)
 		}
 		if (fs_cli_help(commands[i], argc, argv))
 			return 0;
+		/* stat and top may attach the BPF backend for their own run. */
+		if (cli.bpf && commands[i] != &fs_cmd_attach && commands[i] != &fs_cmd_detach &&
+		    fs_cli_backend_open(&cli, commands[i] == &fs_cmd_stat || commands[i] == &fs_cmd_top))
+			return 1;
 		optind = 1;
 		return commands[i]->run(&cli, argc, argv);
 	}

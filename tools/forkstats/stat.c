@@ -171,7 +171,7 @@ static int one_run(const char *events_path, const char *calls_path, char **argv,
 		return fs_cli_error("out of memory");
 	s->path = events_path;
 	/* The stream starts at open: open it before CMD exists. */
-	s->fd = open(events_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	s->fd = fs_cli_events_open(NULL, events_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (s->fd < 0) {
 		fs_cli_error("%s: %s", events_path, strerror(errno));
 		free(s);
@@ -207,6 +207,7 @@ static int one_run(const char *events_path, const char *calls_path, char **argv,
 		if (waitpid(pid, &st, WNOHANG) == pid) {
 			run->status = shell_status(st);
 			/* Every call CMD made has completed: take what is left. */
+			fs_cli_events_sync(s->fd);
 			ret = drain(s, &tree, &k);
 			break;
 		}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bpf_backend.h"
 #include "cli.h"
 #include "probesfile.h"
 #include "procfile.h"
@@ -20,7 +21,9 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 	struct fs_table t;
 	char err[512], path[512];
 	const char *pp;
-	int module, detail;
+	int module, detail, module_loaded, bpf_attached;
+	char abuf[128], *approx[16], *tok, *save = NULL;
+	size_t na;
 	size_t i;
 
 	(void)argv;
@@ -29,6 +32,13 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 	module = fs_proc_read(cli->proc_path, &p, err, sizeof(err)) == 0;
 	if (!module)
 		return fs_cli_error("%s", err);
+	module_loaded = access(FS_PROC_PATH, F_OK) == 0;
+	bpf_attached = fsb_pinned() || cli->bpf;
+	snprintf(abuf, sizeof(abuf), "%s", p.approx);
+	for (na = 0, tok = strtok_r(abuf, ",", &save); tok && na < 15;
+	     tok = strtok_r(NULL, ",", &save))
+		approx[na++] = tok;
+	approx[na] = NULL;
 	/* Per-probe detail needs debugfs (root); without it, say why and go on. */
 	pp = fs_cli_debugfs(cli, "probes", path, sizeof(path));
 	detail = pp && fs_probes_read(pp, &pr, err, sizeof(err)) == 0;
@@ -51,10 +61,22 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 		fs_json_key(&cli->j, "backends");
 		fs_json_begin_object(&cli->j);
 		fs_json_key(&cli->j, "module");
-		fs_json_bool(&cli->j, 1);
+		fs_json_bool(&cli->j, module_loaded);
 		fs_json_key(&cli->j, "bpf");
-		fs_json_bool(&cli->j, 0);
+		fs_json_bool(&cli->j, bpf_attached);
 		fs_json_end_object(&cli->j);
+		fs_json_key(&cli->j, "backend");
+		fs_json_str(&cli->j, p.backend);
+		fs_json_key(&cli->j, "chain");
+		if (p.chain[0])
+			fs_json_str(&cli->j, p.chain);
+		else
+			fs_json_null(&cli->j);
+		fs_json_key(&cli->j, "approximate");
+		fs_json_begin_array(&cli->j);
+		for (i = 0; approx[i]; i++)
+			fs_json_str(&cli->j, approx[i]);
+		fs_json_end_array(&cli->j);
 		fs_json_key(&cli->j, "kernel");
 		fs_json_str(&cli->j, p.kernel);
 		fs_json_key(&cli->j, "split");
@@ -74,7 +96,16 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 		fs_json_end_object(&cli->j);
 		fs_json_done(&cli->j);
 	} else {
-		printf("backends: module loaded; bpf not part of this build yet\n");
+		printf("backends: module %s; bpf %s\n", module_loaded ? "loaded" : "not loaded",
+		       bpf_attached ? "attached" : "not attached");
+		printf("reading:  %s%s%s%s\n", p.backend, p.chain[0] ? " (" : "", p.chain,
+		       p.chain[0] ? " chain)" : "");
+		if (approx[0]) {
+			printf("approximate:");
+			for (i = 0; approx[i]; i++)
+				printf(" %s", approx[i]);
+			printf(" (docs/bpf.md)\n");
+		}
 		printf("kernel:   %s\n", p.kernel);
 		printf("copies vs reuses: %s\n", !strcmp(p.split, "copies") ?
 		       "copies counted, reuses derived" : !strcmp(p.split, "reuses") ?
@@ -116,6 +147,8 @@ static int run_reset(struct fs_cli *cli, int argc, char **argv)
 	(void)argv;
 	if (argc > 1)
 		return fs_cli_usage(&fs_cmd_reset);
+	if (cli->bpf)
+		return fs_cli_reset_bpf();
 	fd = open(cli->proc_path, O_WRONLY);
 	if (fd < 0 && errno == ENOENT)
 		return fs_cli_error("%s not found: the forkstats module is not loaded (sudo insmod module/forkstats.ko)",

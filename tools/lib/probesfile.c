@@ -15,6 +15,20 @@
 
 #include "textparse.h"
 
+/* The module's kprobe/kretprobe; the BPF backend's program types. */
+static int probe_type(const char *t)
+{
+	static const char *const types[] = {
+		"kprobe", "kretprobe", "fentry", "fexit", "fentry.fexit", "tp_btf",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(t, types[i]))
+			return 1;
+	return 0;
+}
+
 int fs_probes_parse(const char *text, size_t len, struct fs_probes *out, char *err, size_t errlen)
 {
 	char *buf, *line, *next, *f[7];
@@ -47,7 +61,7 @@ int fs_probes_parse(const char *text, size_t len, struct fs_probes *out, char *e
 
 			if (n != 5 || out->nprobes == FS_PROC_MAX_PROBES ||
 			    !fs_valid_name(f[0], sizeof(r->name)) ||
-			    (strcmp(f[1], "kprobe") && strcmp(f[1], "kretprobe")) ||
+			    !probe_type(f[1]) ||
 			    (strcmp(f[2], "0") && strcmp(f[2], "1")) ||
 			    fs_parse_u64(f[3], &r->hits) || fs_parse_u64(f[4], &r->missed)) {
 				fs_fail(err, errlen, "line %d: expected \"<probe> <type> <0|1> <hits> <missed>\"", lineno);

@@ -12,7 +12,7 @@
 
 struct fs_probe_row {
 	char name[FS_PROC_NAME_MAX];	/* the probed symbol */
-	char type[16];			/* kprobe | kretprobe */
+	char type[16];			/* kprobe | kretprobe; BPF: fentry | fexit | fentry.fexit | tp_btf */
 	int attached;
 	uint64_t hits;			/* handler runs since load */
 	uint64_t missed;		/* kprobe + kretprobe nmissed */

@@ -54,18 +54,19 @@ static int kind_index(const char *name)
 
 static int parse_first_line(char *line, struct fs_proc *out, char *err, size_t errlen)
 {
-	char *f[8], *val;
+	char *f[16], *val;
 	int n, i;
 	uint64_t v;
 
-	n = fs_split(line, f, 8);
+	n = fs_split(line, f, 15);
 	if (n < 2 || strcmp(f[0], "forkstats") || fs_parse_u64(f[1], &v))
 		return fs_fail(err, errlen, "line 1: not a forkstats file (expected \"forkstats <version> ...\")");
 	if (v != FS_PROC_VERSION)
 		return fs_fail(err, errlen, "format version %llu is not supported (this forkstats reads version %d): update the tools to match the module",
 			       (unsigned long long)v, FS_PROC_VERSION);
 	out->version = (unsigned int)v;
-	if (n > 7)
+	snprintf(out->backend, sizeof(out->backend), "module");
+	if (n > 15)
 		return fs_fail(err, errlen, "line 1: too many fields");
 	for (i = 2; i < n; i++) {
 		val = strchr(f[i], '=');
@@ -76,6 +77,12 @@ static int parse_first_line(char *line, struct fs_proc *out, char *err, size_t e
 			snprintf(out->kernel, sizeof(out->kernel), "%s", val);
 		} else if (!strcmp(f[i], "split")) {
 			snprintf(out->split, sizeof(out->split), "%s", val);
+		} else if (!strcmp(f[i], "backend")) {
+			snprintf(out->backend, sizeof(out->backend), "%s", val);
+		} else if (!strcmp(f[i], "chain")) {
+			snprintf(out->chain, sizeof(out->chain), "%s", val);
+		} else if (!strcmp(f[i], "approx")) {
+			snprintf(out->approx, sizeof(out->approx), "%s", val);
 		} else if (!strcmp(f[i], "probes")) {
 			char *save = NULL, *p;
 

@@ -32,6 +32,9 @@ struct fs_proc {
 	unsigned int version;
 	char kernel[FS_PROC_NAME_MAX];
 	char split[16];			/* copies | reuses | unknown */
+	char backend[16];		/* module (default) | bpf */
+	char chain[16];			/* bpf: fentry | tracepoint */
+	char approx[128];		/* record columns given approximately, comma-separated */
 	size_t nprobes;
 	char probes[FS_PROC_MAX_PROBES][FS_PROC_NAME_MAX];
 	struct fs_proc_row kinds[FS_KIND_COUNT];

@@ -122,6 +122,13 @@ char *fs_text_copy(const char *text, size_t len, char *err, size_t errlen)
 	return buf;
 }
 
+static fs_vfile_fn vfile;
+
+void fs_set_vfile(fs_vfile_fn fn)
+{
+	vfile = fn;
+}
+
 char *fs_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t errlen)
 {
 	char *buf;
@@ -129,6 +136,8 @@ char *fs_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t
 	ssize_t n = 0;
 	int fd;
 
+	if (vfile && !strncmp(path, FS_VFILE_PREFIX, strlen(FS_VFILE_PREFIX)))
+		return vfile(path + strlen(FS_VFILE_PREFIX), lenp, err, errlen);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT && !strcmp(path, FS_PROC_PATH))

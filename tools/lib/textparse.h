@@ -30,6 +30,14 @@ char *fs_text_copy(const char *text, size_t len, char *err, size_t errlen);
  */
 char *fs_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
 
+/*
+ * Virtual files: a path "bpf:NAME" is not opened but produced by the function
+ * set here (the CLI's BPF backend gives the module's files this way).
+ */
+#define FS_VFILE_PREFIX "bpf:"
+typedef char *(*fs_vfile_fn)(const char *name, size_t *len, char *err, size_t errlen);
+void fs_set_vfile(fs_vfile_fn fn);
+
 /* Read a file and parse it with parse(); a parse error is prefixed by the path. */
 typedef int (*fs_parse_fn)(const char *text, size_t len, void *out, char *err, size_t errlen);
 int fs_read_parsed(const char *path, size_t max, fs_parse_fn parse, void *out,

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The BPF backend on the host, natively (docs/bpf.md): this kernel refuses
+# fentry and has no kprobes, so the tracepoint chain.  Kinds and the page
+# tables of a known mapping are exact; for the K/J/L write protocol the
+# write-protect faults by side are exact (copies and reuses: unknown with
+# these hooks, and said so).  Also the commands through the backend, and the
+# errors a user meets.  TAP on stdout.  Needs root; the guests test the fentry
+# chain (tests/guest/45-bpf.sh).
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$here/..
+F=$top/tools/forkstats/forkstats
+. "$here/tap.sh"
+tmp=$(mktemp -d)
+trap '"$F" --backend bpf detach >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+
+make -s -C "$top/tests" progs O="$tmp/build" >"$tmp/build.log" 2>&1 ||
+	{ not_ok "test programs build"; sed 's/^/#   /' "$tmp/build.log"; done_testing; exit 1; }
+A=$tmp/build/progs/fsaccept
+
+# fsaccept prints its own "ok - " lines; number them into this stream.
+run() {
+	local d=$1 l rc bad=0
+	shift
+	"$@" >"$tmp/run.out" 2>&1
+	rc=$?
+	while IFS= read -r l; do
+		case $l in
+		"ok - "*) ok "${l#ok - }" ;;
+		"not ok - "*) not_ok "${l#not ok - }"; bad=1 ;;
+		"#"*) echo "$l" ;;
+		*) echo "#   $l" ;;
+		esac
+	done <"$tmp/run.out"
+	[ $rc = 0 ] || [ $bad = 1 ] || not_ok "$d: exit status $rc"
+}
+
+"$F" --backend bpf detach >/dev/null 2>&1
+t "unprivileged attach: one line saying root is needed, exit 1" sh -c \
+	"setpriv --reuid=65534 --regid=65534 --clear-groups '$F' --backend bpf attach >'$tmp/o' 2>&1; test \$? = 1 && test \$(wc -l <'$tmp/o') = 1 && grep -q 'needs root' '$tmp/o'"
+t "--chain takes fentry or tracepoint only" sh -c \
+	"! '$F' --backend bpf attach --chain kprobe 2>'$tmp/o' && grep -q 'fentry or tracepoint' '$tmp/o'"
+t "the fentry chain, refused by this kernel: one line naming why, no libbpf dump" sh -c \
+	"! '$F' --backend bpf attach --chain fentry >'$tmp/o' 2>&1 && test \$(wc -l <'$tmp/o') = 1 && grep -q 'fentry: ' '$tmp/o'"
+t "attach picks the tracepoint chain here" sh -c \
+	"'$F' --backend bpf attach | grep -q 'tracepoint chain'"
+t "status: auto reads the BPF backend, names the chain and the approximate columns" sh -c \
+	"'$F' status >'$tmp/o' && grep -q '^reading:  bpf (tracepoint chain)' '$tmp/o' && grep -q '^approximate: create_ns total_ns' '$tmp/o'"
+t "status --json: backend, chain, approximate" python3 -c "
+import json, subprocess
+d = json.loads(subprocess.run(['$F', '--json', 'status'], capture_output=True, text=True, check=True).stdout)
+assert d['backend'] == 'bpf' and d['chain'] == 'tracepoint', d
+assert d['approximate'] == ['create_ns', 'total_ns'], d
+assert d['split'] == 'unknown' and d['backends']['bpf'] is True, d
+assert {p['probe'] for p in d['probes']} >= {'sys_enter', 'task_newtask', 'page_fault_user', 'exit_mmap'}, d['probes']
+"
+
+export FSACCEPT_BPF=$F
+for m in 2 64 512; do
+	run "pgtables $m" "$A" pgtables $m
+done
+for kjl in "1 1 1" "100 100 100" "1000 1 1000" "8 100 200"; do
+	run "cow $kjl" "$A" cow $kjl
+done
+run kinds "$A" kinds
+run failfork "$A" failfork
+run sums "$A" sums
+unset FSACCEPT_BPF
+
+t "show: the table, vmas_copied and copies/reuses unknown (-)" sh -c \
+	"'$F' show >'$tmp/o' && grep -Eq '^fork +[0-9]+ +[0-9]+ .* - +[0-9]+ +[0-9]+ +- +-\$' '$tmp/o'"
+t "calls --json parses and has the records" python3 -c "
+import json, subprocess
+d = json.loads(subprocess.run(['$F', '--json', 'calls'], capture_output=True, text=True, check=True).stdout)
+calls = d['calls'] if isinstance(d, dict) else d
+assert len(calls) > 10, len(calls)
+"
+t "hist: buckets for fork" sh -c "'$F' hist | grep -q '^fork'"
+t "stat through the pinned backend: a fork, its page tables" sh -c \
+	"'$F' stat -- sh -c 'true & wait' 2>'$tmp/o' && grep -Eq '^fork +1 ' '$tmp/o'"
+t "reset: totals back to zero" sh -c \
+	"'$F' reset && '$F' cat proc | awk '\$1 == \"total\" && \$2 > 5 { exit 1 }'"
+t "detach, then the backend is gone" sh -c \
+	"'$F' --backend bpf detach && ! test -e /sys/fs/bpf/forkstats && ! '$F' --backend bpf show 2>/dev/null"
+t "stat attaches the backend for its own run when none is pinned" sh -c \
+	"'$F' --backend bpf stat -- sh -c 'true & wait' 2>'$tmp/o' && grep -Eq '^fork +1 ' '$tmp/o' && ! test -e /sys/fs/bpf/forkstats"
+done_testing

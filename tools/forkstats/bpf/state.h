@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The BPF backend's maps, shared by the BPF programs (forkstats.bpf.c) and
+ * the loader (../bpf_backend.c).  Records and aggregate columns are those of
+ * include/forkstats/record.h; this adds only how the backend keeps them.
+ */
+#ifndef FORKSTATS_BPF_STATE_H
+#define FORKSTATS_BPF_STATE_H
+
+#include <forkstats/record.h>
+
+/* Hook chains, best first (docs/bpf.md). */
+enum fsb_chain {
+	FSB_CHAIN_NONE,
+	FSB_CHAIN_FENTRY,		/* fentry/fexit on the module's functions */
+	FSB_CHAIN_TRACEPOINT,		/* tp_btf: syscalls, task_newtask, page faults */
+};
+
+/* Hooks: one hit counter each; names and types in bpf_backend.c. */
+#define FSB_HOOKS(X)						\
+	X(KERNEL_CLONE, "kernel_clone", "fentry.fexit")		\
+	X(COPY_PROCESS, "copy_process", "fentry.fexit")		\
+	X(COPY_PAGE_RANGE, "copy_page_range", "fentry")		\
+	X(MMDROP, "__mmdrop", "fentry")				\
+	X(DO_WP_PAGE, "do_wp_page", "fexit")			\
+	X(WP_PAGE_COPY, "wp_page_copy", "fexit")		\
+	X(WP_PAGE_REUSE, "wp_page_reuse", "fentry")		\
+	X(SYS_ENTER, "sys_enter", "tp_btf")			\
+	X(SYS_EXIT, "sys_exit", "tp_btf")			\
+	X(TASK_NEWTASK, "task_newtask", "tp_btf")		\
+	X(EXIT_MMAP, "exit_mmap", "tp_btf")			\
+	X(PAGE_FAULT_USER, "page_fault_user", "tp_btf")		\
+	X(PAGE_FAULT_KERNEL, "page_fault_kernel", "tp_btf")	\
+	X(RSS_STAT, "rss_stat", "tp_btf")			\
+	X(SIGNAL_DELIVER, "signal_deliver", "tp_btf")
+
+enum fsb_hook {
+#define FSB_HOOK_ENUM(e, name, type) FSB_HOOK_##e,
+	FSB_HOOKS(FSB_HOOK_ENUM)
+#undef FSB_HOOK_ENUM
+	FSB_HOOK_COUNT
+};
+
+/*
+ * Counters: those of /proc/forkstats, then the backend's own:
+ *   huge_wp          write faults on a huge PMD, not counted as COW (the
+ *                    tracepoint chain cannot see whether they split)
+ *   wp_unclassified  write faults whose VMA could not be looked up
+ */
+#define FSB_COUNTERS(X)		\
+	FS_COUNTERS(X)		\
+	X(huge_wp)		\
+	X(wp_unclassified)
+
+enum fsb_counter {
+#define FSB_CTR_ENUM(name) FSB_CTR_##name,
+	FSB_COUNTERS(FSB_CTR_ENUM)
+#undef FSB_CTR_ENUM
+	FSB_CTR_COUNT
+};
+
+/* Per-kind sums, per CPU. */
+enum {
+	FSB_R_CALLS, FSB_R_FAILED, FSB_R_CREATE_NS, FSB_R_CREATE_N, FSB_R_TOTAL_NS,
+	FSB_R_CLOSED, FSB_R_PGTABLE, FSB_R_VMAS_COPIED, FSB_R_COW_PARENT, FSB_R_COW_CHILD,
+	FSB_R_COW_COPIES, FSB_R_COW_REUSES, FSB_R_COUNT
+};
+
+#define FSB_HIST_BUCKETS 64
+
+struct fsb_pcpu {
+	__u64 agg[FS_KIND_COUNT][FSB_R_COUNT];
+	__u64 ctr[FSB_CTR_COUNT];
+	__u64 hist[FS_KIND_COUNT][2][FSB_HIST_BUCKETS];
+	__u64 hits[FSB_HOOK_COUNT];
+};
+
+/* How copies and reuses are told apart (as the module's enum fs_split). */
+enum fsb_split { FSB_SPLIT_NONE, FSB_SPLIT_COUNT_COPIES, FSB_SPLIT_COUNT_REUSES };
+
+/* The one element of the "state" map. */
+struct fsb_state {
+	__u64 next_seq;		/* the last seq handed out */
+	__u64 done_n;		/* completions ever logged */
+	__u64 reset_after;	/* calls up to this seq are ignored */
+	__u64 unknown;		/* bit per enum fs_record_column the hooks cannot give */
+	__u64 approx;		/* bit per column given approximately */
+	__u32 nrecords;		/* entries of "records" and "done_log" */
+	__u32 enabled;
+	__u32 split;		/* enum fsb_split */
+	__u32 chain;		/* enum fsb_chain */
+	__u32 ncpus;		/* possible CPUs (per-CPU RSS counters) */
+	__u32 pad;
+};
+
+/* One entry of the completion log: pos1 = position + 1 once written. */
+struct fsb_done {
+	__u64 pos1;
+	__u64 seq;
+};
+
+/* A task inside a call, by thread id ("inflight" map). */
+struct fsb_call {
+	__u64 t0;		/* monotonic ns at kernel_clone / syscall entry */
+	__u64 ts;		/* boot clock ns at entry */
+	__u64 flags;
+	__u64 t_copy;		/* monotonic ns at copy_process entry */
+	__u64 seq;		/* the record, once copy_process returned */
+	__u32 vmas_copied;
+	__u32 kind;
+	__u32 state;		/* enum fsb_call_state */
+	__u32 pad;
+};
+
+enum fsb_call_state {
+	FSB_IN_CLONE = 1,	/* inside kernel_clone (fentry chain) */
+	FSB_IN_COPY,		/* inside copy_process without kernel_clone */
+	FSB_IN_SYSCALL,		/* inside a clone/fork/vfork/clone3 syscall */
+};
+
+/* mm attribution ("mms" map, by mm address): seq << 8 | kind << 1 | side */
+#define FSB_ATTR(seq, kind, side)	((__u64)(seq) << 8 | (kind) << 1 | (side))
+
+/* A write fault in progress on the tracepoint chain ("wp_pending", by tid). */
+struct fsb_wp {
+	__u64 mm;
+	__u64 attr;
+};
+
+#endif /* FORKSTATS_BPF_STATE_H */
