@@ -45,16 +45,11 @@ struct call_data {
 
 static unsigned int fs_kind(u64 flags, const struct task_struct *child)
 {
-	if ((current->flags & PF_KTHREAD) ||
-	    (child && (child->flags & (PF_KTHREAD | FS_PF_IO_WORKER | FS_PF_USER_WORKER))))
-		return FS_KIND_KTHREAD;
-	if (flags & CLONE_VFORK)
-		return FS_KIND_VFORK;
-	if (flags & CLONE_THREAD)
-		return FS_KIND_THREAD;
-	if (flags & CLONE_VM)
-		return FS_KIND_CLONE;
-	return FS_KIND_FORK;
+	BUILD_BUG_ON(FS_CLONE_VM != CLONE_VM || FS_CLONE_VFORK != CLONE_VFORK ||
+		     FS_CLONE_THREAD != CLONE_THREAD);
+	return fs_kind_of(flags, (current->flags & PF_KTHREAD) ||
+			  (child && (child->flags & (PF_KTHREAD | FS_PF_IO_WORKER |
+						     FS_PF_USER_WORKER))));
 }
 NOKPROBE_SYMBOL(fs_kind);
 

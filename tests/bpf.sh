@@ -71,6 +71,16 @@ unset FSACCEPT_BPF
 
 t "show: the table, vmas_copied and copies/reuses unknown (-)" sh -c \
 	"'$F' show >'$tmp/o' && grep -Eq '^fork +[0-9]+ +[0-9]+ .* - +[0-9]+ +[0-9]+ +- +-\$' '$tmp/o'"
+t "show --json: backend bpf, its chain, the approximate columns" python3 -c "
+import json, subprocess
+d = json.loads(subprocess.run(['$F', '--json', 'show'], capture_output=True, text=True, check=True).stdout)
+assert d['backend'] == 'bpf' and d['chain'] == 'tracepoint', d
+assert d['approximate'] == ['create_ns', 'total_ns'], d
+fork = [k for k in d['kinds'] if k['kind'] == 'fork'][0]
+assert fork['vmas_copied'] is None and fork['cow_copies'] is None and fork['calls'] > 0, fork
+"
+t "show: the header names the chain and the approximate columns" sh -c \
+	"'$F' show | head -n 1 | grep -q 'BPF backend, tracepoint chain; approximate: create_ns,total_ns'"
 t "calls --json parses and has the records" python3 -c "
 import json, subprocess
 d = json.loads(subprocess.run(['$F', '--json', 'calls'], capture_output=True, text=True, check=True).stdout)

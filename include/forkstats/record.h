@@ -40,6 +40,28 @@ static inline const char *fs_kind_name(unsigned int kind)
 	return "?";
 }
 
+/* The clone flags that decide a kind (values of the uapi CLONE_*). */
+#define FS_CLONE_VM	0x00000100ULL
+#define FS_CLONE_VFORK	0x00004000ULL
+#define FS_CLONE_THREAD	0x00010000ULL
+
+/*
+ * The kind of a call, from its clone flags; kthread: the caller is a kernel
+ * thread, or the child a kernel thread or a kernel-made worker (io_uring).
+ */
+static inline unsigned int fs_kind_of(__u64 flags, int kthread)
+{
+	if (kthread)
+		return FS_KIND_KTHREAD;
+	if (flags & FS_CLONE_VFORK)
+		return FS_KIND_VFORK;
+	if (flags & FS_CLONE_THREAD)
+		return FS_KIND_THREAD;
+	if (flags & FS_CLONE_VM)
+		return FS_KIND_CLONE;
+	return FS_KIND_FORK;
+}
+
 #define FS_COMM_LEN	16
 
 struct fs_record {

@@ -43,9 +43,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define VM_UFFD_WP	0x00001000UL
 #define VM_MIXEDMAP	0x10000000UL
 
-#define CLONE_VM	0x00000100ULL
-#define CLONE_VFORK	0x00004000ULL
-#define CLONE_THREAD	0x00010000ULL
 #define SIGCHLD		17
 
 #define MM_ANONPAGES	1
@@ -413,18 +410,11 @@ static __always_inline void cow(struct fsb_state *s, __u64 attr, int outcome, __
 static __always_inline __u32 call_kind(__u64 flags, struct task_struct *child)
 {
 	struct task_struct *cur = (void *)bpf_get_current_task();
+	int kthread = (BPF_CORE_READ(cur, flags) & PF_KTHREAD) ||
+		      (child && (BPF_CORE_READ(child, flags) &
+				 (PF_KTHREAD | PF_IO_WORKER | PF_USER_WORKER)));
 
-	if (BPF_CORE_READ(cur, flags) & PF_KTHREAD)
-		return FS_KIND_KTHREAD;
-	if (child && (BPF_CORE_READ(child, flags) & (PF_KTHREAD | PF_IO_WORKER | PF_USER_WORKER)))
-		return FS_KIND_KTHREAD;
-	if (flags & CLONE_VFORK)
-		return FS_KIND_VFORK;
-	if (flags & CLONE_THREAD)
-		return FS_KIND_THREAD;
-	if (flags & CLONE_VM)
-		return FS_KIND_CLONE;
-	return FS_KIND_FORK;
+	return fs_kind_of(flags, kthread);
 }
 
 static __always_inline void fill_parent(struct fs_record *r, __u64 ts, __u64 flags)
@@ -526,6 +516,40 @@ static __always_inline __u32 tid(void)
 	return (__u32)bpf_get_current_pid_tgid();
 }
 
+/*
+ * A call returns (kernel_clone or its syscall, with ret): its record is
+ * closed, or, when it created no task, a record of the failed call is made
+ * now (unknown: its columns the hook could not see).  c is t's entry of
+ * "inflight", removed here.
+ */
+static __always_inline void call_end(struct fsb_state *s, struct fsb_call *c, __u32 t, long ret,
+				     __u32 unknown)
+{
+	__u64 total = bpf_ktime_get_ns() - c->t0, seq;
+	struct fs_record r, *d;
+
+	if (c->seq) {
+		d = slot(s, c->seq);
+		/* copy_process failed: its errno is this return value. */
+		if (ret < 0 && d && d->seq == c->seq && (d->unknown & (1u << FS_COL_err))) {
+			d->err = ret;
+			d->unknown &= ~(1u << FS_COL_err);
+		}
+		call_close(s, c->seq, c->kind, total);
+		bpf_map_delete_elem(&inflight, &t);
+		return;
+	}
+	fill_parent(&r, c->ts, c->flags);
+	bpf_map_delete_elem(&inflight, &t);
+	r.kind = call_kind(r.flags, NULL);
+	r.err = ret < 0 ? ret : 0;
+	r.child_pid = ret > 0 ? ret : 0;
+	r.unknown = unknown;
+	seq = call_open(s, &r);
+	if (seq)
+		call_close(s, seq, r.kind, total);
+}
+
 /* ------------------------------------------------------------------ */
 /* fentry chain */
 
@@ -553,34 +577,11 @@ int BPF_PROG(kernel_clone_exit, struct kernel_clone_args *args, int ret)
 {
 	struct fsb_state *s = st();
 	struct fsb_call *c;
-	struct fs_record r;
 	__u32 t = tid();
-	__u64 total, seq;
 
 	c = bpf_map_lookup_elem(&inflight, &t);
-	if (!c || c->state != FSB_IN_CLONE || !s)
-		return 0;
-	total = bpf_ktime_get_ns() - c->t0;
-	if (c->seq) {
-		struct fs_record *d = slot(s, c->seq);
-
-		if (ret < 0 && d && d->seq == c->seq) {
-			d->err = ret;
-			d->unknown &= ~(1u << FS_COL_err);
-		}
-		call_close(s, c->seq, c->kind, total);
-		bpf_map_delete_elem(&inflight, &t);
-		return 0;
-	}
-	/* No copy_process ran: an early error. */
-	fill_parent(&r, c->ts, c->flags);
-	bpf_map_delete_elem(&inflight, &t);
-	r.kind = call_kind(r.flags, NULL);
-	r.err = ret < 0 ? ret : 0;
-	r.child_pid = ret > 0 ? ret : 0;
-	seq = call_open(s, &r);
-	if (seq)
-		call_close(s, seq, r.kind, total);
+	if (c && c->state == FSB_IN_CLONE && s)
+		call_end(s, c, t, ret, 0);
 	return 0;
 }
 
@@ -825,7 +826,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	} else if (id == NR_fork) {
 		c.flags = SIGCHLD;
 	} else if (id == NR_vfork) {
-		c.flags = CLONE_VFORK | CLONE_VM | SIGCHLD;
+		c.flags = FS_CLONE_VFORK | FS_CLONE_VM | SIGCHLD;
 	} else {
 		void *uargs = (void *)BPF_CORE_READ(regs, di);
 
@@ -842,9 +843,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	struct fsb_state *s;
 	struct fsb_call *c;
-	struct fs_record r;
 	__u32 t = tid();
-	__u64 total, seq;
 
 	c = bpf_map_lookup_elem(&inflight, &t);
 	if (!c || c->state != FSB_IN_SYSCALL)
@@ -854,22 +853,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		bpf_map_delete_elem(&inflight, &t);
 		return 0;
 	}
-	total = bpf_ktime_get_ns() - c->t0;
-	if (c->seq) {
-		call_close(s, c->seq, c->kind, total);
-		bpf_map_delete_elem(&inflight, &t);
-		return 0;
-	}
-	/* No task was created: a failed call (create latency not seen). */
-	fill_parent(&r, c->ts, c->flags);
-	bpf_map_delete_elem(&inflight, &t);
-	r.kind = call_kind(r.flags, NULL);
-	r.err = ret < 0 ? ret : 0;
-	r.child_pid = ret > 0 ? ret : 0;
-	r.unknown = 1u << FS_COL_create_ns;
-	seq = call_open(s, &r);
-	if (seq)
-		call_close(s, seq, r.kind, total);
+	/* A failed call: no task was created, its create latency not seen. */
+	call_end(s, c, t, ret, 1u << FS_COL_create_ns);
 	return 0;
 }
 
