@@ -354,6 +354,11 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 	}
 	if (chain == FSB_CHAIN_FENTRY && !hook_attached(b, FSB_HOOK_COPY_PAGE_RANGE))
 		set_unknown(&init, FS_COL_vmas_copied);
+	if (chain == FSB_CHAIN_FENTRY && init.split == FSB_SPLIT_NONE &&
+	    hook_attached(b, FSB_HOOK_DO_WP_PAGE)) {
+		init.copy_by_pte = 1;
+		init.split = FSB_SPLIT_COUNT_COPIES;
+	}
 	if (init.split == FSB_SPLIT_NONE) {
 		set_unknown(&init, FS_COL_cow_copies);
 		set_unknown(&init, FS_COL_cow_reuses);

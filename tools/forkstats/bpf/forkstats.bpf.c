@@ -738,6 +738,22 @@ static __always_inline int wp_done(unsigned int ret)
 	return !(ret & err);
 }
 
+/*
+ * Where neither helper can be hooked (6.12: wp_page_copy inlined,
+ * wp_page_reuse notrace): the fault copied when the PTE it leaves maps
+ * another page than the one it faulted on.  A copy abandoned because the PTE
+ * changed meanwhile also counts as one, as the module derives it there.
+ */
+static __always_inline int pte_copied(struct vm_fault *vmf)
+{
+	__u64 orig = BPF_CORE_READ(vmf, orig_pte.pte), now = 0;
+	void *ptep = BPF_CORE_READ(vmf, pte);
+
+	if (!ptep || bpf_probe_read_kernel(&now, sizeof(now), ptep))
+		return 0;
+	return ((orig ^ now) & PTE_PFN_MASK) != 0;
+}
+
 SEC("fexit/do_wp_page")
 int BPF_PROG(do_wp_page_exit, struct vm_fault *vmf, unsigned int ret)
 {
@@ -756,6 +772,8 @@ int BPF_PROG(do_wp_page_exit, struct vm_fault *vmf, unsigned int ret)
 		count(FS_CTR_zero_page_cow);
 	} else if (lookup(s, (__u64)BPF_CORE_READ(vmf, vma, vm_mm), &attr)) {
 		cow(s, attr, OUT_EVENT, 1);
+		if (s->copy_by_pte && pte_copied(vmf))
+			cow(s, attr, OUT_COPY, 1);
 	} else {
 		count(FS_CTR_cow_unattributed);
 	}

@@ -90,7 +90,7 @@ struct fsb_state {
 	__u32 split;		/* enum fsb_split */
 	__u32 chain;		/* enum fsb_chain */
 	__u32 ncpus;		/* possible CPUs (per-CPU RSS counters) */
-	__u32 pad;
+	__u32 copy_by_pte;	/* copies seen in the PTE after do_wp_page (no helper hook) */
 };
 
 /* One entry of the completion log: pos1 = position + 1 once written. */
