@@ -40,6 +40,8 @@ run() {
 "$F" --backend bpf detach >/dev/null 2>&1
 t "unprivileged attach: one line saying root is needed, exit 1" sh -c \
 	"setpriv --reuid=65534 --regid=65534 --clear-groups '$F' --backend bpf attach >'$tmp/o' 2>&1; test \$? = 1 && test \$(wc -l <'$tmp/o') = 1 && grep -q 'needs root' '$tmp/o'"
+t "a kernel without BTF: one line saying so, exit 1 (BTF hidden in a mount namespace)" \
+	unshare -m sh -c "mount -t tmpfs none /sys/kernel/btf && '$F' --backend bpf attach >'$tmp/o' 2>&1; test \$? = 1 && test \$(wc -l <'$tmp/o') = 1 && grep -q 'has no BTF' '$tmp/o'"
 t "--chain takes fentry or tracepoint only" sh -c \
 	"! '$F' --backend bpf attach --chain kprobe 2>'$tmp/o' && grep -q 'fentry or tracepoint' '$tmp/o'"
 t "the fentry chain, refused by this kernel: one line naming why, no libbpf dump" sh -c \
@@ -90,6 +92,8 @@ assert len(calls) > 10, len(calls)
 t "hist: buckets for fork" sh -c "'$F' hist | grep -q '^fork'"
 t "stat through the pinned backend: a fork, its page tables" sh -c \
 	"'$F' stat -- sh -c 'true & wait' 2>'$tmp/o' && grep -Eq '^fork +1 ' '$tmp/o'"
+t "top through the backend: a command forking during the interval is on the screen" sh -c \
+	"(sleep 0.2; sh -c 'true & wait') & '$F' top -n 3 -i 0.5 >'$tmp/o'; wait; grep -Eq '^sh +[1-9]' '$tmp/o'"
 t "reset: totals back to zero" sh -c \
 	"'$F' reset && '$F' cat proc | awk '\$1 == \"total\" && \$2 > 5 { exit 1 }'"
 t "detach, then the backend is gone" sh -c \

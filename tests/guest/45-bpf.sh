@@ -24,6 +24,11 @@ tap_run "bpf zero" fsaccept zero 100
 tap_run "bpf failfork" fsaccept failfork
 tap_run "bpf iouring" fsaccept iouring
 tap_run "bpf sums" fsaccept sums
+echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
+echo madvise > /sys/kernel/mm/transparent_hugepage/defrag
+for kjl in "1 1 1" "100 100 100" "0 0 100" "100 0 0"; do
+	tap_run "bpf thp $kjl" fsaccept thp $kjl
+done
 unset FSACCEPT_BPF
 
 FS_BACKEND=bpf
