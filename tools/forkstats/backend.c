@@ -86,6 +86,7 @@ struct feeder {
 	int fd;			/* the pipe's write end */
 	int rfd;		/* its read end, the caller's */
 	volatile uint64_t fed;	/* completions written to the pipe */
+	char buf[1 << 16];
 };
 
 static struct feeder *feeders[8];
@@ -93,7 +94,7 @@ static struct feeder *feeders[8];
 static void *feed(void *arg)
 {
 	struct feeder *fd = arg;
-	static char buf[1 << 16];
+	char *buf = fd->buf;
 	const struct timespec nap = { 0, 5 * 1000 * 1000 };
 	sigset_t pipe;
 	size_t n, off;
@@ -103,7 +104,7 @@ static void *feed(void *arg)
 	sigaddset(&pipe, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe, NULL);
 	for (;;) {
-		n = fsb_events_read(bpf, &fd->ev, buf, sizeof(buf));
+		n = fsb_events_read(bpf, &fd->ev, buf, sizeof(fd->buf));
 		if (!n) {
 			__atomic_store_n(&fd->fed, fd->ev.pos, __ATOMIC_RELEASE);
 			nanosleep(&nap, NULL);

@@ -28,6 +28,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/state.h"
+#include "calls.h"
 #include "forkstats.skel.h"
 
 #define BPF_FS_MAGIC	0xcafe4a11
@@ -721,17 +722,6 @@ static void proc_row(FILE *f, const char *name, const uint64_t *a, const struct 
 	fputc('\n', f);
 }
 
-static const char *column_name(int col)
-{
-	static const char *const names[] = {
-#define FS_COL_NAME(name, type) #name,
-		FS_RECORD_COLUMNS(FS_COL_NAME)
-#undef FS_COL_NAME
-	};
-
-	return col >= 0 && col < FS_COL_COUNT ? names[col] : "?";
-}
-
 static void text_proc(struct fsb *b, FILE *f)
 {
 	struct fsb_state st = *b->st;
@@ -755,7 +745,7 @@ static void text_proc(struct fsb *b, FILE *f)
 	for (i = 0; i < FS_COL_COUNT; i++) {
 		if (!(st.approx & (1ULL << i)))
 			continue;
-		fprintf(f, "%s%s", sep, column_name(i));
+		fprintf(f, "%s%s", sep, fs_record_column_name(i));
 		sep = ",";
 	}
 	fputc('\n', f);
@@ -785,24 +775,16 @@ static void record_header(FILE *f)
 
 	fputc('#', f);
 	for (i = 0; i < FS_COL_COUNT; i++)
-		fprintf(f, " %s", column_name(i));
+		fprintf(f, " %s", fs_record_column_name(i));
 	fputc('\n', f);
 }
 
+/* A field is never empty: an empty comm is written \x00, as the module does. */
 static void put_comm(FILE *f, const char *comm)
 {
-	int i, n = 0;
+	char out[FS_COMM_ESCAPED];
 
-	for (i = 0; i < FS_COMM_LEN && comm[i]; i++, n++) {
-		unsigned char c = (unsigned char)comm[i];
-
-		if (c > 0x20 && c < 0x7f && c != '\\')
-			fputc(c, f);
-		else
-			fprintf(f, "\\x%02x", c);
-	}
-	if (!n)
-		fputs("\\x00", f);
+	fputs(fs_comm_escape(comm, out) ? out : "\\x00", f);
 }
 
 /* One record in the text form of debugfs calls (FS_RECORD_COLUMNS). */

@@ -43,6 +43,9 @@ struct fs_proc_counter;
 /* "name value" counters: as a JSON object, or as aligned text lines. */
 void fs_cli_json_counters(struct fs_cli *cli, const struct fs_proc_counter *v, size_t n);
 void fs_cli_print_counters(const struct fs_proc_counter *v, size_t n, int width);
+struct fs_proc;
+/* The keys "backend", "chain" (or null) and "approximate" ([...]) of a proc file. */
+void fs_cli_json_backend(struct fs_cli *cli, const struct fs_proc *p);
 
 extern const struct fs_command fs_cmd_show, fs_cmd_status, fs_cmd_calls, fs_cmd_hist,
 	fs_cmd_reset;

@@ -119,6 +119,25 @@ void fs_cli_json_counters(struct fs_cli *cli, const struct fs_proc_counter *v, s
 	fs_json_end_object(&cli->j);
 }
 
+void fs_cli_json_backend(struct fs_cli *cli, const struct fs_proc *p)
+{
+	char abuf[sizeof(p->approx)], *tok, *save = NULL;
+
+	fs_json_key(&cli->j, "backend");
+	fs_json_str(&cli->j, p->backend);
+	fs_json_key(&cli->j, "chain");
+	if (p->chain[0])
+		fs_json_str(&cli->j, p->chain);
+	else
+		fs_json_null(&cli->j);
+	fs_json_key(&cli->j, "approximate");
+	fs_json_begin_array(&cli->j);
+	snprintf(abuf, sizeof(abuf), "%s", p->approx);
+	for (tok = strtok_r(abuf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		fs_json_str(&cli->j, tok);
+	fs_json_end_array(&cli->j);
+}
+
 void fs_cli_print_counters(const struct fs_proc_counter *v, size_t n, int width)
 {
 	size_t i;

@@ -59,23 +59,7 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 		fs_json_str(&cli->j, p.kernel);
 		fs_json_key(&cli->j, "split");
 		fs_json_str(&cli->j, p.split);
-		fs_json_key(&cli->j, "backend");
-		fs_json_str(&cli->j, p.backend);
-		fs_json_key(&cli->j, "chain");
-		if (p.chain[0])
-			fs_json_str(&cli->j, p.chain);
-		else
-			fs_json_null(&cli->j);
-		fs_json_key(&cli->j, "approximate");
-		fs_json_begin_array(&cli->j);
-		{
-			char abuf[sizeof(p.approx)], *tok, *save = NULL;
-
-			snprintf(abuf, sizeof(abuf), "%s", p.approx);
-			for (tok = strtok_r(abuf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-				fs_json_str(&cli->j, tok);
-		}
-		fs_json_end_array(&cli->j);
+		fs_cli_json_backend(cli, &p);
 		fs_json_key(&cli->j, "probes");
 		fs_json_begin_array(&cli->j);
 		for (i = 0; i < p.nprobes; i++)

@@ -22,8 +22,6 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 	char err[512], path[512];
 	const char *pp;
 	int module, detail, module_loaded, bpf_attached;
-	char abuf[128], *approx[16], *tok, *save = NULL;
-	size_t na;
 	size_t i;
 
 	(void)argv;
@@ -34,11 +32,6 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 		return fs_cli_error("%s", err);
 	module_loaded = access(FS_PROC_PATH, F_OK) == 0;
 	bpf_attached = fsb_pinned() || cli->bpf;
-	snprintf(abuf, sizeof(abuf), "%s", p.approx);
-	for (na = 0, tok = strtok_r(abuf, ",", &save); tok && na < 15;
-	     tok = strtok_r(NULL, ",", &save))
-		approx[na++] = tok;
-	approx[na] = NULL;
 	/* Per-probe detail needs debugfs (root); without it, say why and go on. */
 	pp = fs_cli_debugfs(cli, "probes", path, sizeof(path));
 	detail = pp && fs_probes_read(pp, &pr, err, sizeof(err)) == 0;
@@ -65,18 +58,7 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 		fs_json_key(&cli->j, "bpf");
 		fs_json_bool(&cli->j, bpf_attached);
 		fs_json_end_object(&cli->j);
-		fs_json_key(&cli->j, "backend");
-		fs_json_str(&cli->j, p.backend);
-		fs_json_key(&cli->j, "chain");
-		if (p.chain[0])
-			fs_json_str(&cli->j, p.chain);
-		else
-			fs_json_null(&cli->j);
-		fs_json_key(&cli->j, "approximate");
-		fs_json_begin_array(&cli->j);
-		for (i = 0; approx[i]; i++)
-			fs_json_str(&cli->j, approx[i]);
-		fs_json_end_array(&cli->j);
+		fs_cli_json_backend(cli, &p);
 		fs_json_key(&cli->j, "kernel");
 		fs_json_str(&cli->j, p.kernel);
 		fs_json_key(&cli->j, "split");
@@ -100,10 +82,10 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 		       bpf_attached ? "attached" : "not attached");
 		printf("reading:  %s%s%s%s\n", p.backend, p.chain[0] ? " (" : "", p.chain,
 		       p.chain[0] ? " chain)" : "");
-		if (approx[0]) {
-			printf("approximate:");
-			for (i = 0; approx[i]; i++)
-				printf(" %s", approx[i]);
+		if (p.approx[0]) {
+			printf("approximate: ");
+			for (i = 0; p.approx[i]; i++)
+				putchar(p.approx[i] == ',' ? ' ' : p.approx[i]);
 			printf(" (docs/bpf.md)\n");
 		}
 		printf("kernel:   %s\n", p.kernel);

@@ -389,21 +389,12 @@ static int make_screen(struct top *tp, struct fs_calls *cur, uint64_t now)
 	return ret;
 }
 
-/* A comm as text: bytes outside '!'..'~' and '\' as \xHH (as in the file), cut. */
+/* A comm as text: escaped as in the files (fs_comm_escape), cut. */
 static void comm_label(const char *comm, char *out)
 {
-	size_t i, n = 0;
-	char tmp[4 * FS_COMM_LEN + 1];
+	char tmp[FS_COMM_ESCAPED];
+	size_t n = fs_comm_escape(comm, tmp);
 
-	for (i = 0; i < FS_COMM_LEN && comm[i]; i++) {
-		unsigned char ch = (unsigned char)comm[i];
-
-		if (ch < '!' || ch > '~' || ch == '\\')
-			n += (size_t)sprintf(tmp + n, "\\x%02x", ch);
-		else
-			tmp[n++] = (char)ch;
-	}
-	tmp[n] = '\0';
 	if (n > LABEL_MAX) {
 		tmp[LABEL_MAX - 1] = '+';
 		tmp[LABEL_MAX] = '\0';

@@ -27,6 +27,22 @@ const char *fs_record_column_name(int col)
 	return col >= 0 && col < FS_COL_COUNT ? cols[col].name : "?";
 }
 
+size_t fs_comm_escape(const char *comm, char *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < FS_COMM_LEN && comm[i]; i++) {
+		unsigned char ch = (unsigned char)comm[i];
+
+		if (ch < '!' || ch > '~' || ch == '\\')
+			n += (size_t)sprintf(out + n, "\\x%02x", ch);
+		else
+			out[n++] = (char)ch;
+	}
+	out[n] = '\0';
+	return n;
+}
+
 int fs_record_column(const char *name)
 {
 	int i;

@@ -44,6 +44,12 @@ int fs_calls_read(const char *path, struct fs_calls *out, char *err, size_t errl
 int fs_calls_push(struct fs_calls *c, const struct fs_call *x);
 void fs_calls_free(struct fs_calls *c);
 const char *fs_record_column_name(int col);
+/*
+ * A comm in the files' COMM form: bytes outside '!'..'~', and '\\', as
+ * \\xHH.  out holds FS_COMM_ESCAPED bytes; returns the length (0: empty comm).
+ */
+#define FS_COMM_ESCAPED	(4 * FS_COMM_LEN + 1)
+size_t fs_comm_escape(const char *comm, char *out);
 int fs_record_column(const char *name);
 
 #endif /* FORKSTATS_CALLS_H */

@@ -517,6 +517,24 @@ static __always_inline __u32 tid(void)
 }
 
 /*
+ * A task enters a call (state: kernel_clone, copy_process alone, or a clone
+ * syscall): its entry of "inflight".  Without room, copy_process records the
+ * call alone, and only it.
+ */
+static __always_inline void call_begin(__u32 t, __u64 flags, __u32 state)
+{
+	struct fsb_call c = {};
+
+	c.t0 = bpf_ktime_get_ns();
+	c.t_copy = state == FSB_IN_COPY ? c.t0 : 0;
+	c.ts = bpf_ktime_get_boot_ns();
+	c.flags = flags;
+	c.state = state;
+	if (bpf_map_update_elem(&inflight, &t, &c, BPF_ANY))
+		count(FS_CTR_inflight_overflow);
+}
+
+/*
  * A call returns (kernel_clone or its syscall, with ret): its record is
  * closed, or, when it created no task, a record of the failed call is made
  * now (unknown: its columns the hook could not see).  c is t's entry of
@@ -556,19 +574,8 @@ static __always_inline void call_end(struct fsb_state *s, struct fsb_call *c, __
 SEC("fentry/kernel_clone")
 int BPF_PROG(kernel_clone_entry, struct kernel_clone_args *args)
 {
-	struct fsb_state *s = enter(FSB_HOOK_KERNEL_CLONE);
-	struct fsb_call c = {};
-	__u32 t = tid();
-
-	if (!s)
-		return 0;
-	c.t0 = bpf_ktime_get_ns();
-	c.ts = bpf_ktime_get_boot_ns();
-	c.flags = BPF_CORE_READ(args, flags);
-	c.state = FSB_IN_CLONE;
-	/* Untracked, copy_process records the call alone. */
-	if (bpf_map_update_elem(&inflight, &t, &c, BPF_ANY))
-		count(FS_CTR_inflight_overflow);
+	if (enter(FSB_HOOK_KERNEL_CLONE))
+		call_begin(tid(), BPF_CORE_READ(args, flags), FSB_IN_CLONE);
 	return 0;
 }
 
@@ -590,7 +597,7 @@ int BPF_PROG(copy_process_entry, struct pid *pid, int trace, int node,
 	     struct kernel_clone_args *args)
 {
 	struct fsb_state *s = enter(FSB_HOOK_COPY_PROCESS);
-	struct fsb_call *c, n = {};
+	struct fsb_call *c;
 	__u32 t = tid();
 
 	if (!s)
@@ -601,12 +608,7 @@ int BPF_PROG(copy_process_entry, struct pid *pid, int trace, int node,
 		c->vmas_copied = 0;
 		return 0;
 	}
-	n.t_copy = bpf_ktime_get_ns();
-	n.ts = bpf_ktime_get_boot_ns();
-	n.flags = BPF_CORE_READ(args, flags);
-	n.state = FSB_IN_COPY;
-	if (bpf_map_update_elem(&inflight, &t, &n, BPF_ANY))
-		count(FS_CTR_inflight_overflow);
+	call_begin(t, BPF_CORE_READ(args, flags), FSB_IN_COPY);
 	return 0;
 }
 
@@ -823,36 +825,37 @@ int BPF_KPROBE(wp_page_reuse_kprobe, struct vm_fault *vmf)
 /* ------------------------------------------------------------------ */
 /* tracepoint chain */
 
+/*
+ * Ends the zero-page window of t's write fault.  Called on every syscall:
+ * a lookup (lock-free) first, the delete (bucket lock) only when there is one.
+ */
+static __always_inline void wp_forget(__u32 t)
+{
+	if (bpf_map_lookup_elem(&wp_pending, &t))
+		bpf_map_delete_elem(&wp_pending, &t);
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
-	struct fsb_state *s;
-	struct fsb_call c = {};
+	__u64 flags = 0;
 	__u32 t = tid();
 
 	/* A new syscall: no write fault of this task is in progress. */
-	bpf_map_delete_elem(&wp_pending, &t);
+	wp_forget(t);
 	if (id != NR_clone && id != NR_fork && id != NR_vfork && id != NR_clone3)
 		return 0;
-	s = enter(FSB_HOOK_SYS_ENTER);
-	if (!s)
+	if (!enter(FSB_HOOK_SYS_ENTER))
 		return 0;
-	c.t0 = bpf_ktime_get_ns();
-	c.ts = bpf_ktime_get_boot_ns();
-	if (id == NR_clone) {
-		c.flags = BPF_CORE_READ(regs, di);
-	} else if (id == NR_fork) {
-		c.flags = SIGCHLD;
-	} else if (id == NR_vfork) {
-		c.flags = FS_CLONE_VFORK | FS_CLONE_VM | SIGCHLD;
-	} else {
-		void *uargs = (void *)BPF_CORE_READ(regs, di);
-
-		bpf_probe_read_user(&c.flags, sizeof(c.flags), uargs);
-	}
-	c.state = FSB_IN_SYSCALL;
-	if (bpf_map_update_elem(&inflight, &t, &c, BPF_ANY))
-		count(FS_CTR_inflight_overflow);
+	if (id == NR_clone)
+		flags = BPF_CORE_READ(regs, di);
+	else if (id == NR_fork)
+		flags = SIGCHLD;
+	else if (id == NR_vfork)
+		flags = FS_CLONE_VFORK | FS_CLONE_VM | SIGCHLD;
+	else
+		bpf_probe_read_user(&flags, sizeof(flags), (void *)BPF_CORE_READ(regs, di));
+	call_begin(t, flags, FSB_IN_SYSCALL);
 	return 0;
 }
 
@@ -947,7 +950,7 @@ static __always_inline int wp_fault(enum fsb_hook h, unsigned long address,
 	struct mm_struct *mm;
 	__u32 t = tid();
 
-	bpf_map_delete_elem(&wp_pending, &t);
+	wp_forget(t);
 	if ((error_code & (X86_PF_PROT | X86_PF_WRITE)) != (X86_PF_PROT | X86_PF_WRITE) ||
 	    (error_code & (X86_PF_RSVD | X86_PF_INSTR | X86_PF_PK)) || address >= TASK_SIZE_MAX)
 		return 0;
@@ -1026,8 +1029,6 @@ int BPF_PROG(rss_stat, struct mm_struct *mm, int member)
 SEC("tp_btf/signal_deliver")
 int BPF_PROG(signal_deliver, int sig)
 {
-	__u32 t = tid();
-
-	bpf_map_delete_elem(&wp_pending, &t);
+	wp_forget(tid());
 	return 0;
 }
