@@ -42,8 +42,10 @@ t "unprivileged attach: one line saying root is needed, exit 1" sh -c \
 	"setpriv --reuid=65534 --regid=65534 --clear-groups '$F' --backend bpf attach >'$tmp/o' 2>&1; test \$? = 1 && test \$(wc -l <'$tmp/o') = 1 && grep -q 'needs root' '$tmp/o'"
 t "a kernel without BTF: one line saying so, exit 1 (BTF hidden in a mount namespace)" \
 	unshare -m sh -c "mount -t tmpfs none /sys/kernel/btf && '$F' --backend bpf attach >'$tmp/o' 2>&1; test \$? = 1 && test \$(wc -l <'$tmp/o') = 1 && grep -q 'has no BTF' '$tmp/o'"
-t "--chain takes fentry or tracepoint only" sh -c \
-	"! '$F' --backend bpf attach --chain kprobe 2>'$tmp/o' && grep -q 'fentry or tracepoint' '$tmp/o'"
+t "--chain takes fentry, tracepoint or kprobe only" sh -c \
+	"! '$F' --backend bpf attach --chain ftrace 2>'$tmp/o' && grep -q 'fentry, tracepoint or kprobe' '$tmp/o'"
+t "the kprobe chain, refused by this kernel (no kprobes): one line naming why, nothing left behind" sh -c \
+	"! '$F' --backend bpf attach --chain kprobe >'$tmp/o' 2>&1 && test \$(wc -l <'$tmp/o') = 1 && grep -q 'kprobe: .*kprobe_events' '$tmp/o' && test ! -e /sys/fs/bpf/forkstats"
 t "the fentry chain, refused by this kernel: one line naming why, no libbpf dump" sh -c \
 	"! '$F' --backend bpf attach --chain fentry >'$tmp/o' 2>&1 && test \$(wc -l <'$tmp/o') = 1 && grep -q 'fentry: ' '$tmp/o'"
 t "attach picks the tracepoint chain here" sh -c \

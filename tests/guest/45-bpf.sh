@@ -5,48 +5,84 @@
 # every number of the same calls.
 lsmod | grep -q '^forkstats ' && rmmod forkstats
 
+# The oracles through one chain (attached, pinned): $1 fentry or kprobe.
+bpf_oracles() {
+	c=$1
+	export FSACCEPT_BPF=/forkstats/bin/forkstats
+	for m in 2 64 512; do
+		tap_run "bpf $c pgtables $m" fsaccept pgtables $m
+	done
+	for kjl in "1 1 1" "100 100 100" "1000 1 1000" "1 1000 1"; do
+		tap_run "bpf $c cow $kjl" fsaccept cow $kjl
+	done
+	tap_run "bpf $c kinds" fsaccept kinds
+	tap_run "bpf $c zero" fsaccept zero 100
+	tap_run "bpf $c failfork" fsaccept failfork
+	tap_run "bpf $c iouring" fsaccept iouring
+	tap_run "bpf $c sums" fsaccept sums
+	echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
+	echo madvise > /sys/kernel/mm/transparent_hugepage/defrag
+	for kjl in "1 1 1" "100 100 100" "0 0 100" "100 0 0"; do
+		tap_run "bpf $c thp $kjl" fsaccept thp $kjl
+	done
+	unset FSACCEPT_BPF
+
+	FS_BACKEND=bpf
+	stat_oracle 8 100 200
+	stat_oracle 64 1000 1000
+	FS_BACKEND=
+
+	# Both at once: the same calls, the same numbers.
+	insmod /forkstats/forkstats.ko || not_ok "insmod forkstats.ko next to the BPF backend ($c)"
+	pid=$(fscompare run | head -n 1)
+	forkstats --backend module cat calls >/tmp/mod.calls
+	forkstats --backend bpf cat calls >/tmp/bpf.calls
+	tap_run "module and bpf ($c chain) at once" fscompare check "$pid" /tmp/mod.calls /tmp/bpf.calls
+	forkstats --backend module cat probes | grep -E '^(kernel_clone|copy_process|do_wp_page) ' | sed 's/^/# module: /' >&3
+	forkstats --backend bpf cat probes | grep -E '^(kernel_clone|copy_process|do_wp_page) ' | sed "s/^/# bpf $c: /" >&3
+	check "rmmod with the BPF backend ($c chain) attached" rmmod forkstats
+}
+
 check "bpf: attach (no module loaded)" forkstats --backend bpf attach
 forkstats status >/tmp/bpf.status 2>&1
 is "$(grep '^reading:' /tmp/bpf.status)" "reading:  bpf (fentry chain)" \
 	"bpf: auto reads the BPF backend when the module is not loaded, fentry chain"
 check "bpf: a second attach is refused with a clear message" sh -c \
 	'! forkstats --backend bpf attach 2>/tmp/bpf.err && grep -q "attached already" /tmp/bpf.err'
-
-export FSACCEPT_BPF=/forkstats/bin/forkstats
-for m in 2 64 512; do
-	tap_run "bpf pgtables $m" fsaccept pgtables $m
-done
-for kjl in "1 1 1" "100 100 100" "1000 1 1000" "1 1000 1"; do
-	tap_run "bpf cow $kjl" fsaccept cow $kjl
-done
-tap_run "bpf kinds" fsaccept kinds
-tap_run "bpf zero" fsaccept zero 100
-tap_run "bpf failfork" fsaccept failfork
-tap_run "bpf iouring" fsaccept iouring
-tap_run "bpf sums" fsaccept sums
-echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
-echo madvise > /sys/kernel/mm/transparent_hugepage/defrag
-for kjl in "1 1 1" "100 100 100" "0 0 100" "100 0 0"; do
-	tap_run "bpf thp $kjl" fsaccept thp $kjl
-done
-unset FSACCEPT_BPF
-
-FS_BACKEND=bpf
-stat_oracle 8 100 200
-stat_oracle 64 1000 1000
-FS_BACKEND=
-
-# Both at once: the same calls, the same numbers.
-insmod /forkstats/forkstats.ko || not_ok "insmod forkstats.ko next to the BPF backend"
-pid=$(fscompare run | head -n 1)
-forkstats --backend module cat calls >/tmp/mod.calls
-forkstats --backend bpf cat calls >/tmp/bpf.calls
-tap_run "module and bpf at once" fscompare check "$pid" /tmp/mod.calls /tmp/bpf.calls
-forkstats --backend module cat probes | grep -E '^(kernel_clone|copy_process|do_wp_page) ' | sed 's/^/# module: /' >&3
-forkstats --backend bpf cat probes | grep -E '^(kernel_clone|copy_process|do_wp_page) ' | sed 's/^/# bpf: /' >&3
-check "rmmod with the BPF backend attached" rmmod forkstats
-
+bpf_oracles fentry
 check "bpf: detach" forkstats --backend bpf detach
+
+# The kprobe chain, chosen by hand (these kernels take fentry): kprobe
+# events of our own, kretprobes of max-active instances.
+check "bpf: attach --chain kprobe --max-active 300" \
+	forkstats --backend bpf attach --chain kprobe --max-active 300
+forkstats status >/tmp/bpf.status 2>&1
+is "$(grep '^reading:' /tmp/bpf.status)" "reading:  bpf (kprobe chain)" "bpf: status names the kprobe chain"
+forkstats --backend bpf cat probes >/tmp/bpf.probes
+is "$(awk '$1 == "kernel_clone" || $1 == "copy_process" || $1 == "do_wp_page" { print $1, $2, $3 }' /tmp/bpf.probes | tr '\n' ' ')" \
+	"kernel_clone kprobe.kretprobe 1 copy_process kprobe.kretprobe 1 do_wp_page kprobe.kretprobe 1 " \
+	"bpf kprobe: kernel_clone, copy_process, do_wp_page attached as kprobe + kretprobe"
+is "$(awk '$1 == "kretprobe_maxactive" { print $2 }' /tmp/bpf.probes)" 300 \
+	"bpf kprobe: kretprobes of --max-active instances"
+grp=$(awk '$1 == "kprobe_group" { print $2 }' /tmp/bpf.probes)
+nret=$(grep -c "^r[0-9]*:$grp/" /sys/kernel/tracing/kprobe_events)
+at_least "$nret" 3 "bpf kprobe: its kretprobes are kprobe events of group $grp"
+is "$(grep -c "^r300:$grp/" /sys/kernel/tracing/kprobe_events)" "$nret" \
+	"bpf kprobe: every kretprobe event has maxactive 300"
+diag "$(grep "$grp" /sys/kernel/tracing/kprobe_events | tr '\n' ';')"
+holder=$(awk '$1 == "holder_pid" { print $2 }' /tmp/bpf.probes)
+diag "kprobe chain held by: ${holder:-pinned BPF links}"
+bpf_oracles kprobe
+forkstats --backend bpf cat probes >/tmp/bpf.probes
+is "$(awk 'NR > 1 && NF == 5 && $5 != 0' /tmp/bpf.probes)" "" \
+	"bpf kprobe: no probe missed a hit (kprobe_profile nmissed, recursion)"
+check "bpf kprobe: detach" forkstats --backend bpf detach
+is "$(grep -c "$grp/" /sys/kernel/tracing/kprobe_events)" 0 "bpf kprobe: detach removes its kprobe events"
+if [ -n "$holder" ]; then
+	sleep 0.2
+	check "bpf kprobe: the holder process is gone after detach" sh -c "! kill -0 $holder 2>/dev/null || grep -q '^State:.*Z' /proc/$holder/status"
+fi
+
 check "bpf: after detach, the backend is gone and says how to attach it" sh -c \
 	'! forkstats --backend bpf show 2>/tmp/bpf.err && grep -q "not attached" /tmp/bpf.err'
 check "bpf: stat attaches the backend for its own run" sh -c \

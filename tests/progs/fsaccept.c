@@ -822,6 +822,13 @@ static int cmd_zero(size_t n)
 	snap_alloc(&s1);
 	snap_alloc(&s2);
 	w = fork_waiter(&rel);
+	/*
+	 * This frame's own stack page, and those below it, are shared with the
+	 * child: the first write to each is a COW fault of this fork, and it
+	 * must come before s0 (a CI run on 5.10 saw "sum" alone on a page).
+	 */
+	sum = 0;
+	stack_prefault();
 	snap_take(&s0);
 	for (i = 0; i < n; i++)
 		sum += ((volatile char *)q)[i * PAGE];

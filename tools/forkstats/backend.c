@@ -226,8 +226,10 @@ static int run_attach(struct fs_cli *cli, int argc, char **argv)
 				return 2;
 			break;
 		case 'c':
-			if (strcmp(optarg, "fentry") && strcmp(optarg, "tracepoint"))
-				return fs_cli_error("--chain must be fentry or tracepoint, not '%s'", optarg);
+			if (strcmp(optarg, "fentry") && strcmp(optarg, "tracepoint") &&
+			    strcmp(optarg, "kprobe"))
+				return fs_cli_error("--chain must be fentry, tracepoint or kprobe, not '%s'",
+						    optarg);
 			p.chain = optarg;
 			break;
 		default:
@@ -333,17 +335,20 @@ static int run_cat(struct fs_cli *cli, int argc, char **argv)
 const struct fs_command fs_cmd_attach = {
 	.name = "attach",
 	.run = run_attach,
-	.usage = "attach [--records N] [--max-tracked N] [--max-active N] [--chain fentry|tracepoint]",
+	.usage = "attach [--records N] [--max-tracked N] [--max-active N] [--chain fentry|tracepoint|kprobe]",
 	.help = "Load the BPF backend and keep it attached (pinned in " FSB_PIN_DIR "), with\n"
-		"the best hook chain the kernel allows: fentry/fexit, else tracepoints.  The\n"
-		"sizes are those of the module's parameters.  Root.\n",
+		"the best hook chain the kernel allows: fentry/fexit, else tracepoints, else\n"
+		"kprobes (kretprobes of --max-active instances, at most 4096).  The sizes are\n"
+		"those of the module's parameters.  Root.\n",
 };
 
 const struct fs_command fs_cmd_detach = {
 	.name = "detach",
 	.run = run_detach,
 	.usage = "detach",
-	.help = "Remove the BPF backend (its pins; the programs go with the last user).  Root.\n",
+	.help = "Remove the BPF backend (its pins, the kprobe chain's events and the process\n"
+		"that holds them where no BPF link can be pinned; the programs go with the\n"
+		"last user).  Root.\n",
 };
 
 const struct fs_command fs_cmd_cat = {

@@ -3,7 +3,9 @@
  * The BPF backend's loader and reader (bpf_backend.h, docs/bpf.md).
  *
  * Attaching picks the first hook chain the kernel takes: fentry/fexit on the
- * module's functions, else tp_btf tracepoints.  Every program's target is
+ * module's functions, else tp_btf tracepoints, else kprobes and kretprobes
+ * on the module's functions (kprobe events of tracefs: kprobe_events.c).
+ * Every program's target is
  * looked up in the kernel's BTF first, so that a missing optional function
  * is left out instead of failing the load.  libbpf's own messages are kept
  * and shown only with FORKSTATS_DEBUG=1: the user gets one line.
@@ -17,7 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
@@ -30,13 +35,14 @@
 #include "bpf/state.h"
 #include "calls.h"
 #include "forkstats.skel.h"
+#include "kprobe_events.h"
 
 #define BPF_FS_MAGIC	0xcafe4a11
 
 static const struct {
-	const char *name, *type;
+	const char *name, *type, *ktype;
 } hook_info[FSB_HOOK_COUNT] = {
-#define FSB_HOOK_INFO(e, n, t) [FSB_HOOK_##e] = { n, t },
+#define FSB_HOOK_INFO(e, n, t, k) [FSB_HOOK_##e] = { n, t, k },
 	FSB_HOOKS(FSB_HOOK_INFO)
 #undef FSB_HOOK_INFO
 };
@@ -51,10 +57,18 @@ static const char *const chain_names[] = {
 	[FSB_CHAIN_NONE] = "none",
 	[FSB_CHAIN_FENTRY] = "fentry",
 	[FSB_CHAIN_TRACEPOINT] = "tracepoint",
+	[FSB_CHAIN_KPROBE] = "kprobe",
 };
 
 /* The programs, by chain; "target" is the function or tracepoint. */
 enum { OPTIONAL, REQUIRED };
+
+/*
+ * How a program is attached: by libbpf (fentry, fexit, tp_btf); by libbpf's
+ * kprobe only where no program of the chain attached the hook; through a
+ * kprobe event (kprobe chain) as a kprobe or as a kretprobe of maxactive.
+ */
+enum attach_how { BY_LIBBPF, FALLBACK_KPROBE, KPROBE_EVENT, KRETPROBE_EVENT };
 
 static const struct prog_info {
 	const char *prog;
@@ -62,41 +76,59 @@ static const struct prog_info {
 	enum fsb_chain chain;
 	const char *target;
 	int required;
-	const char *type;		/* NULL: the hook's type */
+	enum attach_how how;
 } progs[] = {
-	{ "kernel_clone_entry", FSB_HOOK_KERNEL_CLONE, FSB_CHAIN_FENTRY, "kernel_clone", REQUIRED, NULL },
-	{ "kernel_clone_exit", FSB_HOOK_KERNEL_CLONE, FSB_CHAIN_FENTRY, "kernel_clone", REQUIRED, NULL },
-	{ "copy_process_entry", FSB_HOOK_COPY_PROCESS, FSB_CHAIN_FENTRY, "copy_process", REQUIRED, NULL },
-	{ "copy_process_exit", FSB_HOOK_COPY_PROCESS, FSB_CHAIN_FENTRY, "copy_process", REQUIRED, NULL },
-	{ "copy_page_range_entry", FSB_HOOK_COPY_PAGE_RANGE, FSB_CHAIN_FENTRY, "copy_page_range",
-	  OPTIONAL, NULL },
-	{ "mmdrop_entry", FSB_HOOK_MMDROP, FSB_CHAIN_FENTRY, "__mmdrop", REQUIRED, NULL },
-	{ "do_wp_page_exit", FSB_HOOK_DO_WP_PAGE, FSB_CHAIN_FENTRY, "do_wp_page", REQUIRED, NULL },
-	{ "wp_page_copy_exit", FSB_HOOK_WP_PAGE_COPY, FSB_CHAIN_FENTRY, "wp_page_copy", OPTIONAL, NULL },
-	{ "wp_page_reuse_entry", FSB_HOOK_WP_PAGE_REUSE, FSB_CHAIN_FENTRY, "wp_page_reuse",
-	  OPTIONAL, NULL },
-	/* Where the function is notrace (6.12), a kprobe program instead. */
+#define FENTRY(prog, hook, target, req) \
+	{ prog, FSB_HOOK_##hook, FSB_CHAIN_FENTRY, target, req, BY_LIBBPF }
+#define TP(prog, hook) \
+	{ prog, FSB_HOOK_##hook, FSB_CHAIN_TRACEPOINT, prog, REQUIRED, BY_LIBBPF }
+#define KPROBE(prog, hook, target, req, how) \
+	{ prog, FSB_HOOK_##hook, FSB_CHAIN_KPROBE, target, req, how }
+	FENTRY("kernel_clone_entry", KERNEL_CLONE, "kernel_clone", REQUIRED),
+	FENTRY("kernel_clone_exit", KERNEL_CLONE, "kernel_clone", REQUIRED),
+	FENTRY("copy_process_entry", COPY_PROCESS, "copy_process", REQUIRED),
+	FENTRY("copy_process_exit", COPY_PROCESS, "copy_process", REQUIRED),
+	FENTRY("copy_page_range_entry", COPY_PAGE_RANGE, "copy_page_range", OPTIONAL),
+	FENTRY("mmdrop_entry", MMDROP, "__mmdrop", REQUIRED),
+	FENTRY("do_wp_page_exit", DO_WP_PAGE, "do_wp_page", REQUIRED),
+	FENTRY("wp_page_copy_exit", WP_PAGE_COPY, "wp_page_copy", OPTIONAL),
+	FENTRY("wp_page_reuse_entry", WP_PAGE_REUSE, "wp_page_reuse", OPTIONAL),
+	/* Where the function has no fentry, a kprobe program instead. */
 	{ "wp_page_reuse_kprobe", FSB_HOOK_WP_PAGE_REUSE, FSB_CHAIN_FENTRY, "wp_page_reuse",
-	  OPTIONAL, "kprobe" },
-	{ "sys_enter", FSB_HOOK_SYS_ENTER, FSB_CHAIN_TRACEPOINT, "sys_enter", REQUIRED, NULL },
-	{ "sys_exit", FSB_HOOK_SYS_EXIT, FSB_CHAIN_TRACEPOINT, "sys_exit", REQUIRED, NULL },
-	{ "task_newtask", FSB_HOOK_TASK_NEWTASK, FSB_CHAIN_TRACEPOINT, "task_newtask", REQUIRED, NULL },
-	{ "exit_mmap", FSB_HOOK_EXIT_MMAP, FSB_CHAIN_TRACEPOINT, "exit_mmap", REQUIRED, NULL },
-	{ "page_fault_user", FSB_HOOK_PAGE_FAULT_USER, FSB_CHAIN_TRACEPOINT, "page_fault_user",
-	  REQUIRED, NULL },
-	{ "page_fault_kernel", FSB_HOOK_PAGE_FAULT_KERNEL, FSB_CHAIN_TRACEPOINT,
-	  "page_fault_kernel", REQUIRED, NULL },
-	{ "rss_stat", FSB_HOOK_RSS_STAT, FSB_CHAIN_TRACEPOINT, "rss_stat", REQUIRED, NULL },
-	{ "signal_deliver", FSB_HOOK_SIGNAL_DELIVER, FSB_CHAIN_TRACEPOINT, "signal_deliver",
-	  REQUIRED, NULL },
+	  OPTIONAL, FALLBACK_KPROBE },
+	TP("sys_enter", SYS_ENTER),
+	TP("sys_exit", SYS_EXIT),
+	TP("task_newtask", TASK_NEWTASK),
+	TP("exit_mmap", EXIT_MMAP),
+	TP("page_fault_user", PAGE_FAULT_USER),
+	TP("page_fault_kernel", PAGE_FAULT_KERNEL),
+	TP("rss_stat", RSS_STAT),
+	TP("signal_deliver", SIGNAL_DELIVER),
+	KPROBE("kernel_clone_kprobe", KERNEL_CLONE, "kernel_clone", REQUIRED, KPROBE_EVENT),
+	KPROBE("kernel_clone_kretprobe", KERNEL_CLONE, "kernel_clone", REQUIRED, KRETPROBE_EVENT),
+	KPROBE("copy_process_kprobe", COPY_PROCESS, "copy_process", REQUIRED, KPROBE_EVENT),
+	KPROBE("copy_process_kretprobe", COPY_PROCESS, "copy_process", REQUIRED, KRETPROBE_EVENT),
+	KPROBE("copy_page_range_kprobe", COPY_PAGE_RANGE, "copy_page_range", OPTIONAL,
+	       KPROBE_EVENT),
+	KPROBE("mmdrop_kprobe", MMDROP, "__mmdrop", REQUIRED, KPROBE_EVENT),
+	KPROBE("do_wp_page_kprobe", DO_WP_PAGE, "do_wp_page", REQUIRED, KPROBE_EVENT),
+	KPROBE("do_wp_page_kretprobe", DO_WP_PAGE, "do_wp_page", REQUIRED, KRETPROBE_EVENT),
+	KPROBE("wp_page_copy_kretprobe", WP_PAGE_COPY, "wp_page_copy", OPTIONAL, KRETPROBE_EVENT),
+	KPROBE("wp_page_reuse_kprobe", WP_PAGE_REUSE, "wp_page_reuse", OPTIONAL, KPROBE_EVENT),
+#undef FENTRY
+#undef TP
+#undef KPROBE
 };
 #define NPROGS (sizeof(progs) / sizeof(progs[0]))
 
 static const char *const map_names[] = {
-	"state", "records", "done_log", "claims", "pcpu", "inflight", "mms", "wp_pending",
+	"state", "records", "done_log", "claims", "pcpu", "inflight", "mms", "wp_pending", "wp_vmf",
 };
 #define NMAPS (sizeof(map_names) / sizeof(map_names[0]))
-enum { M_STATE, M_RECORDS, M_DONE, M_CLAIMS, M_PCPU, M_INFLIGHT, M_MMS, M_WP };
+enum { M_STATE, M_RECORDS, M_DONE, M_CLAIMS, M_PCPU, M_INFLIGHT, M_MMS, M_WP, M_WP_VMF };
+
+/* The process that holds a kprobe chain where no BPF link can be pinned. */
+#define HOLDER_COMM	"forkstats-hold"
 
 struct fsb {
 	struct fsbpf *skel;		/* loaded by this process, or NULL (pins) */
@@ -104,6 +136,10 @@ struct fsb {
 	int link_fd[NPROGS];		/* -1: not attached */
 	struct bpf_link *link[NPROGS];
 	unsigned int nrecords, max_tracked, max_active, ncpus;
+	__u32 hooks, hooks_kprobe;	/* attached by this process (bit per hook) */
+	char group[32];			/* kprobe chain: its event group, "" if none */
+	int own_group;			/* remove the group when closed */
+	int keep_links;			/* pinned or held: closing must not detach */
 	volatile struct fsb_state *st;	/* mmap of "state" */
 	const volatile struct fs_record *rec;	/* mmap of "records" */
 	const volatile struct fsb_done *done;	/* mmap of "done_log" */
@@ -168,9 +204,16 @@ void fsb_close(struct fsb *b)
 	if (b->done)
 		munmap((void *)b->done, b->done_len);
 	for (i = 0; i < NPROGS; i++) {
-		if (b->link[i])
+		if (b->link[i] && !b->keep_links) {
 			bpf_link__destroy(b->link[i]);
-		else if (b->link_fd[i] >= 0)
+			continue;
+		}
+		/* libbpf's detach would disable a perf event others hold. */
+		if (b->link[i]) {
+			bpf_link__disconnect(b->link[i]);
+			bpf_link__destroy(b->link[i]);
+		}
+		if (b->link_fd[i] >= 0)
 			close(b->link_fd[i]);
 	}
 	if (b->skel) {
@@ -180,6 +223,8 @@ void fsb_close(struct fsb *b)
 			if (b->map_fd[i] >= 0)
 				close(b->map_fd[i]);
 	}
+	if (b->own_group)
+		fs_kev_remove_group(b->group, 2000);
 	free(b);
 }
 
@@ -265,7 +310,7 @@ static int target_exists(const struct btf *btf, const struct prog_info *p)
 {
 	char name[128];
 
-	if (p->chain == FSB_CHAIN_FENTRY)
+	if (p->chain != FSB_CHAIN_TRACEPOINT)
 		return btf_has(btf, p->target, BTF_KIND_FUNC);
 	snprintf(name, sizeof(name), "btf_trace_%s", p->target);
 	return btf_has(btf, name, BTF_KIND_TYPEDEF);
@@ -276,12 +321,41 @@ static void set_unknown(struct fsb_state *s, int col)
 	s->unknown |= 1ULL << col;
 }
 
+/*
+ * A kprobe chain program through a kprobe event of this process's group
+ * (a kretprobe with maxactive instances): its link, or NULL with why.
+ */
+static struct bpf_link *attach_event(struct fsb *b, struct bpf_program *prog,
+				     const struct prog_info *pi, unsigned int maxactive,
+				     char *why, size_t whylen)
+{
+	struct bpf_link *link;
+	char event[64];
+	int pfd, e;
+
+	snprintf(event, sizeof(event), "%s_%d", pi->prog, (int)getpid());
+	pfd = fs_kev_open(b->group, event, pi->target, pi->how == KRETPROBE_EVENT, maxactive,
+			  why, whylen);
+	if (pfd < 0)
+		return NULL;
+	link = bpf_program__attach_perf_event(prog, pfd);
+	if (!link) {
+		e = errno;
+		close(pfd);
+		snprintf(why, whylen, "attaching %s to its kprobe event failed (%s)", pi->prog,
+			 strerror(e));
+		errno = e;
+	}
+	return link;
+}
+
 /* One chain: 0 when every required program is attached, else -1 and why. */
 static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain chain,
 		     const struct btf *btf, char *why, size_t whylen)
 {
 	struct fsb_state init = { 0 };
 	int use_copy, use_reuse, err;
+	char reason[256];
 	__u32 zero = 0;
 	size_t i;
 
@@ -291,6 +365,15 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 	use_copy = btf_has(btf, "wp_page_copy", BTF_KIND_FUNC) &&
 		   btf_has_enum_value(btf, "vm_fault_reason", "VM_FAULT_WRITE");
 	use_reuse = !use_copy && btf_has(btf, "wp_page_reuse", BTF_KIND_FUNC);
+	/* Off first: a program may serve two chains (wp_page_reuse_kprobe). */
+	for (i = 0; i < NPROGS; i++) {
+		struct bpf_program *prog =
+			bpf_object__find_program_by_name(b->skel->obj, progs[i].prog);
+
+		if (!prog)
+			return fail(why, whylen, "program %s missing from the object", progs[i].prog);
+		bpf_program__set_autoload(prog, false);
+	}
 	for (i = 0; i < NPROGS; i++) {
 		struct bpf_program *prog =
 			bpf_object__find_program_by_name(b->skel->obj, progs[i].prog);
@@ -300,11 +383,10 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 			on = on && use_copy;
 		if (progs[i].hook == FSB_HOOK_WP_PAGE_REUSE)
 			on = on && use_reuse;
-		if (!prog)
-			return fail(why, whylen, "program %s missing from the object", progs[i].prog);
 		if (progs[i].chain == chain && progs[i].required && !on)
 			return fail(why, whylen, "the kernel has no %s", progs[i].target);
-		bpf_program__set_autoload(prog, on);
+		if (on)
+			bpf_program__set_autoload(prog, true);
 	}
 	bpf_map__set_max_entries(b->skel->maps.records, p->records);
 	bpf_map__set_max_entries(b->skel->maps.done_log, p->records);
@@ -312,6 +394,7 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 	bpf_map__set_max_entries(b->skel->maps.mms, p->max_tracked);
 	bpf_map__set_max_entries(b->skel->maps.inflight, p->max_active);
 	bpf_map__set_max_entries(b->skel->maps.wp_pending, p->max_active);
+	bpf_map__set_max_entries(b->skel->maps.wp_vmf, p->max_active);
 	err = fsbpf__load(b->skel);
 	if (err)
 		return fail(why, whylen, "the kernel refused the programs (%s)", strerror(-err));
@@ -332,31 +415,50 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 		set_unknown(&init, FS_COL_vmas_copied);
 		init.approx = 1ULL << FS_COL_create_ns | 1ULL << FS_COL_total_ns;
 	}
+	if (chain == FSB_CHAIN_KPROBE) {
+		/* Blocked vfork parents each hold a kernel_clone instance. */
+		init.maxactive = p->max_active < FS_KEV_MAXACTIVE_MAX ? p->max_active :
+									FS_KEV_MAXACTIVE_MAX;
+		init.kprobe_pid = (__u32)getpid();
+		snprintf(b->group, sizeof(b->group), "forkstats_%d", (int)getpid());
+		fs_kev_remove_stale();
+		b->own_group = 1;
+	}
 	for (i = 0; i < NPROGS; i++) {
 		struct bpf_program *prog =
 			bpf_object__find_program_by_name(b->skel->obj, progs[i].prog);
 
-		if (!bpf_program__autoload(prog) ||
-		    (progs[i].type && hook_attached(b, progs[i].hook)))
+		if (progs[i].chain != chain || !bpf_program__autoload(prog) ||
+		    (progs[i].how == FALLBACK_KPROBE && (b->hooks & (1u << progs[i].hook))))
 			continue;
-		b->link[i] = bpf_program__attach(prog);
+		reason[0] = '\0';
+		if (progs[i].how == KPROBE_EVENT || progs[i].how == KRETPROBE_EVENT) {
+			b->link[i] = attach_event(b, prog, &progs[i], init.maxactive, reason,
+						  sizeof(reason));
+		} else {
+			b->link[i] = bpf_program__attach(prog);
+			if (!b->link[i])
+				snprintf(reason, sizeof(reason), "attaching %s to %s failed (%s)",
+					 progs[i].prog, progs[i].target, strerror(errno));
+		}
 		if (!b->link[i]) {
-			err = -errno;
 			if (progs[i].required)
-				return fail(why, whylen, "attaching %s to %s failed (%s)",
-					    progs[i].prog, progs[i].target, strerror(-err));
+				return fail(why, whylen, "%s", reason);
 			continue;
 		}
 		b->link_fd[i] = bpf_link__fd(b->link[i]);
+		b->hooks |= 1u << progs[i].hook;
+		if (progs[i].how == FALLBACK_KPROBE)
+			b->hooks_kprobe |= 1u << progs[i].hook;
 		if (progs[i].hook == FSB_HOOK_WP_PAGE_REUSE)
 			init.split = FSB_SPLIT_COUNT_REUSES;
 		if (progs[i].hook == FSB_HOOK_WP_PAGE_COPY)
 			init.split = FSB_SPLIT_COUNT_COPIES;
 	}
-	if (chain == FSB_CHAIN_FENTRY && !hook_attached(b, FSB_HOOK_COPY_PAGE_RANGE))
+	if (chain != FSB_CHAIN_TRACEPOINT && !(b->hooks & (1u << FSB_HOOK_COPY_PAGE_RANGE)))
 		set_unknown(&init, FS_COL_vmas_copied);
-	if (chain == FSB_CHAIN_FENTRY && init.split == FSB_SPLIT_NONE &&
-	    hook_attached(b, FSB_HOOK_DO_WP_PAGE)) {
+	if (chain != FSB_CHAIN_TRACEPOINT && init.split == FSB_SPLIT_NONE &&
+	    (b->hooks & (1u << FSB_HOOK_DO_WP_PAGE))) {
 		init.copy_by_pte = 1;
 		init.split = FSB_SPLIT_COUNT_COPIES;
 	}
@@ -364,6 +466,8 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 		set_unknown(&init, FS_COL_cow_copies);
 		set_unknown(&init, FS_COL_cow_reuses);
 	}
+	init.hooks = b->hooks;
+	init.hooks_kprobe = b->hooks_kprobe;
 	/* Programs attached before the state is set see enabled == 0. */
 	if (bpf_map_update_elem(b->map_fd[M_STATE], &zero, &init, BPF_ANY))
 		return fail(why, whylen, "cannot set the state: %s", strerror(errno));
@@ -384,6 +488,11 @@ static void undo_chain(struct fsb *b)
 	b->skel = NULL;
 	for (i = 0; i < NMAPS; i++)
 		b->map_fd[i] = -1;
+	if (b->own_group)
+		fs_kev_remove_group(b->group, 2000);
+	b->own_group = 0;
+	b->group[0] = '\0';
+	b->hooks = b->hooks_kprobe = 0;
 }
 
 static int bpffs_ready(char *err, size_t errlen)
@@ -398,9 +507,72 @@ static int bpffs_ready(char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Before 5.15 no BPF link holds a perf event: nothing that keeps a kprobe
+ * program attached can be pinned.  A process of ours holds the perf events
+ * instead (HOLDER_COMM, its pid in the state) until detach ends it.
+ */
+static int hold(struct fsb *b, char *err, size_t errlen)
+{
+	int sync[2], keep;
+	struct dirent *d;
+	pid_t pid;
+	size_t i;
+	char c;
+	DIR *dir;
+
+	if (pipe2(sync, O_CLOEXEC))
+		return fail(err, errlen, "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		return fail(err, errlen, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		setsid();
+		prctl(PR_SET_NAME, HOLDER_COMM);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGINT, SIG_IGN);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		/* Only the perf events: no caller's pipe may wait on us. */
+		dir = opendir("/proc/self/fd");
+		while (dir && (d = readdir(dir))) {
+			int fd = atoi(d->d_name);
+
+			keep = fd <= 2 || fd == dirfd(dir) || fd == sync[1];
+			for (i = 0; i < NPROGS && !keep; i++)
+				keep = fd == b->link_fd[i];
+			if (!keep)
+				close(fd);
+		}
+		if (dir)
+			closedir(dir);
+		if (write(sync[1], "1", 1) != 1)
+			_exit(1);
+		close(sync[1]);
+		for (;;)
+			pause();
+	}
+	close(sync[1]);
+	if (read(sync[0], &c, 1) != 1) {
+		close(sync[0]);
+		return fail(err, errlen, "the process that holds the kprobe programs failed");
+	}
+	close(sync[0]);
+	b->st->holder_pid = (__u32)pid;
+	b->own_group = 0;
+	b->keep_links = 1;
+	return 0;
+}
+
 static int pin_all(struct fsb *b, char *err, size_t errlen)
 {
 	char path[256];
+	int held = 0;
 	size_t i;
 
 	if (bpffs_ready(err, errlen))
@@ -416,9 +588,20 @@ static int pin_all(struct fsb *b, char *err, size_t errlen)
 		if (!b->link[i])
 			continue;
 		snprintf(path, sizeof(path), "%s/link_%s", FSB_PIN_DIR, progs[i].prog);
-		if (bpf_link__pin(b->link[i], path))
-			return fail(err, errlen, "pin %s: %s", path, strerror(errno));
+		if (bpf_link__pin(b->link[i], path) == 0)
+			continue;
+		/* A perf event attached without a BPF link (before 5.15). */
+		if (progs[i].chain == FSB_CHAIN_KPROBE && errno == EINVAL) {
+			held = 1;
+			continue;
+		}
+		return fail(err, errlen, "pin %s: %s", path, strerror(errno));
 	}
+	if (held)
+		return hold(b, err, errlen);
+	/* The pinned links keep the kprobe events: detach removes them. */
+	b->own_group = 0;
+	b->keep_links = 1;
 	return 0;
 }
 
@@ -441,8 +624,10 @@ static int preflight(char *err, size_t errlen)
 
 int fsb_attach(struct fsb **out, const struct fsb_params *p, int pin, char *err, size_t errlen)
 {
-	static const enum fsb_chain order[] = { FSB_CHAIN_FENTRY, FSB_CHAIN_TRACEPOINT };
-	char why[2][256] = { "not tried", "not tried" };
+	static const enum fsb_chain order[] = {
+		FSB_CHAIN_FENTRY, FSB_CHAIN_TRACEPOINT, FSB_CHAIN_KPROBE,
+	};
+	char why[3][256] = { "not tried", "not tried", "not tried" };
 	struct btf *btf;
 	struct fsb *b;
 	size_t i;
@@ -466,7 +651,7 @@ int fsb_attach(struct fsb **out, const struct fsb_params *p, int pin, char *err,
 		return fail(err, errlen, "out of memory");
 	}
 	fsb_init(b);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		if (p->chain && strcmp(p->chain, chain_names[order[i]]))
 			continue;
 		if (try_chain(b, p, order[i], btf, why[i], sizeof(why[i])) == 0)
@@ -476,8 +661,8 @@ int fsb_attach(struct fsb **out, const struct fsb_params *p, int pin, char *err,
 	btf__free(btf);
 	if (!b->skel) {
 		free(b);
-		return fail(err, errlen, "no hook chain could be attached: fentry: %s; tracepoint: %s%s",
-			    why[0], why[1],
+		return fail(err, errlen, "no hook chain could be attached: fentry: %s; tracepoint: %s; kprobe: %s%s",
+			    why[0], why[1], why[2],
 			    getenv("FORKSTATS_DEBUG") ? "" : " (FORKSTATS_DEBUG=1 shows libbpf's log)");
 	}
 	if (map_views(b, err, errlen) || (pin && pin_all(b, err, errlen))) {
@@ -526,12 +711,39 @@ int fsb_open_pinned(struct fsb **out, char *err, size_t errlen)
 	return 0;
 }
 
+/* Ends the process that holds the kprobe chain, if it is still ours. */
+static void end_holder(pid_t pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	comm[strcspn(comm, "\n")] = '\0';
+	if (!strcmp(comm, HOLDER_COMM))
+		kill(pid, SIGTERM);
+}
+
 int fsb_detach(char *err, size_t errlen)
 {
-	char path[256];
+	struct fsb_state st = { 0 };
+	char path[256], group[32];
+	__u32 zero = 0;
 	size_t i;
-	int gone = 0;
+	int gone = 0, fd;
 
+	/* What outlives the pins: the holder, the kprobe events. */
+	snprintf(path, sizeof(path), "%s/state", FSB_PIN_DIR);
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		bpf_map_lookup_elem(fd, &zero, &st);
+		close(fd);
+	}
 	for (i = 0; i < NPROGS; i++) {
 		snprintf(path, sizeof(path), "%s/link_%s", FSB_PIN_DIR, progs[i].prog);
 		gone += unlink(path) == 0;
@@ -542,6 +754,14 @@ int fsb_detach(char *err, size_t errlen)
 	}
 	if (rmdir(FSB_PIN_DIR) && errno != ENOENT && err)
 		return fail(err, errlen, "%s: %s", FSB_PIN_DIR, strerror(errno));
+	if (st.holder_pid)
+		end_holder((pid_t)st.holder_pid);
+	if (st.kprobe_pid) {
+		snprintf(group, sizeof(group), "forkstats_%u", st.kprobe_pid);
+		if (fs_kev_remove_group(group, 5000) && err)
+			return fail(err, errlen, "the kprobe events of group %s stay (%s): remove them in kprobe_events",
+				    group, strerror(errno));
+	}
 	if (!gone && err)
 		return fail(err, errlen, "the BPF backend is not attached");
 	return 0;
@@ -641,29 +861,29 @@ static int record_read(struct fsb *b, uint64_t seq, struct fs_record *r)
 
 static int hook_attached(const struct fsb *b, enum fsb_hook h)
 {
-	size_t i;
-
-	for (i = 0; i < NPROGS; i++)
-		if (progs[i].hook == h && b->link_fd[i] >= 0)
-			return 1;
-	return 0;
+	return (b->st->hooks >> h) & 1;
 }
 
-/* The type of the program that attached the hook (kprobe where fentry could not). */
+/* The type of the programs that attached the hook. */
 static const char *hook_type(const struct fsb *b, enum fsb_hook h)
 {
-	size_t i;
-
-	for (i = 0; i < NPROGS; i++)
-		if (progs[i].hook == h && b->link_fd[i] >= 0 && progs[i].type)
-			return progs[i].type;
+	if (b->st->chain == FSB_CHAIN_KPROBE)
+		return hook_info[h].ktype;
+	if ((b->st->hooks_kprobe >> h) & 1)
+		return "kprobe";	/* where fentry could not */
 	return hook_info[h].type;
 }
 
-/* Runs the kernel refused for recursion, summed over the hook's programs. */
+/*
+ * Runs the kernel skipped, summed over the hook's programs: for recursion
+ * (recursion_misses), and on the kprobe chain the probe's own misses
+ * (kprobe_profile: a kretprobe without a free instance, a kprobe hit
+ * inside another).
+ */
 static uint64_t hook_missed(const struct fsb *b, enum fsb_hook h)
 {
-	uint64_t sum = 0;
+	uint64_t sum = 0, hits, missed;
+	char event[64];
 	size_t i;
 
 	for (i = 0; i < NPROGS; i++) {
@@ -672,7 +892,14 @@ static uint64_t hook_missed(const struct fsb *b, enum fsb_hook h)
 		__u32 n = sizeof(li);
 		int fd;
 
-		if (progs[i].hook != h || b->link_fd[i] < 0)
+		if (progs[i].hook != h || progs[i].chain != b->st->chain)
+			continue;
+		if (b->st->chain == FSB_CHAIN_KPROBE) {
+			snprintf(event, sizeof(event), "%s_%u", progs[i].prog, b->st->kprobe_pid);
+			if (fs_kev_profile(event, &hits, &missed) == 0)
+				sum += missed;
+		}
+		if (b->link_fd[i] < 0)
 			continue;
 		memset(&li, 0, sizeof(li));
 		if (bpf_obj_get_info_by_fd(b->link_fd[i], &li, &n))
@@ -890,6 +1117,8 @@ static void text_probes(struct fsb *b, FILE *f)
 	      (size_t)b->ncpus * sizeof(struct fsb_pcpu) +
 	      (size_t)b->max_tracked * 16 + (size_t)b->max_active * sizeof(struct fsb_call) +
 	      (size_t)(2 * (b->nrecords + 64) + 256) * 9;
+	if (chain == FSB_CHAIN_KPROBE)
+		mem += (size_t)b->max_active * 12;	/* wp_vmf */
 	fputc('\n', f);
 	fprintf(f, "enabled %u\n", b->st->enabled);
 	fprintf(f, "records %u\n", b->nrecords);
@@ -898,6 +1127,12 @@ static void text_probes(struct fsb *b, FILE *f)
 	fprintf(f, "completed %llu\n", (unsigned long long)b->st->done_n);
 	fprintf(f, "mm_tracked %u\n", count_keys(b->map_fd[M_MMS]));
 	fprintf(f, "memory_bytes %zu\n", mem);
+	if (chain == FSB_CHAIN_KPROBE) {
+		fprintf(f, "kretprobe_maxactive %u\n", b->st->maxactive);
+		fprintf(f, "kprobe_group forkstats_%u\n", b->st->kprobe_pid);
+		if (b->st->holder_pid)
+			fprintf(f, "holder_pid %u\n", b->st->holder_pid);
+	}
 }
 
 char *fsb_text(struct fsb *b, const char *name, size_t *len, char *err, size_t errlen)

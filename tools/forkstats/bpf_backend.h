@@ -20,7 +20,7 @@ struct fsb_params {
 	unsigned int records;		/* ring size, as the module's records= */
 	unsigned int max_tracked;	/* address spaces tracked */
 	unsigned int max_active;	/* tasks inside a call at once */
-	const char *chain;		/* NULL (best), "fentry" or "tracepoint" */
+	const char *chain;		/* NULL (best), "fentry", "tracepoint" or "kprobe" */
 };
 
 #define FSB_PARAMS_DEFAULT { .records = 4096, .max_tracked = 16384, .max_active = 1024 }

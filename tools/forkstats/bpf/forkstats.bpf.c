@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * forkstats BPF backend: the module's per-call records and COW attribution,
- * gathered by BPF programs (CO-RE).  Two hook chains; the loader
+ * gathered by BPF programs (CO-RE).  Three hook chains; the loader
  * (../bpf_backend.c) loads one of them:
  *
  *   fentry chain   (the module's functions, where the kernel allows fentry)
@@ -20,6 +20,11 @@
  *     page_fault_user/_kernel  a write fault on a present page, classified
  *                          by its VMA (x86)
  *     rss_stat, signal_deliver  tell a zero-page COW from a page COW
+ *
+ *   kprobe chain (kprobes, neither fentry nor tp_btf): the fentry chain's
+ *     programs on the same functions as kprobes and kretprobes; a kretprobe
+ *     sees only the return value, so do_wp_page's entry keeps the vm_fault
+ *     for the exits of do_wp_page and wp_page_copy
  *
  * The rules, and what each chain cannot give, are in docs/bpf.md.
  */
@@ -131,6 +136,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct fsb_wp);
 } wp_pending SEC(".maps");
+
+/* kprobe chain: the vm_fault of the task's do_wp_page, for the kretprobes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);		/* max_active */
+	__type(key, __u32);
+	__type(value, __u64);
+} wp_vmf SEC(".maps");
 
 /* Kernel variables (typeless: found in kallsyms where the kernel lists them). */
 extern const void zero_pfn __ksym __weak;
@@ -569,18 +582,16 @@ static __always_inline void call_end(struct fsb_state *s, struct fsb_call *c, __
 }
 
 /* ------------------------------------------------------------------ */
-/* fentry chain */
+/* fentry and kprobe chains: one body per hook, two program types */
 
-SEC("fentry/kernel_clone")
-int BPF_PROG(kernel_clone_entry, struct kernel_clone_args *args)
+static __always_inline int clone_entry(struct kernel_clone_args *args)
 {
 	if (enter(FSB_HOOK_KERNEL_CLONE))
 		call_begin(tid(), BPF_CORE_READ(args, flags), FSB_IN_CLONE);
 	return 0;
 }
 
-SEC("fexit/kernel_clone")
-int BPF_PROG(kernel_clone_exit, struct kernel_clone_args *args, int ret)
+static __always_inline int clone_exit(int ret)
 {
 	struct fsb_state *s = st();
 	struct fsb_call *c;
@@ -592,9 +603,7 @@ int BPF_PROG(kernel_clone_exit, struct kernel_clone_args *args, int ret)
 	return 0;
 }
 
-SEC("fentry/copy_process")
-int BPF_PROG(copy_process_entry, struct pid *pid, int trace, int node,
-	     struct kernel_clone_args *args)
+static __always_inline int copy_entry(struct kernel_clone_args *args)
 {
 	struct fsb_state *s = enter(FSB_HOOK_COPY_PROCESS);
 	struct fsb_call *c;
@@ -612,9 +621,7 @@ int BPF_PROG(copy_process_entry, struct pid *pid, int trace, int node,
 	return 0;
 }
 
-SEC("fexit/copy_process")
-int BPF_PROG(copy_process_exit, struct pid *pid, int trace, int node,
-	     struct kernel_clone_args *args, struct task_struct *child)
+static __always_inline int copy_exit(struct task_struct *child)
 {
 	struct fsb_state *s = st();
 	struct mm_struct *mm = NULL;
@@ -658,8 +665,8 @@ int BPF_PROG(copy_process_exit, struct pid *pid, int trace, int node,
 	return 0;
 }
 
-SEC("fentry/copy_page_range")
-int BPF_PROG(copy_page_range_entry, struct vm_area_struct *dst, struct vm_area_struct *src)
+static __always_inline int page_range_entry(struct vm_area_struct *dst,
+					    struct vm_area_struct *src)
 {
 	struct fsb_state *s = enter(FSB_HOOK_COPY_PAGE_RANGE);
 	unsigned long df, sf;
@@ -679,14 +686,62 @@ int BPF_PROG(copy_page_range_entry, struct vm_area_struct *dst, struct vm_area_s
 	return 0;
 }
 
-SEC("fentry/__mmdrop")
-int BPF_PROG(mmdrop_entry, struct mm_struct *mm)
+static __always_inline int mmdrop(struct mm_struct *mm)
 {
 	__u64 key = (__u64)mm;
 
 	enter(FSB_HOOK_MMDROP);
 	bpf_map_delete_elem(&mms, &key);
 	return 0;
+}
+
+/*
+ * An entry hook as two programs: the fentry chain's (fentry_name) and the
+ * kprobe chain's (kprobe_name), both running body with the arguments.
+ */
+#define ENTRY_PROGS(func, fentry_name, kprobe_name, body, ...)		\
+	SEC("fentry/" func)						\
+	int BPF_PROG(fentry_name, __VA_ARGS__)				\
+	{								\
+		return body;						\
+	}								\
+	SEC("kprobe/" func)						\
+	int BPF_KPROBE(kprobe_name, __VA_ARGS__)			\
+	{								\
+		return body;						\
+	}
+
+ENTRY_PROGS("kernel_clone", kernel_clone_entry, kernel_clone_kprobe, clone_entry(args),
+	    struct kernel_clone_args *args)
+ENTRY_PROGS("copy_process", copy_process_entry, copy_process_kprobe, copy_entry(args),
+	    struct pid *pid, int trace, int node, struct kernel_clone_args *args)
+ENTRY_PROGS("copy_page_range", copy_page_range_entry, copy_page_range_kprobe,
+	    page_range_entry(dst, src), struct vm_area_struct *dst, struct vm_area_struct *src)
+ENTRY_PROGS("__mmdrop", mmdrop_entry, mmdrop_kprobe, mmdrop(mm), struct mm_struct *mm)
+
+SEC("fexit/kernel_clone")
+int BPF_PROG(kernel_clone_exit, struct kernel_clone_args *args, int ret)
+{
+	return clone_exit(ret);
+}
+
+SEC("fexit/copy_process")
+int BPF_PROG(copy_process_exit, struct pid *pid, int trace, int node,
+	     struct kernel_clone_args *args, struct task_struct *child)
+{
+	return copy_exit(child);
+}
+
+SEC("kretprobe/kernel_clone")
+int BPF_KRETPROBE(kernel_clone_kretprobe, long ret)
+{
+	return clone_exit((int)ret);
+}
+
+SEC("kretprobe/copy_process")
+int BPF_KRETPROBE(copy_process_kretprobe, struct task_struct *child)
+{
+	return copy_exit(child);
 }
 
 enum wp_class { WP_PRIVATE, WP_SHARED, WP_ZERO, WP_IGNORE };
@@ -756,8 +811,7 @@ static __always_inline int pte_copied(struct vm_fault *vmf)
 	return ((orig ^ now) & PTE_PFN_MASK) != 0;
 }
 
-SEC("fexit/do_wp_page")
-int BPF_PROG(do_wp_page_exit, struct vm_fault *vmf, unsigned int ret)
+static __always_inline int wp_exit(struct vm_fault *vmf, unsigned int ret)
 {
 	struct fsb_state *s = enter(FSB_HOOK_DO_WP_PAGE);
 	enum wp_class cl;
@@ -782,8 +836,7 @@ int BPF_PROG(do_wp_page_exit, struct vm_fault *vmf, unsigned int ret)
 	return 0;
 }
 
-SEC("fexit/wp_page_copy")
-int BPF_PROG(wp_page_copy_exit, struct vm_fault *vmf, unsigned int ret)
+static __always_inline int wp_copy_exit(struct vm_fault *vmf, unsigned int ret)
 {
 	struct fsb_state *s = enter(FSB_HOOK_WP_PAGE_COPY);
 	__u64 attr;
@@ -795,6 +848,59 @@ int BPF_PROG(wp_page_copy_exit, struct vm_fault *vmf, unsigned int ret)
 	if (lookup(s, (__u64)BPF_CORE_READ(vmf, vma, vm_mm), &attr))
 		cow(s, attr, OUT_COPY, 1);
 	return 0;
+}
+
+SEC("fexit/do_wp_page")
+int BPF_PROG(do_wp_page_exit, struct vm_fault *vmf, unsigned int ret)
+{
+	return wp_exit(vmf, ret);
+}
+
+SEC("fexit/wp_page_copy")
+int BPF_PROG(wp_page_copy_exit, struct vm_fault *vmf, unsigned int ret)
+{
+	return wp_copy_exit(vmf, ret);
+}
+
+/* The vm_fault the task's do_wp_page runs with (kprobe chain), or NULL. */
+static __always_inline struct vm_fault *wp_vmf_of(__u32 t)
+{
+	__u64 *v = bpf_map_lookup_elem(&wp_vmf, &t);
+
+	return v ? (struct vm_fault *)*v : NULL;
+}
+
+SEC("kprobe/do_wp_page")
+int BPF_KPROBE(do_wp_page_kprobe, struct vm_fault *vmf)
+{
+	__u64 v = (__u64)vmf;
+	__u32 t = tid();
+
+	if (bpf_map_update_elem(&wp_vmf, &t, &v, BPF_ANY))
+		count(FS_CTR_inflight_overflow);
+	return 0;
+}
+
+SEC("kretprobe/do_wp_page")
+int BPF_KRETPROBE(do_wp_page_kretprobe, long ret)
+{
+	__u32 t = tid();
+	struct vm_fault *vmf = wp_vmf_of(t);
+
+	if (!vmf)
+		return 0;
+	wp_exit(vmf, (unsigned int)ret);
+	bpf_map_delete_elem(&wp_vmf, &t);
+	return 0;
+}
+
+/* Inside do_wp_page: its entry kept the vm_fault. */
+SEC("kretprobe/wp_page_copy")
+int BPF_KRETPROBE(wp_page_copy_kretprobe, long ret)
+{
+	struct vm_fault *vmf = wp_vmf_of(tid());
+
+	return vmf ? wp_copy_exit(vmf, (unsigned int)ret) : 0;
 }
 
 static __always_inline int reuse(struct vm_fault *vmf)
@@ -809,18 +915,13 @@ static __always_inline int reuse(struct vm_fault *vmf)
 	return 0;
 }
 
-SEC("fentry/wp_page_reuse")
-int BPF_PROG(wp_page_reuse_entry, struct vm_fault *vmf)
-{
-	return reuse(vmf);
-}
-
-/* 6.12 builds wp_page_reuse "static inline", hence notrace: no fentry there. */
-SEC("kprobe/wp_page_reuse")
-int BPF_KPROBE(wp_page_reuse_kprobe, struct vm_fault *vmf)
-{
-	return reuse(vmf);
-}
+/*
+ * The kprobe program is also the fentry chain's where wp_page_reuse has no
+ * fentry (none of our kernels: 6.12 builds it "static inline", hence
+ * notrace, which kprobe events refuse too).
+ */
+ENTRY_PROGS("wp_page_reuse", wp_page_reuse_entry, wp_page_reuse_kprobe, reuse(vmf),
+	    struct vm_fault *vmf)
 
 /* ------------------------------------------------------------------ */
 /* tracepoint chain */

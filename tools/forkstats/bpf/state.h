@@ -14,28 +14,32 @@ enum fsb_chain {
 	FSB_CHAIN_NONE,
 	FSB_CHAIN_FENTRY,		/* fentry/fexit on the module's functions */
 	FSB_CHAIN_TRACEPOINT,		/* tp_btf: syscalls, task_newtask, page faults */
+	FSB_CHAIN_KPROBE,		/* kprobes/kretprobes on the module's functions */
 };
 
-/* Hooks: one hit counter each; names and types in bpf_backend.c. */
-#define FSB_HOOKS(X)						\
-	X(KERNEL_CLONE, "kernel_clone", "fentry.fexit")		\
-	X(COPY_PROCESS, "copy_process", "fentry.fexit")		\
-	X(COPY_PAGE_RANGE, "copy_page_range", "fentry")		\
-	X(MMDROP, "__mmdrop", "fentry")				\
-	X(DO_WP_PAGE, "do_wp_page", "fexit")			\
-	X(WP_PAGE_COPY, "wp_page_copy", "fexit")		\
-	X(WP_PAGE_REUSE, "wp_page_reuse", "fentry")		\
-	X(SYS_ENTER, "sys_enter", "tp_btf")			\
-	X(SYS_EXIT, "sys_exit", "tp_btf")			\
-	X(TASK_NEWTASK, "task_newtask", "tp_btf")		\
-	X(EXIT_MMAP, "exit_mmap", "tp_btf")			\
-	X(PAGE_FAULT_USER, "page_fault_user", "tp_btf")		\
-	X(PAGE_FAULT_KERNEL, "page_fault_kernel", "tp_btf")	\
-	X(RSS_STAT, "rss_stat", "tp_btf")			\
-	X(SIGNAL_DELIVER, "signal_deliver", "tp_btf")
+/*
+ * Hooks: one hit counter each; names and program types (fentry chain,
+ * kprobe chain; the tracepoint chain's are tp_btf) in bpf_backend.c.
+ */
+#define FSB_HOOKS(X)									\
+	X(KERNEL_CLONE, "kernel_clone", "fentry.fexit", "kprobe.kretprobe")		\
+	X(COPY_PROCESS, "copy_process", "fentry.fexit", "kprobe.kretprobe")		\
+	X(COPY_PAGE_RANGE, "copy_page_range", "fentry", "kprobe")			\
+	X(MMDROP, "__mmdrop", "fentry", "kprobe")					\
+	X(DO_WP_PAGE, "do_wp_page", "fexit", "kprobe.kretprobe")			\
+	X(WP_PAGE_COPY, "wp_page_copy", "fexit", "kretprobe")				\
+	X(WP_PAGE_REUSE, "wp_page_reuse", "fentry", "kprobe")				\
+	X(SYS_ENTER, "sys_enter", "tp_btf", "tp_btf")					\
+	X(SYS_EXIT, "sys_exit", "tp_btf", "tp_btf")					\
+	X(TASK_NEWTASK, "task_newtask", "tp_btf", "tp_btf")				\
+	X(EXIT_MMAP, "exit_mmap", "tp_btf", "tp_btf")					\
+	X(PAGE_FAULT_USER, "page_fault_user", "tp_btf", "tp_btf")			\
+	X(PAGE_FAULT_KERNEL, "page_fault_kernel", "tp_btf", "tp_btf")			\
+	X(RSS_STAT, "rss_stat", "tp_btf", "tp_btf")					\
+	X(SIGNAL_DELIVER, "signal_deliver", "tp_btf", "tp_btf")
 
 enum fsb_hook {
-#define FSB_HOOK_ENUM(e, name, type) FSB_HOOK_##e,
+#define FSB_HOOK_ENUM(e, name, type, ktype) FSB_HOOK_##e,
 	FSB_HOOKS(FSB_HOOK_ENUM)
 #undef FSB_HOOK_ENUM
 	FSB_HOOK_COUNT
@@ -91,6 +95,11 @@ struct fsb_state {
 	__u32 chain;		/* enum fsb_chain */
 	__u32 ncpus;		/* possible CPUs (per-CPU RSS counters) */
 	__u32 copy_by_pte;	/* copies seen in the PTE after do_wp_page (no helper hook) */
+	__u32 hooks;		/* bit per enum fsb_hook attached */
+	__u32 hooks_kprobe;	/* of those, by a kprobe program (fentry chain fallback) */
+	__u32 kprobe_pid;	/* kprobe chain: its events are group forkstats_<pid> */
+	__u32 holder_pid;	/* kprobe chain without BPF perf links: the process holding them */
+	__u32 maxactive;	/* kprobe chain: kretprobe instances per function */
 };
 
 /* One entry of the completion log: pos1 = position + 1 once written. */
