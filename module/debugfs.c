@@ -253,7 +253,8 @@ static int probes_show(struct seq_file *m, void *v)
 	seq_printf(m, "max_active %u\n", fs_param_max_active);
 	seq_printf(m, "completed %llu\n", fs_done_head());
 	seq_printf(m, "mm_tracked %u\n", fs_mm_tracked());
-	seq_printf(m, "memory_bytes %zu\n", fs_records_memory());
+	seq_printf(m, "memory_bytes %zu\n",
+		   fs_records_memory() + fs_fork_probes_memory() + fs_probes_memory());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(probes);

@@ -203,6 +203,12 @@ int fs_fork_probes_init(void)
 	return fs_ptrmap_init(&fs_inflight, fs_param_max_active);
 }
 
+/* The in-flight table. */
+size_t fs_fork_probes_memory(void)
+{
+	return fs_ptrmap_bytes(&fs_inflight);
+}
+
 void fs_fork_probes_exit(void)
 {
 	fs_ptrmap_destroy(&fs_inflight);

@@ -68,6 +68,8 @@ int fs_probes_register(void);
 void fs_probes_unregister(void);
 void fs_probe_stat(enum fs_probe_id id, struct fs_probe_stat *st);
 void fs_probe_hit(enum fs_probe_id id);
+/* Bytes of the kretprobe instances, as registered (maxactive each). */
+size_t fs_probes_memory(void);
 static inline bool fs_probe_attached(enum fs_probe_id id)
 {
 	return fs_probes[id].attached;
@@ -79,6 +81,7 @@ static inline bool fs_probe_attached(enum fs_probe_id id)
  */
 int fs_fork_probes_init(void);
 void fs_fork_probes_exit(void);
+size_t fs_fork_probes_memory(void);
 void fs_fork_probes_setup(void);
 void fs_fork_probes_configure(void);
 void fs_cow_probes_setup(void);

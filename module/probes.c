@@ -81,6 +81,21 @@ int fs_probes_register(void)
 	return 0;
 }
 
+size_t fs_probes_memory(void)
+{
+	size_t sum = 0;
+	int i;
+
+	for (i = 0; i < FS_PROBE_COUNT; i++) {
+		const struct fs_probe *p = &fs_probes[i];
+
+		if (p->attached && is_ret(p))
+			sum += (size_t)p->rp.maxactive *
+			       (sizeof(struct kretprobe_instance) + p->rp.data_size);
+	}
+	return sum;
+}
+
 void fs_probe_stat(enum fs_probe_id id, struct fs_probe_stat *st)
 {
 	const struct fs_probe *p = &fs_probes[id];

@@ -123,6 +123,9 @@ int fs_user_command(const char __user *ubuf, size_t len, char *buf, size_t size)
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
+	/* "reset\0junk" is not "reset". */
+	if (memchr(buf, '\0', len))
+		return -EINVAL;
 	buf[len] = '\0';
 	return strim(buf) - buf;
 }

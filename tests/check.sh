@@ -4,7 +4,8 @@
 # make check: everything the project proves.
 #
 #   1. installs what is missing (scripts/deps.sh)
-#   2. builds the tools with -Werror and runs the host unit tests
+#   2. builds the tools with -Werror (also with ASan and UBSan, for the CLI
+#      tests) and runs the host tests
 #   3. fetches the kernel matrix (tests/vm/kernels.conf; offline once cached)
 #   4. for each kernel: builds the module with W=1 (no warnings allowed),
 #      boots a guest with it and runs the in-guest tests (tests/guest/)
@@ -67,8 +68,22 @@ fi
 
 group host
 run "tools build with -Wall -Wextra -Werror" "$logs/tools.log" make -C tools
+# The CLI once more with AddressSanitizer and UBSan (tests/sanitize.sh).
+asan=$top/build/asan
+run "tools build with ASan and UBSan, -Wall -Wextra -Werror" "$logs/tools-asan.log" \
+	make -C tools -j"$(nproc)" O="$asan" LDFLAGS="-fsanitize=address,undefined" \
+	CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+asan_ok=$?
 tests/cli.sh >"$logs/cli.tap" 2>&1
 tap "$logs/cli.tap" "CLI tests"
+tests/cli-hardening.sh >"$logs/cli-hardening.tap" 2>&1
+tap "$logs/cli-hardening.tap" "CLI hardening tests"
+if [ "$asan_ok" = 0 ]; then
+	FORKSTATS=$asan/forkstats/forkstats tests/cli.sh >"$logs/cli-asan.tap" 2>&1
+	tap "$logs/cli-asan.tap" "CLI tests (ASan, UBSan)"
+	FORKSTATS=$asan/forkstats/forkstats tests/cli-hardening.sh >"$logs/cli-hardening-asan.tap" 2>&1
+	tap "$logs/cli-hardening-asan.tap" "CLI hardening tests (ASan, UBSan)"
+fi
 tests/workloads.sh >"$logs/workloads.tap" 2>&1
 tap "$logs/workloads.tap" "forkbench tests"
 tests/sweep.sh >"$logs/sweep.tap" 2>&1

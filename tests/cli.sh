@@ -5,11 +5,17 @@
 # --json output is one document that a real JSON parser (python3) accepts,
 # the text forms show what they should, errors are one line with the right
 # exit status.  TAP on stdout.
+#
+# FORKSTATS=PATH tests another binary; with one built with ASan and UBSan
+# (tests/sanitize.sh says how), every test also fails on a sanitizer report:
+#   FORKSTATS=build/asan/forkstats/forkstats tests/cli.sh
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-F=${FORKSTATS:-$here/../tools/forkstats/forkstats}
+F=$(realpath "${FORKSTATS:-$here/../tools/forkstats/forkstats}")	# top runs it elsewhere
 fx=$here/fixtures
 . "$here/tap.sh"
+. "$here/sanitize.sh"
+san_setup
 cli() { "$F" --proc "$fx/proc" --debugfs "$fx/debugfs" "$@"; }
 json() { cli --json "$@" | python3 -c 'import json, sys; json.load(sys.stdin)'; }
 
@@ -181,4 +187,5 @@ fi
 man=$here/../docs/forkstats.8
 t "the man page renders without warnings" sh -c "out=\$(groff -man -ww -z '$man' 2>&1) && test -z \"\$out\""
 t "the man page documents every command" sh -c "for c in show status calls hist reset top; do grep -q \"^\\.B\\R\\? *\$c\" '$man' || grep -q \"^\\.BR \$c \" '$man' || { echo \"missing \$c\"; exit 1; }; done"
+san_done
 done_testing

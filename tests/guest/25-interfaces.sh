@@ -45,11 +45,7 @@ check "forkstats reset: no record from before remains ($last < $first)" test "${
 # calls --follow over 10 000 forks: none lost, or the loss reported exactly.
 forkstats --json calls --follow --comm fsaccept >/tmp/follow.json 2>/tmp/follow.err &
 fpid=$!
-i=0
-while ! ls -l /proc/$fpid/fd 2>/dev/null | grep -q 'forkstats/events' && [ $i -lt 100 ]; do
-	usleep 50000
-	i=$((i + 1))
-done
+wait_open $fpid forkstats/events
 me=$(fsaccept forks 10000)
 usleep 500000
 kill -INT $fpid

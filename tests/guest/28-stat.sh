@@ -67,7 +67,7 @@ check "stat -r 3: the spread of every count of every kind that made calls" sh -c
 is "$(jsonq /tmp/stat3.json spread.column=calls.stddev)" 0 "stat -r 3: the first spread row (fork calls) has no spread"
 
 # A busy machine: the tree's calls are all found while other processes fork.
-fsaccept churn 6 >/dev/null 2>&1 &
+storm run 6 >/dev/null 2>&1 &
 churn=$!
 forkstats --json stat -o /tmp/statb.json -- stattree 8 50 50 >/tmp/oracleb 2>&1
 wait $churn

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # 20 load/unload cycles while a program forks and writes on both CPUs; the
 # kernel log is checked by 90-kernel-log.sh.
-fsaccept churn 40 >/tmp/churn1.out 2>&1 &
+storm run 40 >/tmp/churn1.out 2>&1 &
 c1=$!
-fsaccept churn 40 >/tmp/churn2.out 2>&1 &
+storm run 40 >/tmp/churn2.out 2>&1 &
 c2=$!
 cycles=0
 i=0

@@ -46,6 +46,27 @@ done_testing() { echo "1..$TAP_N" >&3; }
 # Kernel log lines that must never appear.
 KERNEL_BAD='WARNING:|BUG:|Oops|Call Trace|general protection|sleeping function called|scheduling while atomic|Kernel panic|list_add corruption|refcount_t:'
 
+# kernel_log_clean DESCRIPTION: passes when dmesg holds none of KERNEL_BAD.
+kernel_log_clean() {
+	dmesg | grep -E "$KERNEL_BAD" >/tmp/bad.log
+	if [ -s /tmp/bad.log ]; then
+		not_ok "$1"
+		diag_file /tmp/bad.log
+	else
+		ok "$1"
+	fi
+}
+
+# wait_open PID FILE-PATTERN: until process PID has a file matching the
+# pattern open (at most 5 s), e.g. a follower's debugfs events.
+wait_open() {
+	_i=0
+	while ! ls -l /proc/$1/fd 2>/dev/null | grep -q "$2" && [ $_i -lt 250 ]; do
+		usleep 20000
+		_i=$((_i + 1))
+	done
+}
+
 # tap_run DESCRIPTION COMMAND...: run a test program that prints its own
 # "ok - ..." / "not ok - ..." / "# ..." lines; number them into this stream.
 # A program that fails without saying why is a failure of its own.

@@ -16,7 +16,6 @@
  *   fsaccept control           enable, disable, reset
  *   fsaccept iouring           io-wq workers: copy_process without kernel_clone
  *   fsaccept forks N           print this pid, then fork N times
- *   fsaccept churn SECONDS     fork and write until time is up (for load tests)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1285,28 +1284,6 @@ static int cmd_control(void)
 }
 
 /* Fork and write until time is up: load for the load/unload test. */
-static int cmd_churn(unsigned int seconds)
-{
-	char *region = map_region(32 * PAGE, PAGE, MADV_NORMAL);
-	time_t end = time(NULL) + seconds;
-	pid_t pid;
-
-	while (time(NULL) < end) {
-		fs_touch(region, 32, 1);
-		pid = fork();
-		if (pid == 0) {
-			fs_touch(region, 8, 2);
-			_exit(0);
-		}
-		if (pid < 0)
-			die("fork");
-		fs_touch(region, 16, 3);
-		reap(pid);
-		reap(vfork_exit());
-	}
-	return 0;
-}
-
 static unsigned long arg(char **argv, int i)
 {
 	char *end;
@@ -1355,10 +1332,8 @@ int main(int argc, char **argv)
 		ret = cmd_control();
 	else if (!strcmp(cmd, "events") && arg(argv, 3) != ~0UL)
 		ret = cmd_events(arg(argv, 2), arg(argv, 3));
-	else if (!strcmp(cmd, "churn") && arg(argv, 2) != ~0UL)
-		ret = cmd_churn((unsigned int)arg(argv, 2));
 	else {
-		fprintf(stderr, "usage: fsaccept pgtables MIB | cow K J L | thp K J L | kinds | zero N | failfork | sums | events N RING | control | iouring | forks N | churn SECONDS\n");
+		fprintf(stderr, "usage: fsaccept pgtables MIB | cow K J L | thp K J L | kinds | zero N | failfork | sums | events N RING | control | iouring | forks N\n");
 		return 2;
 	}
 	return ret || failures ? 1 : 0;

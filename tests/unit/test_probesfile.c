@@ -56,6 +56,30 @@ static void test_bpf_types(void **state)
 	assert_int_equal(fs_probes_find(&p, "page_fault_user")->missed, 2);
 }
 
+/* The kprobe chain's: a type of two programs, and the group of its kprobe events. */
+static void test_kprobe_chain(void **state)
+{
+	static const char text[] =
+		"# probe type attached hits missed\n"
+		"kernel_clone kprobe.kretprobe 1 12 0\n"
+		"wp_page_copy kretprobe 1 3 0\n"
+		"__mmdrop kprobe 1 9 0\n"
+		"\n"
+		"enabled 1\n"
+		"kretprobe_maxactive 300\n"
+		"kprobe_group forkstats_4242\n"
+		"holder_pid 4243\n";
+	struct fs_probes p;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(fs_probes_parse(text, strlen(text), &p, err, sizeof(err)), 0);
+	assert_string_equal(fs_probes_find(&p, "kernel_clone")->type, "kprobe.kretprobe");
+	assert_string_equal(p.kprobe_group, "forkstats_4242");
+	assert_int_equal(fs_probes_counter(&p, "holder_pid")->value, 4243);
+	assert_null(fs_probes_counter(&p, "kprobe_group"));
+}
+
 static void test_bad(void **state)
 {
 	static const char *const bad[] = {
@@ -66,6 +90,10 @@ static void test_bad(void **state)
 		"# probe type attached hits missed\nx kprobe 2 2 3\n\n",
 		"# probe type attached hits missed\nx kprobe 1 -2 3\n\n",
 		"# probe type attached hits missed\n\nenabled\n",
+		"# probe type attached hits missed\nx kprobe 1 18446744073709551616 3\n\n",
+		"# probe type attached hits missed\n\nenabled x\n",
+		"# probe type attached hits missed\n\nkprobe_group a\nkprobe_group b\n",
+		"# probe type attached hits missed\n\nkprobe_group a$\n",
 	};
 	struct fs_probes p;
 	char err[256];
@@ -85,6 +113,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_bpf_types),
+		cmocka_unit_test(test_kprobe_chain),
 		cmocka_unit_test(test_bad),
 	};
 

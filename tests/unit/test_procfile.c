@@ -107,6 +107,17 @@ static const struct {
 	{ "forkstats 2 kernel=x\nkind calls\nfork 1\nvfork 1\nthread 1\nclone 1\nkthread 1\ntotal 5\n\nzero_page_cow\n", "expected \"<name> <value>\"" },
 	{ "forkstats 2 kernel=x\nkind calls\nfork 1\nvfork 1\nthread 1\nclone 1\nkthread 1\ntotal 5\n\nz$ 1\n", "expected \"<name> <value>\"" },
 	{ "forkstats 2 probes=a,b$\n", "bad probe list" },
+	/* The values of line 1 are shown: printable, and never cut. */
+	{ "forkstats 2 kernel=6.1\x1b[2J\n", "kernel=: bad value \"6.1\\x1b[2J\"" },
+	{ "forkstats 2 split=copies_and_more_than_fits\n", "split=: longer than 15 bytes" },
+	{ "forkstats 2 kernel=" "0123456789012345678901234567890123456789012345678901234567890123x\n",
+	  "kernel=: longer than 64 bytes" },
+	{ "forkstats 2 kernel=x\nkind calls\nfork 18446744073709551616\n\n", "line 3: calls: bad value" },
+	{ "forkstats 2 kernel=x\nkind calls\nfork 1\nvfork 1\nthread 1\nclone 1\nkthread 1\ntotal 5\n\nz 18446744073709551616\n",
+	  "line 10: expected \"<name> <value>\"" },
+	{ "forkstats 2 kernel=x\nkind calls\nfork 1\nvfork", "line 4: truncated" },
+	{ "forkstats 2 kernel=x\r\nkind calls\r\n", "line 1: kernel=: bad value \"x\\x0d\"" },
+	{ "forkstats 2\nkind calls\x1b\n", "line 2: bad column name \"calls\\x1b\"" },
 };
 
 static void test_bad(void **state)
@@ -133,7 +144,20 @@ static void test_binary(void **state)
 
 	(void)state;
 	assert_int_equal(fs_proc_parse(bin, sizeof(bin) - 1, &p, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "NUL byte"));
+	assert_non_null(strstr(err, "line 3: binary data (NUL byte at offset 32)"));
+}
+
+/* A release of 64 bytes (the most utsname holds) is kept whole. */
+static void test_long_release(void **state)
+{
+	static const char rel[] = "0123456789012345678901234567890123456789012345678901234567890123";
+	char text[sizeof(good) + sizeof(rel)], err[256];
+	struct fs_proc p;
+
+	(void)state;
+	snprintf(text, sizeof(text), "forkstats 2 kernel=%s\n%s", rel, strchr(good, '\n') + 1);
+	assert_int_equal(parse(text, &p, err, sizeof(err)), 0);
+	assert_string_equal(p.kernel, rel);
 }
 
 static void test_every_truncation(void **state)
@@ -182,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_and_extra_columns),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_binary),
+		cmocka_unit_test(test_long_release),
 		cmocka_unit_test(test_every_truncation),
 		cmocka_unit_test(test_read),
 	};

@@ -182,15 +182,13 @@ int fs_cli_events_open(struct fs_cli *cli, const char *path, int flags)
 
 /* ------------------------------------------------------------------ */
 
+/* A size of attach: 0, or 2 after the error line and usage. */
 static int parse_uint(const char *opt, const char *s, unsigned int *v)
 {
-	char *end;
-	unsigned long x;
+	long long x;
 
-	errno = 0;
-	x = strtoul(s, &end, 10);
-	if (errno || *end || !*s || x > 0xffffffffUL)
-		return fs_cli_error("%s wants a number, not '%s'", opt, s);
+	if (fs_cli_number(&fs_cmd_attach, opt, s, 0, UINT32_MAX, &x))
+		return 2;
 	*v = (unsigned int)x;
 	return 0;
 }
@@ -211,7 +209,7 @@ static int run_attach(struct fs_cli *cli, int argc, char **argv)
 
 	if (!strcmp(cli->backend, "module"))
 		return fs_cli_error("attach is for the BPF backend; the module is loaded with insmod");
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = fs_cli_getopt(&fs_cmd_attach, argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'r':
 			if (parse_uint("--records", optarg, &p.records))
@@ -228,16 +226,17 @@ static int run_attach(struct fs_cli *cli, int argc, char **argv)
 		case 'c':
 			if (strcmp(optarg, "fentry") && strcmp(optarg, "tracepoint") &&
 			    strcmp(optarg, "kprobe"))
-				return fs_cli_error("--chain must be fentry, tracepoint or kprobe, not '%s'",
-						    optarg);
+				return fs_cli_usage_error(&fs_cmd_attach,
+							  "--chain must be fentry, tracepoint or kprobe, not '%s'",
+							  optarg);
 			p.chain = optarg;
 			break;
 		default:
-			return fs_cli_usage(&fs_cmd_attach);
+			return 2;
 		}
 	}
 	if (optind < argc)
-		return fs_cli_usage(&fs_cmd_attach);
+		return fs_cli_usage_error(&fs_cmd_attach, "unexpected argument '%s'", argv[optind]);
 	if (fsb_attach(&b, &p, 1, err, sizeof(err)))
 		return fs_cli_error("%s", err);
 	printf("forkstats: BPF backend attached (%s chain), pinned in %s\n", fsb_chain_name(b),
@@ -250,9 +249,8 @@ static int run_detach(struct fs_cli *cli, int argc, char **argv)
 {
 	char err[512];
 
-	(void)argv;
-	if (argc > 1)
-		return fs_cli_usage(&fs_cmd_detach);
+	if (fs_cli_no_args(&fs_cmd_detach, argc, argv))
+		return 2;
 	if (!strcmp(cli->backend, "module"))
 		return fs_cli_error("detach is for the BPF backend; the module is unloaded with rmmod");
 	if (geteuid() != 0)
@@ -264,18 +262,27 @@ static int run_detach(struct fs_cli *cli, int argc, char **argv)
 
 static const char *const cat_files[] = { "proc", "calls", "hist", "probes" };
 
-/* The text of one file, or NULL after one error line. */
-static char *cat_text(struct fs_cli *cli, const char *name, size_t *len)
+/* The index of a file name of cat, or -1. */
+static int cat_file(const char *name)
 {
-	char pbuf[512], err[512], *t;
-	const char *path;
 	size_t i;
 
 	for (i = 0; i < sizeof(cat_files) / sizeof(cat_files[0]); i++)
 		if (!strcmp(name, cat_files[i]))
-			break;
-	if (i == sizeof(cat_files) / sizeof(cat_files[0])) {
-		fs_cli_error("cat: FILE is proc, calls, hist or probes, not '%s'", name);
+			return (int)i;
+	return -1;
+}
+
+/* The text of one file, or NULL after one error line. */
+static char *cat_text(struct fs_cli *cli, const char *name, size_t *len)
+{
+	char pbuf[512], err[512], q[FS_QUOTE_MAX], *t;
+	const char *path;
+	int i = cat_file(name);
+
+	if (i < 0) {
+		fs_cli_error("cat: FILE is proc, calls, hist or probes, not '%s'",
+			     fs_quote(name, q, sizeof(q)));
 		return NULL;
 	}
 	path = i == 0 ? cli->proc_path : fs_cli_debugfs(cli, name, pbuf, sizeof(pbuf));
@@ -294,35 +301,57 @@ static char *cat_text(struct fs_cli *cli, const char *name, size_t *len)
  */
 static int serve(struct fs_cli *cli)
 {
-	char line[64];
-	size_t len;
+	char *line = NULL;
+	size_t len, size = 0;
+	ssize_t n;
 	char *t;
 
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	while (fgets(line, sizeof(line), stdin)) {
-		line[strcspn(line, "\n")] = '\0';
+	while ((n = getline(&line, &size, stdin)) > 0) {
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
 		t = cat_text(cli, line, &len);
 		if (t)
 			fwrite(t, 1, len, stdout);
 		free(t);
 		fputc('\0', stdout);
-		if (fflush(stdout))
+		if (fflush(stdout)) {
+			free(line);
 			return 1;
+		}
 	}
+	free(line);
 	return 0;
 }
 
 static int run_cat(struct fs_cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "serve", no_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int i, c, serving = 0;
 	size_t len;
 	char *t;
-	int i;
 
-	if (argc == 2 && !strcmp(argv[1], "--serve"))
+	while ((c = fs_cli_getopt(&fs_cmd_cat, argc, argv, "", opts)) != -1) {
+		if (c != 's')
+			return 2;
+		serving = 1;
+	}
+	if (serving && optind < argc)
+		return fs_cli_usage_error(&fs_cmd_cat, "--serve reads the names from stdin, not '%s'",
+					  argv[optind]);
+	if (serving)
 		return serve(cli);
-	if (argc < 2)
-		return fs_cli_usage(&fs_cmd_cat);
-	for (i = 1; i < argc; i++) {
+	if (optind == argc)
+		return fs_cli_usage_error(&fs_cmd_cat, "no FILE (proc, calls, hist or probes)");
+	for (i = optind; i < argc; i++)
+		if (cat_file(argv[i]) < 0)
+			return fs_cli_usage_error(&fs_cmd_cat,
+						  "FILE is proc, calls, hist or probes, not '%s'",
+						  argv[i]);
+	for (i = optind; i < argc; i++) {
 		t = cat_text(cli, argv[i], &len);
 		if (!t)
 			return 1;

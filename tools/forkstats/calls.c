@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +25,12 @@ static const int text_cols[] = {
 	FS_COL_cow_parent, FS_COL_cow_child, FS_COL_cow_copies, FS_COL_cow_reuses,
 };
 
-/* One cell of a record's column, in its display form. */
-static void set_cell(struct fs_cell *c, const struct fs_call *x, int col)
+/*
+ * One cell of a record's column, in its display form.  The comm is unescaped
+ * in JSON (the JSON writer escapes it), escaped as in the file in text, so
+ * that a command name cannot write to the terminal.
+ */
+static void set_cell(struct fs_cell *c, const struct fs_call *x, int col, int json)
 {
 	const struct fs_record *r = &x->r;
 
@@ -45,10 +51,14 @@ static void set_cell(struct fs_cell *c, const struct fs_call *x, int col)
 		fs_cell_str(c, fs_kind_name(r->kind));
 		break;
 	case FS_COL_comm: {
-		char comm[FS_COMM_LEN + 1];
+		char comm[FS_COMM_ESCAPED];
 
-		memcpy(comm, r->comm, FS_COMM_LEN);
-		comm[FS_COMM_LEN] = '\0';
+		if (json) {
+			memcpy(comm, r->comm, FS_COMM_LEN);
+			comm[FS_COMM_LEN] = '\0';
+		} else {
+			fs_comm_escape(r->comm, comm);
+		}
 		fs_cell_str(c, comm);
 		break;
 	}
@@ -67,7 +77,7 @@ static void set_cell(struct fs_cell *c, const struct fs_call *x, int col)
 }
 
 struct filter {
-	long tgid;
+	long long tgid;
 	int kind;
 	const char *comm;
 };
@@ -79,13 +89,16 @@ static int wanted(const struct filter *fl, const struct fs_record *x)
 	       (!fl->comm || !strncmp(x->comm, fl->comm, FS_COMM_LEN));
 }
 
-static void fill_row(struct fs_table *t, const struct fs_call *x, int json)
+/* The table holds one row at a time: x's. */
+static void one_row(struct fs_table *t, const struct fs_call *x, int json)
 {
-	struct fs_cell *row = fs_table_row(t);
+	struct fs_cell *row;
 	int i;
 
+	t->nrows = 0;
+	row = fs_table_row(t);
 	for (i = 0; row && i < t->ncols; i++)
-		set_cell(&row[i], x, json ? i : text_cols[i]);
+		set_cell(&row[i], x, json ? i : text_cols[i], json);
 }
 
 static volatile sig_atomic_t stop;
@@ -99,84 +112,136 @@ static void on_signal(int sig)
 /*
  * --follow: stream the events file until interrupted.  Records as NDJSON
  * (--json) or table rows; a loss as {"lost": N} or "# lost N" (and a line on
- * stderr).  Nothing is dropped silently.
+ * stderr).  Nothing is dropped silently; a line that does not parse ends it
+ * (exit 1).
  */
 static int follow(struct fs_cli *cli, const struct filter *fl, struct fs_table *t)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct fs_calls_cols cols;
-	char pbuf[512], err[256], *buf, *p, *nl;
+	char pbuf[512], err[256];
 	const char *path = fs_cli_debugfs(cli, "events", pbuf, sizeof(pbuf));
-	size_t have = 0, size = 1 << 16;
-	int fd, header = 0;
-	ssize_t r;
+	struct fs_events *ev;
+	struct fs_call x;
+	uint64_t lost;
+	int fd, ret = 0;
 
 	if (!path)
 		return 1;
 	fd = fs_cli_events_open(cli, path, O_RDONLY);
-	buf = malloc(size);
-	if (fd < 0 || !buf)
+	if (fd < 0)
 		return fs_cli_error("%s: %s", path, strerror(errno));
+	ev = malloc(sizeof(*ev));
+	if (!ev) {
+		close(fd);
+		return fs_cli_error("out of memory");
+	}
+	fs_events_init(ev, fd);
 	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: read returns EINTR */
 	sigaction(SIGTERM, &sa, NULL);
 	if (!cli->json)
 		fs_table_print_head(t, stdout, 8);
 	while (!stop) {
-		r = read(fd, buf + have, size - have - 1);
-		if (r < 0 && errno == EINTR)
+		switch (fs_events_next(ev, &x, &lost, err, sizeof(err))) {
+		case FS_EVENTS_AGAIN:
 			continue;
-		if (r <= 0) {
-			free(buf);
-			close(fd);
-			return r < 0 ? fs_cli_error("%s: %s", path, strerror(errno)) : 0;
-		}
-		have += (size_t)r;
-		buf[have] = '\0';
-		for (p = buf; (nl = strchr(p, '\n')); p = nl + 1) {
-			struct fs_call x;
-
-			*nl = '\0';
-			if (!header) {
-				if (fs_calls_header(p, &cols, err, sizeof(err))) {
-					free(buf);
-					close(fd);
-					return fs_cli_error("%s: %s", path, err);
-				}
-				header = 1;
-			} else if (!strncmp(p, "# lost ", 7)) {
-				unsigned long long n = strtoull(p + 7, NULL, 10);
-
-				fs_cli_error("lost %llu records: the reader fell behind", n);
-				if (cli->json) {
-					fs_json_begin_object(&cli->j);
-					fs_json_key(&cli->j, "lost");
-					fs_json_u64(&cli->j, n);
-					fs_json_end_object(&cli->j);
-					fs_json_done(&cli->j);
-				} else {
-					printf("# lost %llu\n", n);
-				}
-			} else if (fs_calls_record(p, &cols, &x, err, sizeof(err)) == 0) {
-				if (!wanted(fl, &x.r))
-					continue;
-				t->nrows = 0;
-				fill_row(t, &x, cli->json);
-				if (cli->json) {
-					fs_table_json_row(t, 0, &cli->j);
-					fs_json_done(&cli->j);
-				} else {
-					fs_table_print_row(t, 0, stdout, 8);
-				}
+		case FS_EVENTS_END:
+			goto out;
+		case FS_EVENTS_LOST:
+			fs_cli_error("lost %llu records: the reader fell behind",
+				     (unsigned long long)lost);
+			if (cli->json) {
+				fs_json_begin_object(&cli->j);
+				fs_json_key(&cli->j, "lost");
+				fs_json_u64(&cli->j, lost);
+				fs_json_end_object(&cli->j);
+				fs_json_done(&cli->j);
 			} else {
-				fs_cli_error("%s: %s", path, err);
+				printf("# lost %llu\n", (unsigned long long)lost);
 			}
+			break;
+		case FS_EVENTS_RECORD:
+			if (!wanted(fl, &x.r))
+				break;
+			one_row(t, &x, cli->json);
+			if (cli->json) {
+				fs_table_json_row(t, 0, &cli->j);
+				fs_json_done(&cli->j);
+			} else {
+				fs_table_print_row(t, 0, stdout, 8);
+			}
+			break;
+		default:
+			ret = fs_cli_error("%s: %s", path, err);
+			goto out;
 		}
-		have = strlen(p);
-		memmove(buf, p, have);
 	}
-	free(buf);
+out:
+	fflush(stdout);
+	free(ev);
 	close(fd);
-	return 0;
+	return ret;
+}
+
+/*
+ * The records of calls, filtered, the last n of them.  Printed one row at a
+ * time, however many the ring holds (records= goes to 1 048 576): JSON as it
+ * goes, text after a first pass for the widths of the columns.
+ */
+static void print_calls(struct fs_cli *cli, struct fs_calls *calls, struct fs_table *t,
+			const struct filter *fl, long long n)
+{
+	size_t r, first = 0, shown = 0, *w;
+	int pass;
+
+	for (r = 0; r < calls->n; r++) {
+		calls->v[r].r.done = wanted(fl, &calls->v[r].r);
+		shown += calls->v[r].r.done;
+	}
+	if (n >= 0 && shown > (size_t)n)
+		first = shown - (size_t)n;
+	for (r = 0, shown = 0; r < calls->n; r++)
+		calls->v[r].r.done = calls->v[r].r.done && shown++ >= first;
+	if (cli->json) {
+		fs_json_begin_object(&cli->j);
+		fs_json_key(&cli->j, "lost");
+		fs_json_u64(&cli->j, calls->lost);
+		fs_json_key(&cli->j, "calls");
+		fs_json_begin_array(&cli->j);
+		for (r = 0; r < calls->n; r++) {
+			if (!calls->v[r].r.done)
+				continue;
+			one_row(t, &calls->v[r], 1);
+			fs_table_json_row(t, 0, &cli->j);
+		}
+		fs_json_end_array(&cli->j);
+		fs_json_end_object(&cli->j);
+		fs_json_done(&cli->j);
+		return;
+	}
+	w = calloc((size_t)t->ncols, sizeof(*w));
+	if (!w)
+		return;
+	t->nrows = 0;
+	fs_table_widths(t, w);
+	for (pass = 0; pass < 2; pass++) {
+		for (r = 0, shown = 0; r < calls->n; r++) {
+			if (!calls->v[r].r.done)
+				continue;
+			one_row(t, &calls->v[r], 0);
+			if (!pass) {
+				fs_table_widths(t, w);
+				continue;
+			}
+			if (!shown++)
+				fs_table_print_head_w(t, w, stdout);
+			fs_table_print_row_w(t, 0, w, stdout);
+		}
+	}
+	if (!shown) {
+		t->nrows = 0;
+		fs_table_print_head_w(t, w, stdout);
+	}
+	free(w);
 }
 
 static int run(struct fs_cli *cli, int argc, char **argv)
@@ -190,30 +255,27 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	static const char *keys[FS_COL_COUNT];
 	struct filter fl = { .tgid = -1, .kind = -1 };
 	const char *path;
-	long n = -1;
-	int c, i, follow_mode = 0;
+	long long n = -1;
+	int c, i, ret, follow_mode = 0;
 	struct fs_calls calls;
 	struct fs_table t;
-	char err[512], pbuf[512], *end;
-	size_t r, first = 0, shown = 0;
+	char err[512], pbuf[512];
 
-	while ((c = getopt_long(argc, argv, "n:p:", opts, NULL)) != -1) {
+	while ((c = fs_cli_getopt(&fs_cmd_calls, argc, argv, "n:p:", opts)) != -1) {
 		switch (c) {
 		case 'n':
-			n = strtol(optarg, &end, 10);
-			if (*end || n < 0)
-				return fs_cli_usage(&fs_cmd_calls);
+			if (fs_cli_number(&fs_cmd_calls, "-n", optarg, 0, LLONG_MAX, &n))
+				return 2;
 			break;
 		case 'p':
-			fl.tgid = strtol(optarg, &end, 10);
-			if (*end || fl.tgid < 0)
-				return fs_cli_usage(&fs_cmd_calls);
+			if (fs_cli_number(&fs_cmd_calls, "-p", optarg, 0, INT32_MAX, &fl.tgid))
+				return 2;
 			break;
 		case 'c':
 			fl.comm = optarg;
 			break;
 		case 'k':
-			fl.kind = fs_cli_kind(optarg);
+			fl.kind = fs_cli_kind(&fs_cmd_calls, optarg);
 			if (fl.kind < 0)
 				return 2;
 			break;
@@ -221,11 +283,13 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 			follow_mode = 1;
 			break;
 		default:
-			return fs_cli_usage(&fs_cmd_calls);
+			return 2;
 		}
 	}
 	if (optind < argc)
-		return fs_cli_usage(&fs_cmd_calls);
+		return fs_cli_usage_error(&fs_cmd_calls, "unexpected argument '%s'", argv[optind]);
+	if (follow_mode && n >= 0)
+		return fs_cli_usage_error(&fs_cmd_calls, "-n is for the records of the ring, not with --follow");
 	for (i = 0; i < FS_COL_COUNT; i++)
 		keys[i] = fs_record_column_name(i);
 	if (cli->json)
@@ -233,8 +297,7 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	else
 		fs_table_init(&t, (int)(sizeof(text_cols) / sizeof(text_cols[0])), keys, heads);
 	if (follow_mode) {
-		int ret = follow(cli, &fl, &t);
-
+		ret = follow(cli, &fl, &t);
 		fs_table_free(&t);
 		return ret;
 	}
@@ -243,33 +306,11 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 		return 1;
 	if (fs_calls_read(path, &calls, err, sizeof(err)))
 		return fs_cli_error("%s", err);
-
-	/* Filter first, then keep the last n, newest last. */
-	for (r = 0; r < calls.n; r++) {
-		calls.v[r].r.done = wanted(&fl, &calls.v[r].r);
-		shown += calls.v[r].r.done;
-	}
-	if (n >= 0 && shown > (size_t)n)
-		first = shown - (size_t)n;
-	for (r = 0, shown = 0; r < calls.n; r++)
-		if (calls.v[r].r.done && shown++ >= first)
-			fill_row(&t, &calls.v[r], cli->json);
-	if (cli->json) {
-		fs_json_begin_object(&cli->j);
-		fs_json_key(&cli->j, "lost");
-		fs_json_u64(&cli->j, calls.lost);
-		fs_json_key(&cli->j, "calls");
-		fs_table_json(&t, &cli->j);
-		fs_json_end_object(&cli->j);
-		fs_json_done(&cli->j);
-	} else {
-		fs_table_print(&t, stdout);
-	}
+	print_calls(cli, &calls, &t, &fl, n);
 	fs_table_free(&t);
 	fs_calls_free(&calls);
 	return 0;
 }
-
 const struct fs_command fs_cmd_calls = {
 	.name = "calls",
 	.run = run,

@@ -27,6 +27,25 @@ struct fs_command {
 int fs_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage of a command on stderr, returns 2. */
 int fs_cli_usage(const struct fs_command *c);
+/* A bad argument: one line "forkstats: COMMAND: ..." naming it, the usage; returns 2. */
+int fs_cli_usage_error(const struct fs_command *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * getopt_long for a command: the next option, or -1 after the last; '?'
+ * after a bad one (unknown, without its value, or with a value it does not
+ * take), said by fs_cli_usage_error: the command then returns 2.
+ */
+struct option;
+int fs_cli_getopt(const struct fs_command *c, int argc, char **argv, const char *shortopts,
+		  const struct option *longopts);
+/* A command without options or arguments: 0, or 2 after fs_cli_usage_error. */
+int fs_cli_no_args(const struct fs_command *c, int argc, char **argv);
+/*
+ * The value of a numeric option (decimal, min..max) in *v: 0, or 2 after
+ * fs_cli_usage_error.
+ */
+int fs_cli_number(const struct fs_command *c, const char *opt, const char *s, long long min,
+		  long long max, long long *v);
 /* Print a command's help on stdout when argv holds -h/--help; returns 1 if so. */
 int fs_cli_help(const struct fs_command *c, int argc, char **argv);
 /*
@@ -36,8 +55,8 @@ int fs_cli_help(const struct fs_command *c, int argc, char **argv);
  */
 const char *fs_cli_debugfs(struct fs_cli *cli, const char *name, char *buf, size_t len);
 
-/* --kind KIND: the enum fs_kind, or -1 after one error line. */
-int fs_cli_kind(const char *name);
+/* --kind KIND: the enum fs_kind, or -1 after fs_cli_usage_error. */
+int fs_cli_kind(const struct fs_command *c, const char *name);
 
 struct fs_proc_counter;
 /* "name value" counters: as a JSON object, or as aligned text lines. */

@@ -47,6 +47,87 @@ int fs_cli_usage(const struct fs_command *c)
 	return 2;
 }
 
+int fs_cli_usage_error(const struct fs_command *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "forkstats: %s: ", c->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return fs_cli_usage(c);
+}
+
+/*
+ * getopt_long without its own messages (a leading ':'); after a bad option,
+ * '?' and what is wrong with it in bad: "'--bogus' is unknown".
+ */
+static int getopt_quiet(int argc, char **argv, const char *shortopts,
+			const struct option *longopts, char *bad, size_t badlen)
+{
+	int plus = shortopts[0] == '+', before = optind, c, islong;
+	const char *arg, *what;
+	char opts[64];
+
+	snprintf(opts, sizeof(opts), "%s:%s", plus ? "+" : "", shortopts + plus);
+	c = getopt_long(argc, argv, opts, longopts, NULL);
+	if (c != '?' && c != ':')
+		return c;
+	/* A long option is the word getopt just passed; a short one, its letter. */
+	arg = optind > before && optind <= argc ? argv[optind - 1] : "";
+	islong = !strncmp(arg, "--", 2);
+	if (c == ':')
+		what = "needs a value";
+	else if (islong && optopt && strchr(arg, '='))
+		what = "takes no value";
+	else
+		what = "is unknown";
+	if (islong || !optopt)
+		snprintf(bad, badlen, "'%.*s' %s", (int)strcspn(arg, "="), arg, what);
+	else
+		snprintf(bad, badlen, "'-%c' %s", optopt, what);
+	return '?';
+}
+
+int fs_cli_getopt(const struct fs_command *c, int argc, char **argv, const char *shortopts,
+		  const struct option *longopts)
+{
+	char bad[96];
+	int ch = getopt_quiet(argc, argv, shortopts, longopts, bad, sizeof(bad));
+
+	if (ch == '?')
+		fs_cli_usage_error(c, "option %s", bad);
+	return ch;
+}
+
+int fs_cli_no_args(const struct fs_command *c, int argc, char **argv)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+
+	if (fs_cli_getopt(c, argc, argv, "", none) != -1)
+		return 2;
+	if (optind < argc)
+		return fs_cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+int fs_cli_number(const struct fs_command *c, const char *opt, const char *s, long long min,
+		  long long max, long long *v)
+{
+	char *end;
+	long long x;
+
+	errno = 0;
+	x = strtoll(s, &end, 10);
+	if (!((*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9')) ||
+	    errno || *end || x < min || x > max)
+		return fs_cli_usage_error(c, "%s wants a whole number from %lld to %lld, not '%s'",
+					  opt, min, max, s);
+	*v = x;
+	return 0;
+}
+
 int fs_cli_help(const struct fs_command *c, int argc, char **argv)
 {
 	int i;
@@ -96,14 +177,15 @@ const char *fs_cli_debugfs(struct fs_cli *cli, const char *name, char *buf, size
 	return NULL;
 }
 
-int fs_cli_kind(const char *name)
+int fs_cli_kind(const struct fs_command *c, const char *name)
 {
 	unsigned int k;
 
 	for (k = 0; k < FS_KIND_COUNT; k++)
 		if (!strcmp(fs_kind_name(k), name))
 			return (int)k;
-	fs_cli_error("--kind must be fork, vfork, thread, clone or kthread, not '%s'", name);
+	fs_cli_usage_error(c, "--kind must be fork, vfork, thread, clone or kthread, not '%s'",
+			   name);
 	return -1;
 }
 
@@ -146,6 +228,14 @@ void fs_cli_print_counters(const struct fs_proc_counter *v, size_t n, int width)
 		printf("%-*s %llu\n", width, v[i].name, (unsigned long long)v[i].value);
 }
 
+/* The usage of forkstats itself, after an error line. */
+static int short_usage(void)
+{
+	fprintf(stderr, "usage: forkstats [--json] [--backend auto|module|bpf] [COMMAND [ARGS]]\n"
+			"(forkstats --help for more)\n");
+	return 2;
+}
+
 static void usage(FILE *f)
 {
 	size_t i;
@@ -177,10 +267,11 @@ int main(int argc, char **argv)
 		.backend = "auto", .proc_path = FS_PROC_PATH, .debugfs = FS_DEBUGFS_DIR,
 	};
 	const char *name;
+	char bad[96];
 	size_t i;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
+	while ((c = getopt_quiet(argc, argv, "+jh", opts, bad, sizeof(bad))) != -1) {
 		switch (c) {
 		case 'j':
 			cli.json = 1;
@@ -198,13 +289,13 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			fs_cli_error("option %s", bad);
+			return short_usage();
 		}
 	}
 	if (strcmp(cli.backend, "auto") && strcmp(cli.backend, "module") && strcmp(cli.backend, "bpf")) {
 		fs_cli_error("--backend must be auto, module or bpf, not '%s'", cli.backend);
-		return 2;
+		return short_usage();
 	}
 	fs_cli_backend_resolve(&cli);
 	fs_json_init(&cli.j, stdout);
@@ -231,6 +322,5 @@ int main(int argc, char **argv)
 		return commands[i]->run(&cli, argc, argv);
 	}
 	fs_cli_error("unknown command '%s'", name);
-	usage(stderr);
-	return 2;
+	return short_usage();
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* forkstats hist: log2 latency histograms with bars. */
 #include <getopt.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,10 +26,10 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	uint64_t max;
 	size_t i;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = fs_cli_getopt(&fs_cmd_hist, argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'k':
-			kind = fs_cli_kind(optarg);
+			kind = fs_cli_kind(&fs_cmd_hist, optarg);
 			if (kind < 0)
 				return 2;
 			break;
@@ -35,11 +37,11 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 			total = 1;
 			break;
 		default:
-			return fs_cli_usage(&fs_cmd_hist);
+			return 2;
 		}
 	}
 	if (optind < argc)
-		return fs_cli_usage(&fs_cmd_hist);
+		return fs_cli_usage_error(&fs_cmd_hist, "unexpected argument '%s'", argv[optind]);
 	path = fs_cli_debugfs(cli, "hist", pbuf, sizeof(pbuf));
 	if (!path)
 		return 1;
@@ -82,8 +84,13 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 				if ((int)h.v[i].kind != k || h.v[i].total != total)
 					continue;
 				fs_cell_ns(&a, h.v[i].lo_ns);
-				fs_cell_ns(&b, h.v[i].hi_ns + 1);
-				bar = (int)((h.v[i].count * 40 + max - 1) / max);
+				fs_cell_ns(&b, h.v[i].hi_ns == UINT64_MAX ? UINT64_MAX : h.v[i].hi_ns + 1);
+				/* ceil(40 * count / max); in floating point where it would overflow */
+				if (h.v[i].count <= (UINT64_MAX - max) / 40)
+					bar = (int)((h.v[i].count * 40 + max - 1) / max);
+				else
+					bar = (int)ceil(40.0 * ((double)h.v[i].count / (double)max));
+				bar = bar > 40 ? 40 : bar;
 				printf("  %10s .. %-10s %8llu |%.*s\n", a.text, b.text,
 				       (unsigned long long)h.v[i].count, bar,
 				       "########################################");

@@ -215,35 +215,57 @@ void fs_cell_hex(struct fs_cell *c, uint64_t v)
 	snprintf(c->text, sizeof(c->text), "0x%" PRIx64, v);
 }
 
-void fs_table_print(const struct fs_table *t, FILE *f)
+void fs_table_widths(const struct fs_table *t, size_t *w)
 {
-	size_t *w = calloc((size_t)t->ncols, sizeof(*w)), r;
+	size_t r, n;
 	int i;
 
-	if (!w)
-		return;
-	for (i = 0; i < t->ncols; i++)
-		w[i] = strlen(t->heads[i]);
-	for (r = 0; r < t->nrows; r++)
-		for (i = 0; i < t->ncols; i++)
-			if (strlen(t->cells[r * t->ncols + i].text) > w[i])
-				w[i] = strlen(t->cells[r * t->ncols + i].text);
-	/* Text columns left-aligned, numbers right-aligned. */
+	for (i = 0; i < t->ncols; i++) {
+		n = strlen(t->heads[i]);
+		w[i] = n > w[i] ? n : w[i];
+		for (r = 0; r < t->nrows; r++) {
+			n = strlen(t->cells[r * t->ncols + i].text);
+			w[i] = n > w[i] ? n : w[i];
+		}
+	}
+}
+
+void fs_table_print_head_w(const struct fs_table *t, const size_t *w, FILE *f)
+{
+	int i;
+
+	/* Text columns left-aligned, numbers right-aligned (as the first row's cells). */
 	for (i = 0; i < t->ncols; i++) {
 		int left = t->nrows && t->cells[i].type == FS_CELL_STR;
 
 		fprintf(f, "%s%*s", i ? "  " : "", left ? -(int)w[i] : (int)w[i], t->heads[i]);
 	}
 	fputc('\n', f);
-	for (r = 0; r < t->nrows; r++) {
-		for (i = 0; i < t->ncols; i++) {
-			const struct fs_cell *c = &t->cells[r * t->ncols + i];
-			int left = c->type == FS_CELL_STR;
+}
 
-			fprintf(f, "%s%*s", i ? "  " : "", left ? -(int)w[i] : (int)w[i], c->text);
-		}
-		fputc('\n', f);
+void fs_table_print_row_w(const struct fs_table *t, size_t r, const size_t *w, FILE *f)
+{
+	int i;
+
+	for (i = 0; i < t->ncols; i++) {
+		const struct fs_cell *c = &t->cells[r * t->ncols + i];
+		int left = c->type == FS_CELL_STR;
+
+		fprintf(f, "%s%*s", i ? "  " : "", left ? -(int)w[i] : (int)w[i], c->text);
 	}
+	fputc('\n', f);
+}
+
+void fs_table_print(const struct fs_table *t, FILE *f)
+{
+	size_t *w = calloc((size_t)t->ncols, sizeof(*w)), r;
+
+	if (!w)
+		return;
+	fs_table_widths(t, w);
+	fs_table_print_head_w(t, w, f);
+	for (r = 0; r < t->nrows; r++)
+		fs_table_print_row_w(t, r, w, f);
 	free(w);
 }
 

@@ -68,6 +68,14 @@ void fs_cell_bytes(struct fs_cell *c, uint64_t bytes);
 void fs_cell_hex(struct fs_cell *c, uint64_t v);	/* JSON: number */
 void fs_table_print(const struct fs_table *t, FILE *f);
 /*
+ * The same in parts, for rows made one at a time: the widths (w[ncols],
+ * zeroed first) grown to fit the heads and the table's rows, then the head
+ * (aligned as row 0, when there is one) and each row with them.
+ */
+void fs_table_widths(const struct fs_table *t, size_t *w);
+void fs_table_print_head_w(const struct fs_table *t, const size_t *w, FILE *f);
+void fs_table_print_row_w(const struct fs_table *t, size_t r, const size_t *w, FILE *f);
+/*
  * Streams: one row at a time.  Text rows use fixed widths (at least each
  * header's, at least min) so that rows printed apart still line up; JSON
  * rows are one object per line (NDJSON).

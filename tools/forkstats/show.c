@@ -44,9 +44,8 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	char err[512];
 	size_t i;
 
-	if (argc > 1)
-		return fs_cli_usage(&fs_cmd_show);
-	(void)argv;
+	if (fs_cli_no_args(&fs_cmd_show, argc, argv))
+		return 2;
 	if (fs_proc_read(cli->proc_path, &p, err, sizeof(err)))
 		return fs_cli_error("%s", err);
 	fs_table_init(&t, (int)(sizeof(keys) / sizeof(keys[0])), keys, heads);

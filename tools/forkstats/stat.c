@@ -50,13 +50,9 @@ static int keep(void *ctx, const struct fs_call *x)
 
 /* The events stream: lines are parsed as they arrive. */
 struct stream {
-	int fd;
 	const char *path;
-	char buf[1 << 16];
-	size_t have;
-	int header;
-	struct fs_calls_cols cols;
 	uint64_t lost;
+	struct fs_events ev;
 };
 
 /*
@@ -65,37 +61,28 @@ struct stream {
  */
 static int drain(struct stream *s, struct fs_tree *tree, struct fs_calls *k)
 {
-	char err[256], *p, *nl;
-	ssize_t r;
+	struct fs_call x;
+	char err[256];
+	uint64_t lost;
 
 	for (;;) {
-		r = read(s->fd, s->buf + s->have, sizeof(s->buf) - s->have - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && errno == EAGAIN)
+		switch (fs_events_next(&s->ev, &x, &lost, err, sizeof(err))) {
+		case FS_EVENTS_AGAIN:
+			if (errno == EINTR)
+				continue;
 			return 0;
-		if (r <= 0)
-			return fs_cli_error("%s: %s", s->path, r ? strerror(errno) : "unexpected end");
-		s->have += (size_t)r;
-		s->buf[s->have] = '\0';
-		for (p = s->buf; (nl = strchr(p, '\n')); p = nl + 1) {
-			struct fs_call x;
-
-			*nl = '\0';
-			if (!s->header) {
-				if (fs_calls_header(p, &s->cols, err, sizeof(err)))
-					return fs_cli_error("%s: %s", s->path, err);
-				s->header = 1;
-			} else if (!strncmp(p, "# lost ", 7)) {
-				s->lost += strtoull(p + 7, NULL, 10);
-			} else if (fs_calls_record(p, &s->cols, &x, err, sizeof(err))) {
-				return fs_cli_error("%s: %s", s->path, err);
-			} else if (fs_tree_feed(tree, &x, keep, k)) {
+		case FS_EVENTS_END:
+			return fs_cli_error("%s: unexpected end", s->path);
+		case FS_EVENTS_LOST:
+			s->lost += lost;
+			break;
+		case FS_EVENTS_RECORD:
+			if (fs_tree_feed(tree, &x, keep, k))
 				return fs_cli_error("out of memory");
-			}
+			break;
+		default:
+			return fs_cli_error("%s: %s", s->path, err);
 		}
-		s->have = strlen(p);
-		memmove(s->buf, p, s->have);
 	}
 }
 
@@ -122,10 +109,12 @@ static int final_cow(const char *calls_path, struct fs_calls *k, uint64_t *stale
 		return 0;
 	if (fs_calls_read(calls_path, &c, err, sizeof(err)))
 		return fs_cli_error("%s", err);
-	qsort(c.v, c.n, sizeof(*c.v), by_seq);
+	/* A ring without records (reset meanwhile) has no array: c.v is NULL. */
+	if (c.n)
+		qsort(c.v, c.n, sizeof(*c.v), by_seq);
 	for (i = 0; i < k->n; i++) {
 		struct fs_call *x = &k->v[i];
-		const struct fs_call *now = bsearch(x, c.v, c.n, sizeof(*c.v), by_seq);
+		const struct fs_call *now = c.n ? bsearch(x, c.v, c.n, sizeof(*c.v), by_seq) : NULL;
 
 		if (!now) {
 			(*stale)++;
@@ -171,8 +160,9 @@ static int one_run(const char *events_path, const char *calls_path, char **argv,
 		return fs_cli_error("out of memory");
 	s->path = events_path;
 	/* The stream starts at open: open it before CMD exists. */
-	s->fd = fs_cli_events_open(NULL, events_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (s->fd < 0) {
+	fs_events_init(&s->ev, fs_cli_events_open(NULL, events_path,
+						  O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+	if (s->ev.fd < 0) {
 		fs_cli_error("%s: %s", events_path, strerror(errno));
 		free(s);
 		return 1;
@@ -196,7 +186,7 @@ static int one_run(const char *events_path, const char *calls_path, char **argv,
 		goto out;
 	}
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	pfd[0] = (struct pollfd){ .fd = s->fd, .events = POLLIN };
+	pfd[0] = (struct pollfd){ .fd = s->ev.fd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 	for (;;) {
 		/* Without pidfd (kernels before 5.3), look for the exit 20 times a second. */
@@ -207,7 +197,7 @@ static int one_run(const char *events_path, const char *calls_path, char **argv,
 		if (waitpid(pid, &st, WNOHANG) == pid) {
 			run->status = shell_status(st);
 			/* Every call CMD made has completed: take what is left. */
-			fs_cli_events_sync(s->fd);
+			fs_cli_events_sync(s->ev.fd);
 			ret = drain(s, &tree, &k);
 			break;
 		}
@@ -232,7 +222,7 @@ static int one_run(const char *events_path, const char *calls_path, char **argv,
 out:
 	fs_tree_free(&tree);
 	fs_calls_free(&k);
-	close(s->fd);
+	close(s->ev.fd);
 	free(s);
 	return ret;
 }
@@ -384,32 +374,29 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
-	char ebuf[512], cbuf[512], *end;
+	char ebuf[512], cbuf[512];
 	const char *events_path, *calls_path, *out = NULL;
 	struct run *runs;
-	long nruns = 1;
+	long long nruns = 1;
 	int c, i, g, ret = 0, done = 0;
 	FILE *f = stderr;
 
 	/* "+": options end at CMD, whose own options are its business. */
-	while ((c = getopt_long(argc, argv, "+r:o:", opts, NULL)) != -1) {
+	while ((c = fs_cli_getopt(&fs_cmd_stat, argc, argv, "+r:o:", opts)) != -1) {
 		switch (c) {
 		case 'r':
-			nruns = strtol(optarg, &end, 10);
-			if (*end || nruns < 1 || nruns > 100000)
-				return fs_cli_usage(&fs_cmd_stat);
+			if (fs_cli_number(&fs_cmd_stat, "-r", optarg, 1, 100000, &nruns))
+				return 2;
 			break;
 		case 'o':
 			out = optarg;
 			break;
 		default:
-			return fs_cli_usage(&fs_cmd_stat);
+			return 2;
 		}
 	}
-	if (optind >= argc) {
-		fs_cli_error("stat: no command to run");
-		return fs_cli_usage(&fs_cmd_stat);
-	}
+	if (optind >= argc)
+		return fs_cli_usage_error(&fs_cmd_stat, "no command to run (stat -- CMD [ARGS...])");
 	argv += optind;
 	events_path = fs_cli_debugfs(cli, "events", ebuf, sizeof(ebuf));
 	if (!events_path)

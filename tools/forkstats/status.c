@@ -14,6 +14,23 @@
 static const char *const keys[] = { "probe", "type", "attached", "hits", "missed" };
 static const char *const heads[] = { "PROBE", "TYPE", "ATTACHED", "HITS", "MISSED" };
 
+/* The name-value lines of debugfs probes, as one object. */
+static void json_module(struct fs_cli *cli, const struct fs_probes *pr)
+{
+	size_t i;
+
+	fs_json_begin_object(&cli->j);
+	for (i = 0; i < pr->ncounters; i++) {
+		fs_json_key(&cli->j, pr->counters[i].name);
+		fs_json_u64(&cli->j, pr->counters[i].value);
+	}
+	if (pr->kprobe_group[0]) {
+		fs_json_key(&cli->j, "kprobe_group");
+		fs_json_str(&cli->j, pr->kprobe_group);
+	}
+	fs_json_end_object(&cli->j);
+}
+
 static int run_status(struct fs_cli *cli, int argc, char **argv)
 {
 	struct fs_probes pr;
@@ -21,22 +38,25 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 	struct fs_table t;
 	char err[512], path[512];
 	const char *pp;
-	int module, detail, module_loaded, bpf_attached;
+	int module, detail, module_loaded, bpf_attached, ret = 0;
 	size_t i;
 
-	(void)argv;
-	if (argc > 1)
-		return fs_cli_usage(&fs_cmd_status);
+	if (fs_cli_no_args(&fs_cmd_status, argc, argv))
+		return 2;
 	module = fs_proc_read(cli->proc_path, &p, err, sizeof(err)) == 0;
 	if (!module)
 		return fs_cli_error("%s", err);
 	module_loaded = access(FS_PROC_PATH, F_OK) == 0;
 	bpf_attached = fsb_pinned() || cli->bpf;
-	/* Per-probe detail needs debugfs (root); without it, say why and go on. */
+	/*
+	 * Per-probe detail needs debugfs (root); without it, say why and go on.
+	 * A probes file that does not parse is an error (exit 1), said before
+	 * the rest is shown.
+	 */
 	pp = fs_cli_debugfs(cli, "probes", path, sizeof(path));
 	detail = pp && fs_probes_read(pp, &pr, err, sizeof(err)) == 0;
 	if (pp && !detail)
-		fs_cli_error("%s", err);
+		ret = fs_cli_error("%s", err);
 	fs_table_init(&t, 5, keys, heads);
 	for (i = 0; detail && i < pr.nprobes; i++) {
 		struct fs_cell *c = fs_table_row(&t);
@@ -72,7 +92,7 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 		fs_cli_json_counters(cli, p.counters, p.ncounters);
 		fs_json_key(&cli->j, "module");
 		if (detail)
-			fs_cli_json_counters(cli, pr.counters, pr.ncounters);
+			json_module(cli, &pr);
 		else
 			fs_json_null(&cli->j);
 		fs_json_end_object(&cli->j);
@@ -107,10 +127,12 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 			fs_table_print(&t, stdout);
 			printf("\n");
 			fs_cli_print_counters(pr.counters, pr.ncounters, 14);
+			if (pr.kprobe_group[0])
+				printf("%-14s %s\n", "kprobe_group", pr.kprobe_group);
 		}
 	}
 	fs_table_free(&t);
-	return 0;
+	return ret;
 }
 
 const struct fs_command fs_cmd_status = {
@@ -126,9 +148,8 @@ static int run_reset(struct fs_cli *cli, int argc, char **argv)
 {
 	int fd;
 
-	(void)argv;
-	if (argc > 1)
-		return fs_cli_usage(&fs_cmd_reset);
+	if (fs_cli_no_args(&fs_cmd_reset, argc, argv))
+		return 2;
 	if (cli->bpf)
 		return fs_cli_reset_bpf();
 	fd = open(cli->proc_path, O_WRONLY);

@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -350,7 +351,8 @@ static int make_screen(struct top *tp, struct fs_calls *cur, uint64_t now)
 		tp->have_seq = 1;
 	}
 
-	qsort(items, ni, sizeof(*items), cmp_item);
+	if (ni)		/* items is NULL without any: not for qsort */
+		qsort(items, ni, sizeof(*items), cmp_item);
 	for (i = 0; i < ni; i++)
 		ncmd += !i || cmp_item(&items[i - 1], &items[i]);
 	tp->v = calloc(ncmd ? ncmd : 1, sizeof(*tp->v));
@@ -620,28 +622,29 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	struct fs_calls cur;
 	sigset_t block, old;
 	uint64_t next;
-	char *end;
+	long long count;
 	int c, ret = 0;
 	size_t i;
 
-	while ((c = getopt_long(argc, argv, "i:n:", opts, NULL)) != -1) {
+	while ((c = fs_cli_getopt(&fs_cmd_top, argc, argv, "i:n:", opts)) != -1) {
 		switch (c) {
 		case 'i':
 			if (parse_interval(optarg, &tp.interval_ns))
-				return fs_cli_usage(&fs_cmd_top);
+				return fs_cli_usage_error(&fs_cmd_top,
+							  "-i wants seconds from 0.1 to 3600, not '%s'",
+							  optarg);
 			break;
 		case 'n':
-			errno = 0;
-			tp.count = strtol(optarg, &end, 10);
-			if (end == optarg || *end || errno || tp.count < 1)
-				return fs_cli_usage(&fs_cmd_top);
+			if (fs_cli_number(&fs_cmd_top, "-n", optarg, 1, LONG_MAX, &count))
+				return 2;
+			tp.count = (long)count;
 			break;
 		default:
-			return fs_cli_usage(&fs_cmd_top);
+			return 2;
 		}
 	}
 	if (optind < argc)
-		return fs_cli_usage(&fs_cmd_top);
+		return fs_cli_usage_error(&fs_cmd_top, "unexpected argument '%s'", argv[optind]);
 	tp.live = !cli->json && tp.count < 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 
 	/* The baseline: nothing before top started is shown. */

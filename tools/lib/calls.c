@@ -2,9 +2,12 @@
 /* Parser for the text form of per-call records (see calls.h). */
 #include "calls.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "textparse.h"
 
@@ -55,7 +58,7 @@ int fs_record_column(const char *name)
 
 int fs_calls_header(char *line, struct fs_calls_cols *c, char *err, size_t errlen)
 {
-	char *f[FS_CALLS_MAX_FIELDS + 2];
+	char *f[FS_CALLS_MAX_FIELDS + 2], q[FS_QUOTE_MAX];
 	int n, i, col;
 	uint32_t seen = 0;
 
@@ -66,6 +69,9 @@ int fs_calls_header(char *line, struct fs_calls_cols *c, char *err, size_t errle
 		return fs_fail(err, errlen, "more than %d columns", FS_CALLS_MAX_FIELDS);
 	c->n = n - 1;
 	for (i = 1; i < n; i++) {
+		/* Unknown names are columns of a later module; not any bytes. */
+		if (!fs_valid_name(f[i], 64))
+			return fs_fail(err, errlen, "bad column name \"%s\"", fs_quote(f[i], q, sizeof(q)));
 		col = fs_record_column(f[i]);
 		if (col >= 0 && (seen & (1u << col)))
 			return fs_fail(err, errlen, "column %s listed twice", f[i]);
@@ -76,9 +82,14 @@ int fs_calls_header(char *line, struct fs_calls_cols *c, char *err, size_t errle
 	for (i = 0; i < (int)(sizeof(required) / sizeof(required[0])); i++)
 		if (!(seen & (1u << required[i])))
 			return fs_fail(err, errlen, "the header lacks column %s", cols[required[i]].name);
+	c->present = seen;
 	return 0;
 }
 
+/*
+ * A comm as the files write it: at most FS_COMM_LEN - 1 bytes (the kernel's),
+ * those outside '!'..'~' (and '\\') as \xHH escapes.
+ */
 static int parse_comm(const char *s, char *out)
 {
 	size_t n = 0;
@@ -86,15 +97,19 @@ static int parse_comm(const char *s, char *out)
 
 	memset(out, 0, FS_COMM_LEN);
 	while (*s) {
-		if (n == FS_COMM_LEN)
+		if (n == FS_COMM_LEN - 1)
 			return -1;
 		if (*s == '\\') {
-			if (s[1] != 'x' || sscanf(s + 2, "%2x", &x) != 1 || !s[2] || !s[3])
+			/* Exactly two hex digits, and never NUL (a comm has none). */
+			if (s[1] != 'x' || !isxdigit((unsigned char)s[2]) ||
+			    !isxdigit((unsigned char)s[3]) || sscanf(s + 2, "%2x", &x) != 1 || !x)
 				return -1;
 			out[n++] = (char)x;
 			s += 4;
-		} else {
+		} else if (*s >= '!' && *s <= '~') {
 			out[n++] = *s++;
+		} else {
+			return -1;
 		}
 	}
 	return 0;
@@ -154,10 +169,11 @@ static int set_field(struct fs_record *r, int col, const char *s)
 int fs_calls_record(char *line, const struct fs_calls_cols *c, struct fs_call *out,
 		    char *err, size_t errlen)
 {
-	char *f[FS_CALLS_MAX_FIELDS + 1];
+	char *f[FS_CALLS_MAX_FIELDS + 1], q[FS_QUOTE_MAX];
 	int n, i, col;
 
 	memset(out, 0, sizeof(*out));
+	out->unknown = ~c->present & ((1u << FS_COL_COUNT) - 1);
 	n = fs_split(line, f, FS_CALLS_MAX_FIELDS);
 	if (n != c->n)
 		return fs_fail(err, errlen, "expected %d fields, found %d", c->n,
@@ -173,7 +189,8 @@ int fs_calls_record(char *line, const struct fs_calls_cols *c, struct fs_call *o
 			continue;
 		}
 		if (set_field(&out->r, col, f[i]))
-			return fs_fail(err, errlen, "%s: bad value \"%s\"", cols[col].name, f[i]);
+			return fs_fail(err, errlen, "%s: bad value \"%s\"", cols[col].name,
+				       fs_quote(f[i], q, sizeof(q)));
 	}
 	out->r.done = !(out->unknown & (1u << FS_COL_total_ns));
 	return 0;
@@ -250,6 +267,66 @@ static int parse_calls(const char *text, size_t len, void *out, char *err, size_
 int fs_calls_read(const char *path, struct fs_calls *out, char *err, size_t errlen)
 {
 	return fs_read_parsed(path, FS_CALLS_MAX_BYTES, parse_calls, out, err, errlen);
+}
+
+void fs_events_init(struct fs_events *e, int fd)
+{
+	memset(e, 0, offsetof(struct fs_events, buf));
+	e->fd = fd;
+}
+
+int fs_events_next(struct fs_events *e, struct fs_call *x, uint64_t *lost, char *err,
+		   size_t errlen)
+{
+	char *p, *nl, reason[200];
+	ssize_t r;
+
+	for (;;) {
+		nl = memchr(e->buf + e->start, '\n', e->have - e->start);
+		if (!nl) {
+			/* No whole line: make room, then read more. */
+			memmove(e->buf, e->buf + e->start, e->have - e->start);
+			e->have -= e->start;
+			e->start = 0;
+			if (e->have == sizeof(e->buf))
+				return fs_fail(err, errlen, "line %llu: longer than %zu bytes",
+					       e->lineno + 1, sizeof(e->buf) - 1);
+			r = read(e->fd, e->buf + e->have, sizeof(e->buf) - e->have);
+			if (r < 0 && (errno == EAGAIN || errno == EINTR))
+				return FS_EVENTS_AGAIN;
+			if (r < 0)
+				return fs_fail(err, errlen, "%s", strerror(errno));
+			if (r == 0 && e->have)
+				return fs_fail(err, errlen, "line %llu: truncated: the last line has no newline",
+					       e->lineno + 1);
+			if (r == 0 && !e->header)
+				return fs_fail(err, errlen, "empty: the stream ended before its header");
+			if (r == 0)
+				return FS_EVENTS_END;
+			e->have += (size_t)r;
+			continue;
+		}
+		p = e->buf + e->start;
+		*nl = '\0';
+		e->start = (size_t)(nl + 1 - e->buf);
+		e->lineno++;
+		if (memchr(p, '\0', (size_t)(nl - p)))
+			return fs_fail(err, errlen, "line %llu: binary data (NUL byte)", e->lineno);
+		if (!e->header) {
+			if (fs_calls_header(p, &e->cols, reason, sizeof(reason)))
+				return fs_fail(err, errlen, "line %llu: %s", e->lineno, reason);
+			e->header = 1;
+			continue;
+		}
+		if (!strncmp(p, "# lost ", 7)) {
+			if (fs_parse_u64(p + 7, lost))
+				return fs_fail(err, errlen, "line %llu: bad \"# lost\" line", e->lineno);
+			return FS_EVENTS_LOST;
+		}
+		if (fs_calls_record(p, &e->cols, x, reason, sizeof(reason)))
+			return fs_fail(err, errlen, "line %llu: %s", e->lineno, reason);
+		return FS_EVENTS_RECORD;
+	}
 }
 
 void fs_calls_free(struct fs_calls *c)

@@ -19,11 +19,12 @@
 struct fs_calls_cols {
 	int n;				/* fields per line */
 	int map[FS_CALLS_MAX_FIELDS];	/* field -> enum fs_record_column, or -1 */
+	uint32_t present;		/* bit per column the header has; the others are unknown */
 };
 
 struct fs_call {
 	struct fs_record r;
-	uint32_t unknown;		/* bit per column printed as "-" */
+	uint32_t unknown;		/* bit per column printed as "-", or absent */
 };
 
 struct fs_calls {
@@ -40,6 +41,37 @@ int fs_calls_record(char *line, const struct fs_calls_cols *c, struct fs_call *o
 /* A whole calls file.  0, or -1 with a reason naming the line. */
 int fs_calls_parse(const char *text, size_t len, struct fs_calls *out, char *err, size_t errlen);
 int fs_calls_read(const char *path, struct fs_calls *out, char *err, size_t errlen);
+/*
+ * The events stream (debugfs "events", or the BPF backend's pipe), parsed as
+ * it is read from fd: the header, then records and "# lost N" lines.  A line
+ * longer than the buffer, a NUL byte, a last line cut by the end of the
+ * stream, or a line that does not parse is an error naming the line.
+ */
+#define FS_EVENTS_LINE_MAX	(64 * 1024)
+
+struct fs_events {
+	int fd;
+	int header;			/* the header was read */
+	struct fs_calls_cols cols;
+	unsigned long long lineno;	/* lines read */
+	size_t start, have;		/* bytes not parsed yet: buf[start, have) */
+	char buf[FS_EVENTS_LINE_MAX];
+};
+
+enum fs_events_next {
+	FS_EVENTS_ERROR = -1,		/* err says why, naming the line */
+	FS_EVENTS_RECORD,		/* *x is the next record */
+	FS_EVENTS_LOST,			/* *lost records were lost ("# lost N") */
+	FS_EVENTS_AGAIN,		/* no whole line yet: EAGAIN, or EINTR (errno says) */
+	FS_EVENTS_END,			/* the end of the stream after its header (a file, a
+					   closed pipe); before it, an error */
+};
+
+void fs_events_init(struct fs_events *e, int fd);
+/* The next record or loss of the stream: one of enum fs_events_next. */
+int fs_events_next(struct fs_events *e, struct fs_call *x, uint64_t *lost, char *err,
+		   size_t errlen);
+
 /* Appends a record.  0, or -1 when out of memory. */
 int fs_calls_push(struct fs_calls *c, const struct fs_call *x);
 void fs_calls_free(struct fs_calls *c);

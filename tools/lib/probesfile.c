@@ -6,6 +6,9 @@
  *   <symbol> <kprobe|kretprobe> <0|1> <u64> <u64>
  *   <blank line>
  *   <name> <value>
+ *
+ * The BPF backend's kprobe chain adds one line whose value is a name:
+ * "kprobe_group <group>" (the tracefs group of its kprobe events).
  */
 #include "probesfile.h"
 
@@ -20,6 +23,7 @@ static int probe_type(const char *t)
 {
 	static const char *const types[] = {
 		"kprobe", "kretprobe", "fentry", "fexit", "fentry.fexit", "tp_btf",
+		"kprobe.kretprobe",
 	};
 	size_t i;
 
@@ -59,8 +63,12 @@ int fs_probes_parse(const char *text, size_t len, struct fs_probes *out, char *e
 		if (table) {
 			struct fs_probe_row *r = &out->probes[out->nprobes];
 
-			if (n != 5 || out->nprobes == FS_PROC_MAX_PROBES ||
-			    !fs_valid_name(f[0], sizeof(r->name)) ||
+			if (out->nprobes == FS_PROC_MAX_PROBES) {
+				fs_fail(err, errlen, "line %d: more than %d probes", lineno,
+					FS_PROC_MAX_PROBES);
+				goto out;
+			}
+			if (n != 5 || !fs_valid_name(f[0], sizeof(r->name)) ||
 			    !probe_type(f[1]) ||
 			    (strcmp(f[2], "0") && strcmp(f[2], "1")) ||
 			    fs_parse_u64(f[3], &r->hits) || fs_parse_u64(f[4], &r->missed)) {
@@ -71,6 +79,11 @@ int fs_probes_parse(const char *text, size_t len, struct fs_probes *out, char *e
 			snprintf(r->type, sizeof(r->type), "%s", f[1]);
 			r->attached = f[2][0] == '1';
 			out->nprobes++;
+			continue;
+		}
+		if (n == 2 && !strcmp(f[0], "kprobe_group") && !out->kprobe_group[0] &&
+		    fs_valid_name(f[1], sizeof(out->kprobe_group))) {
+			snprintf(out->kprobe_group, sizeof(out->kprobe_group), "%s", f[1]);
 			continue;
 		}
 		if (fs_counter_line(f, n, out->counters, &out->ncounters, lineno, err, errlen))

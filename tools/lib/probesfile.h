@@ -12,7 +12,8 @@
 
 struct fs_probe_row {
 	char name[FS_PROC_NAME_MAX];	/* the probed symbol */
-	char type[16];			/* kprobe | kretprobe; BPF: fentry | fexit | fentry.fexit | tp_btf */
+	char type[20];			/* kprobe | kretprobe; BPF: fentry | fexit | fentry.fexit |
+					   tp_btf | kprobe.kretprobe */
 	int attached;
 	uint64_t hits;			/* handler runs since load */
 	uint64_t missed;		/* kprobe + kretprobe nmissed */
@@ -23,6 +24,7 @@ struct fs_probes {
 	struct fs_probe_row probes[FS_PROC_MAX_PROBES];
 	size_t ncounters;		/* "name value" lines after the table */
 	struct fs_proc_counter counters[FS_PROC_MAX_COUNTERS];
+	char kprobe_group[FS_PROC_NAME_MAX];	/* BPF kprobe chain: its tracefs group, or "" */
 };
 
 int fs_probes_parse(const char *text, size_t len, struct fs_probes *out, char *err, size_t errlen);

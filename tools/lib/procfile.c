@@ -15,6 +15,7 @@
 #include "procfile.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +53,40 @@ static int kind_index(const char *name)
 	return strcmp(name, "total") ? -1 : FS_KIND_COUNT;
 }
 
+/*
+ * The value of a key of line 1 into dst: printable, without spaces (the file
+ * never has any), and whole: a value that does not fit is an error, never
+ * cut.
+ */
+static int key_value(const char *key, const char *val, char *dst, size_t size, char *err,
+		     size_t errlen)
+{
+	const char *c;
+	char q[FS_QUOTE_MAX];
+
+	for (c = val; *c; c++)
+		if (*c < '!' || *c > '~')
+			return fs_fail(err, errlen, "line 1: %s=: bad value \"%s\"", key,
+				       fs_quote(val, q, sizeof(q)));
+	if (strlen(val) >= size)
+		return fs_fail(err, errlen, "line 1: %s=: longer than %zu bytes", key, size - 1);
+	memcpy(dst, val, strlen(val) + 1);
+	return 0;
+}
+
 static int parse_first_line(char *line, struct fs_proc *out, char *err, size_t errlen)
 {
-	char *f[16], *val;
+	static const struct {
+		const char *key;
+		size_t off, size;
+	} keys[] = {
+#define KEY(name) { #name, offsetof(struct fs_proc, name), sizeof(((struct fs_proc *)0)->name) }
+		KEY(kernel), KEY(split), KEY(backend), KEY(chain), KEY(approx),
+#undef KEY
+	};
+	char *f[16], *val, q[FS_QUOTE_MAX];
 	int n, i;
+	size_t k;
 	uint64_t v;
 
 	n = fs_split(line, f, 15);
@@ -71,18 +102,15 @@ static int parse_first_line(char *line, struct fs_proc *out, char *err, size_t e
 	for (i = 2; i < n; i++) {
 		val = strchr(f[i], '=');
 		if (!val)
-			return fs_fail(err, errlen, "line 1: expected key=value, found \"%s\"", f[i]);
+			return fs_fail(err, errlen, "line 1: expected key=value, found \"%s\"",
+				       fs_quote(f[i], q, sizeof(q)));
 		*val++ = '\0';
-		if (!strcmp(f[i], "kernel")) {
-			snprintf(out->kernel, sizeof(out->kernel), "%s", val);
-		} else if (!strcmp(f[i], "split")) {
-			snprintf(out->split, sizeof(out->split), "%s", val);
-		} else if (!strcmp(f[i], "backend")) {
-			snprintf(out->backend, sizeof(out->backend), "%s", val);
-		} else if (!strcmp(f[i], "chain")) {
-			snprintf(out->chain, sizeof(out->chain), "%s", val);
-		} else if (!strcmp(f[i], "approx")) {
-			snprintf(out->approx, sizeof(out->approx), "%s", val);
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (!strcmp(f[i], keys[k].key))
+				break;
+		if (k < sizeof(keys) / sizeof(keys[0])) {
+			if (key_value(f[i], val, (char *)out + keys[k].off, keys[k].size, err, errlen))
+				return -1;
 		} else if (!strcmp(f[i], "probes")) {
 			char *save = NULL, *p;
 
@@ -103,7 +131,7 @@ int fs_proc_parse(const char *text, size_t len, struct fs_proc *out,
 	enum { HEAD, TABLE, COUNTERS } state = HEAD;
 	int colmap[64], ncols = 0, lineno = 0, n, i, k, ret = -1;
 	uint32_t seen = 0;
-	char *buf, *line, *next, *f[65];
+	char *buf, *line, *next, *f[65], q[FS_QUOTE_MAX];
 
 	memset(out, 0, sizeof(*out));
 	buf = fs_text_copy(text, len, err, errlen);
@@ -120,12 +148,23 @@ int fs_proc_parse(const char *text, size_t len, struct fs_proc *out,
 		}
 		n = fs_split(line, f, 64);
 		if (lineno == 2) {
-			if (n < 2 || n > 64 || strcmp(f[0], "kind")) {
+			if (n < 2 || strcmp(f[0], "kind")) {
 				fs_fail(err, errlen, "line 2: expected the table header \"kind <columns>\"");
 				goto out;
 			}
-			for (i = 1; i < n; i++)
+			if (n > 64) {
+				fs_fail(err, errlen, "line 2: more than 63 columns");
+				goto out;
+			}
+			for (i = 1; i < n; i++) {
+				/* Unknown names are columns of a later module; not any bytes. */
+				if (!fs_valid_name(f[i], 64)) {
+					fs_fail(err, errlen, "line 2: bad column name \"%s\"",
+						fs_quote(f[i], q, sizeof(q)));
+					goto out;
+				}
 				colmap[i - 1] = fs_agg_column(f[i]);
+			}
 			ncols = n - 1;
 			state = TABLE;
 			continue;
@@ -141,7 +180,7 @@ int fs_proc_parse(const char *text, size_t len, struct fs_proc *out,
 			if (k < 0 || n != ncols + 1 || (seen & (1u << k))) {
 				fs_fail(err, errlen, k < 0 ? "line %d: unknown kind \"%s\"" :
 					n != ncols + 1 ? "line %d: row %s has the wrong number of fields" :
-					"line %d: kind %s listed twice", lineno, f[0]);
+					"line %d: kind %s listed twice", lineno, fs_quote(f[0], q, sizeof(q)));
 				goto out;
 			}
 			seen |= 1u << k;
@@ -154,7 +193,7 @@ int fs_proc_parse(const char *text, size_t len, struct fs_proc *out,
 					continue;
 				if (fs_parse_u64(f[i + 1], &row->v[colmap[i]])) {
 					fs_fail(err, errlen, "line %d: %s: bad value \"%s\"", lineno,
-						agg_names[colmap[i]], f[i + 1]);
+						agg_names[colmap[i]], fs_quote(f[i + 1], q, sizeof(q)));
 					goto out;
 				}
 				row->unknown &= ~(1u << colmap[i]);

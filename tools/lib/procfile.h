@@ -30,11 +30,11 @@ struct fs_proc_counter {
 
 struct fs_proc {
 	unsigned int version;
-	char kernel[FS_PROC_NAME_MAX];
+	char kernel[65];		/* a release: at most 64 bytes (utsname) */
 	char split[16];			/* copies | reuses | unknown */
 	char backend[16];		/* module (default) | bpf */
 	char chain[16];			/* bpf: fentry | tracepoint */
-	char approx[128];		/* record columns given approximately, comma-separated */
+	char approx[256];		/* record columns given approximately, comma-separated */
 	size_t nprobes;
 	char probes[FS_PROC_MAX_PROBES][FS_PROC_NAME_MAX];
 	struct fs_proc_row kinds[FS_KIND_COUNT];

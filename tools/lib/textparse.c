@@ -94,6 +94,16 @@ int fs_valid_name(const char *s, size_t max)
 	return 1;
 }
 
+/* The line (from 1) that holds offset off of text. */
+static size_t line_of(const char *text, size_t off)
+{
+	size_t n = 1, i;
+
+	for (i = 0; i < off; i++)
+		n += text[i] == '\n';
+	return n;
+}
+
 char *fs_text_copy(const char *text, size_t len, char *err, size_t errlen)
 {
 	const char *nul;
@@ -105,11 +115,13 @@ char *fs_text_copy(const char *text, size_t len, char *err, size_t errlen)
 	}
 	nul = memchr(text, '\0', len);
 	if (nul) {
-		fs_fail(err, errlen, "binary data (NUL byte at offset %zu)", (size_t)(nul - text));
+		fs_fail(err, errlen, "line %zu: binary data (NUL byte at offset %zu)",
+			line_of(text, (size_t)(nul - text)), (size_t)(nul - text));
 		return NULL;
 	}
 	if (text[len - 1] != '\n') {
-		fs_fail(err, errlen, "truncated: the last line has no newline");
+		fs_fail(err, errlen, "line %zu: truncated: the last line has no newline",
+			line_of(text, len - 1));
 		return NULL;
 	}
 	buf = malloc(len + 1);
@@ -122,6 +134,33 @@ char *fs_text_copy(const char *text, size_t len, char *err, size_t errlen)
 	return buf;
 }
 
+const char *fs_quote(const char *s, char *buf, size_t len)
+{
+	size_t n = 0, w;
+	char one[8];
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < '!' || c > '~' || c == '\\' || c == '"') {
+			w = (size_t)snprintf(one, sizeof(one), "\\x%02x", c);
+		} else {
+			one[0] = (char)c;
+			w = 1;
+		}
+		/* Room for this byte, and for "..." after it unless it is the last. */
+		if (n + w + (s[1] ? 4 : 1) > len) {
+			memcpy(buf + n, "...", 3);
+			n += 3;
+			break;
+		}
+		memcpy(buf + n, one, w);
+		n += w;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 static fs_vfile_fn vfile;
 
 void fs_set_vfile(fs_vfile_fn fn)
@@ -131,8 +170,8 @@ void fs_set_vfile(fs_vfile_fn fn)
 
 char *fs_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t errlen)
 {
-	char *buf;
-	size_t len = 0;
+	size_t len = 0, cap = max < 65536 ? max : 65536;
+	char *buf, *more;
 	ssize_t n = 0;
 	int fd;
 
@@ -147,15 +186,23 @@ char *fs_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t
 			fs_fail(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	buf = malloc(max + 1);
-	if (!buf) {
-		close(fd);
-		fs_fail(err, errlen, "out of memory");
-		return NULL;
-	}
+	/* A buffer that grows with the file, up to max: no max-sized allocation for a small file. */
+	buf = malloc(cap + 1);
 	/* seq_file files must be read until EOF; one read may return a part. */
-	while (len < max) {
-		n = read(fd, buf + len, max - len);
+	while (buf) {
+		if (len == cap) {
+			if (cap == max)
+				break;
+			cap = cap > max / 2 ? max : 2 * cap;
+			more = realloc(buf, cap + 1);
+			if (!more) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = more;
+		}
+		n = read(fd, buf + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -163,6 +210,10 @@ char *fs_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t
 		len += (size_t)n;
 	}
 	close(fd);
+	if (!buf) {
+		fs_fail(err, errlen, "out of memory");
+		return NULL;
+	}
 	if (n < 0 || len == max) {
 		if (n < 0)
 			fs_fail(err, errlen, "%s: %s", path, strerror(errno));

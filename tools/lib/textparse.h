@@ -19,9 +19,18 @@ int fs_parse_hex(const char *s, uint64_t *v);
 int fs_valid_name(const char *s, size_t max);
 /*
  * A NUL-terminated copy of text for in-place parsing, or NULL with a reason
- * for empty text, NUL bytes, or a last line without its newline.
+ * (naming the line) for empty text, NUL bytes, or a last line without its
+ * newline.
  */
 char *fs_text_copy(const char *text, size_t len, char *err, size_t errlen);
+
+/*
+ * A value of a file, for an error message: bytes outside '!'..'~', '"' and
+ * '\' written \xHH (a message is one line and writes nothing to a
+ * terminal), cut with "..." to fit len bytes (at least 4).  Returns buf.
+ */
+#define FS_QUOTE_MAX	48
+const char *fs_quote(const char *s, char *buf, size_t len);
 
 /*
  * Read a whole file (seq_file files must be read to EOF) into a NUL-terminated
