@@ -8,6 +8,7 @@
 #   make module     the module only
 #   make check      everything the project proves, on every kernel of the VM matrix
 #   make demo       boot the 6.1 guest, load the module, compare fork and vfork
+#   make bench      instructions per operation, with and without forkstats, on every kernel
 #   make clean
 #
 # Kernel module builds also work the standard way from this directory:
@@ -33,9 +34,12 @@ check:
 demo:
 	scripts/demo.sh
 
+bench:
+	bench/run
+
 clean:
 	$(MAKE) -C tools clean
 	@if [ -f "$(KDIR)/Makefile" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi
 	rm -rf build
 
-.PHONY: all tools module check demo clean
+.PHONY: all tools module check demo bench clean

@@ -261,18 +261,7 @@ static size_t count_records_after(uint64_t after, uint64_t *max_seq, size_t *old
 /* Empty every CPU's LRU caches, which hold page references (docs/design.md). */
 static void drain_lru(void)
 {
-	static char *scratch;
-	int node = 0, status;
-	void *pages[1];
-
-	if (!scratch) {
-		scratch = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (scratch == MAP_FAILED)
-			die("mmap");
-		scratch[0] = 1;
-	}
-	pages[0] = scratch;
-	if (syscall(SYS_move_pages, 0, 1UL, pages, &node, &status, 0))
+	if (fs_drain_lru())
 		die("move_pages");
 }
 

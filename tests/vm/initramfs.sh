@@ -26,6 +26,10 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,forkstats/bin,forkstats/tests}
 cp "$busybox" "$root/bin/busybox"
 install -m 755 "$here/guest-init" "$root/init"
 cp "$ko" "$root/forkstats/forkstats.ko"
+# EXTRA_KO="a.ko b.ko": more modules for the guest, in /forkstats (make bench).
+for k in ${EXTRA_KO:-}; do
+	cp "$k" "$root/forkstats/"
+done
 echo "$series" > "$root/forkstats/series"
 cp "$top"/tests/guest/*.sh "$root/forkstats/tests/"
 # GUEST_TESTS="28 45": only the numbered tests whose names start so (a

@@ -33,6 +33,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/state.h"
+#include "btf_query.h"
 #include "calls.h"
 #include "forkstats.skel.h"
 #include "kprobe_events.h"
@@ -283,37 +284,15 @@ static int map_views(struct fsb *b, char *err, size_t errlen)
 	return 0;
 }
 
-static int btf_has(const struct btf *btf, const char *name, int kind)
-{
-	return btf && btf__find_by_name_kind(btf, name, kind) >= 0;
-}
-
-static int btf_has_enum_value(const struct btf *btf, const char *type, const char *value)
-{
-	const struct btf_type *t;
-	const struct btf_enum *e;
-	int id, i;
-
-	id = btf ? btf__find_by_name_kind(btf, type, BTF_KIND_ENUM) : -1;
-	if (id < 0)
-		return 0;
-	t = btf__type_by_id(btf, id);
-	e = btf_enum(t);
-	for (i = 0; i < btf_vlen(t); i++)
-		if (!strcmp(btf__name_by_offset(btf, e[i].name_off), value))
-			return 1;
-	return 0;
-}
-
 /* Does the kernel have this program's target?  (Decides autoload.) */
 static int target_exists(const struct btf *btf, const struct prog_info *p)
 {
 	char name[128];
 
 	if (p->chain != FSB_CHAIN_TRACEPOINT)
-		return btf_has(btf, p->target, BTF_KIND_FUNC);
+		return fs_btf_has(btf, p->target, BTF_KIND_FUNC);
 	snprintf(name, sizeof(name), "btf_trace_%s", p->target);
-	return btf_has(btf, name, BTF_KIND_TYPEDEF);
+	return fs_btf_has(btf, name, BTF_KIND_TYPEDEF);
 }
 
 static void set_unknown(struct fsb_state *s, int col)
@@ -362,9 +341,7 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 	b->skel = fsbpf__open();
 	if (!b->skel)
 		return fail(why, whylen, "cannot open the BPF object: %s", strerror(errno));
-	use_copy = btf_has(btf, "wp_page_copy", BTF_KIND_FUNC) &&
-		   btf_has_enum_value(btf, "vm_fault_reason", "VM_FAULT_WRITE");
-	use_reuse = !use_copy && btf_has(btf, "wp_page_reuse", BTF_KIND_FUNC);
+	fs_btf_wp_helpers(btf, &use_copy, &use_reuse);
 	/* Off first: a program may serve two chains (wp_page_reuse_kprobe). */
 	for (i = 0; i < NPROGS; i++) {
 		struct bpf_program *prog =

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,6 +52,25 @@ pid_t fs_fork_waiter(int *release_fd)
 	close(fds[0]);
 	*release_fd = fds[1];
 	return pid;
+}
+
+int fs_drain_lru(void)
+{
+	static char *scratch;
+	int node = 0, status;
+	void *pages[1];
+
+	if (!scratch) {
+		scratch = mmap(NULL, FS_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+		if (scratch == MAP_FAILED) {
+			scratch = NULL;
+			return -1;
+		}
+		scratch[0] = 1;
+	}
+	pages[0] = scratch;
+	return syscall(SYS_move_pages, 0, 1UL, pages, &node, &status, 0) ? -1 : 0;
 }
 
 int fs_reap(pid_t pid, int *status)

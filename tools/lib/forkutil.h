@@ -32,5 +32,11 @@ pid_t fs_fork_waiter(int *release_fd);
  * wait itself failed).
  */
 int fs_reap(pid_t pid, int *status);
+/*
+ * Empties the per-CPU LRU caches (lru_add_drain_all, through move_pages of
+ * a page of its own): a page still in one holds an extra reference, and a
+ * COW fault on it copies instead of reusing it.  0, or -1 with errno.
+ */
+int fs_drain_lru(void);
 
 #endif /* FORKSTATS_FORKUTIL_H */

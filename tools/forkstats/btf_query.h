@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the running kernel's BTF says, for choosing BPF hooks: shared by the
+ * BPF backend's loader (bpf_backend.c) and the benchmark's plain counter
+ * (bench/bpfcount), so that both hook the same functions.
+ */
+#ifndef FORKSTATS_BTF_QUERY_H
+#define FORKSTATS_BTF_QUERY_H
+
+#include <string.h>
+
+#include <bpf/btf.h>
+
+static inline int fs_btf_has(const struct btf *btf, const char *name, int kind)
+{
+	return btf && btf__find_by_name_kind(btf, name, kind) >= 0;
+}
+
+static inline int fs_btf_has_enum_value(const struct btf *btf, const char *type,
+					const char *value)
+{
+	const struct btf_type *t;
+	const struct btf_enum *e;
+	int id, i;
+
+	id = btf ? btf__find_by_name_kind(btf, type, BTF_KIND_ENUM) : -1;
+	if (id < 0)
+		return 0;
+	t = btf__type_by_id(btf, id);
+	e = btf_enum(t);
+	for (i = 0; i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, e[i].name_off), value))
+			return 1;
+	return 0;
+}
+
+/*
+ * How copies and reuses are told apart, as the module does (compat.h):
+ * wp_page_copy's result where the kernel has it and VM_FAULT_WRITE still
+ * exists (5.10, 6.1), else wp_page_reuse where it is a function.
+ */
+static inline void fs_btf_wp_helpers(const struct btf *btf, int *use_copy, int *use_reuse)
+{
+	*use_copy = fs_btf_has(btf, "wp_page_copy", BTF_KIND_FUNC) &&
+		    fs_btf_has_enum_value(btf, "vm_fault_reason", "VM_FAULT_WRITE");
+	*use_reuse = !*use_copy && fs_btf_has(btf, "wp_page_reuse", BTF_KIND_FUNC);
+}
+
+#endif /* FORKSTATS_BTF_QUERY_H */
