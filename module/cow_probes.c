@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * COW-side probes: every write fault on a present, write-protected PTE goes
- * through do_wp_page(); its outcome is told apart with whichever helper the
- * running kernel has as a symbol.
+ * through do_wp_page(), and ends in one of two helpers: wp_page_copy() (a
+ * private page copied, the zero page among them) or wp_page_reuse() (a page
+ * made writable in place: a private page no one else maps, or a shared
+ * mapping's).  Each fault is classified (shared mapping, the shared zero
+ * page, or a private page: a COW fault) and attributed by the faulting VMA's
+ * mm.  Two ways, by what the running kernel lets us probe:
  *
- *   do_wp_page     kretprobe: classifies the fault at entry (shared mapping,
- *                  the shared zero page, or a private page: a COW fault),
- *                  looks up the attribution of the faulting VMA's mm, and
- *                  counts the event at return when the fault succeeded
- *   wp_page_copy   kretprobe (5.10, 6.1): a COW fault that copied the page;
- *                  reuses are events minus copies
- *   wp_page_reuse  kprobe (6.12, where wp_page_copy is inlined): a COW fault
- *                  that reused the page; copies are events minus reuses
+ *   helpers (5.10, 6.1: both helpers are functions, and wp_page_copy's
+ *   result says whether it copied)
+ *     wp_page_copy   kretprobe: a COW fault that copied, counted when it did
+ *     wp_page_reuse  kprobe: a COW fault that reused (or a shared write)
+ *     one probe per fault; do_wp_page is not probed
+ *
+ *   do_wp_page (6.12: wp_page_copy inlined)
+ *     do_wp_page     kretprobe: classifies at entry, counts the event at
+ *                    return when the fault succeeded
+ *     wp_page_reuse  kprobe: a COW fault that reused; copies are events
+ *                    minus reuses
  *
  * The rules, and why each kernel needs which, are in docs/design.md.
  */
@@ -29,6 +36,9 @@ struct wp_data {
 	struct fs_attr attr;	/* valid when attr.seq != 0 */
 	enum wp_class class;
 };
+
+/* Faults counted by the helpers alone (do_wp_page unregistered). */
+static bool fs_by_helpers;
 
 static enum wp_class classify(const struct vm_fault *vmf)
 {
@@ -88,17 +98,29 @@ static int do_wp_page_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(do_wp_page_ret);
 
-/* wp_page_copy(struct vm_fault *vmf): returns VM_FAULT_WRITE once copied. */
+/*
+ * wp_page_copy(struct vm_fault *vmf): returns VM_FAULT_WRITE once copied.
+ * With do_wp_page probed it counts the copy only; by the helpers it counts
+ * the whole fault, the zero page's too.
+ */
 static int wp_page_copy_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct vm_fault *vmf = (void *)regs_get_kernel_argument(regs, 0);
 	struct wp_data *d = (void *)ri->data;
 
 	fs_probe_hit(FS_PROBE_WP_PAGE_COPY);
-	if (!fs_on() || classify(vmf) != WP_PRIVATE)
+	if (!fs_on())
 		return 1;
-	if (!fs_mm_lookup(vmf->vma->vm_mm, &d->attr))
+	d->class = classify(vmf);
+	if (d->class == WP_ZERO && fs_by_helpers)
+		return 0;
+	if (d->class != WP_PRIVATE)
 		return 1;
+	if (!fs_mm_lookup(vmf->vma->vm_mm, &d->attr)) {
+		if (!fs_by_helpers)
+			return 1;
+		d->attr.seq = 0;
+	}
 	return 0;
 }
 NOKPROBE_SYMBOL(wp_page_copy_entry);
@@ -107,23 +129,43 @@ static int wp_page_copy_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct wp_data *d = (void *)ri->data;
 
-	if (fs_wp_copy_done(regs_return_value(regs)))
+	if (!fs_wp_copy_done(regs_return_value(regs)))
+		return 0;
+	if (!fs_by_helpers)
 		fs_cow(&d->attr, FS_COW_COPY);
+	else if (d->class == WP_ZERO)
+		fs_count(FS_CTR_zero_page_cow);
+	else if (d->attr.seq)
+		fs_cow(&d->attr, FS_COW_EVENT_COPY);
+	else
+		fs_count(FS_CTR_cow_unattributed);
 	return 0;
 }
 NOKPROBE_SYMBOL(wp_page_copy_ret);
 
-/* wp_page_reuse(struct vm_fault *vmf, ...): also used for shared mappings. */
+/*
+ * wp_page_reuse(struct vm_fault *vmf, ...): also used for shared mappings.
+ * It cannot fail.  With do_wp_page probed it counts the reuse only; by the
+ * helpers the whole fault, a shared mapping's write too.
+ */
 static int wp_page_reuse_entry(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct vm_fault *vmf = (void *)regs_get_kernel_argument(regs, 0);
+	enum wp_class class;
 	struct fs_attr a;
 
 	fs_probe_hit(FS_PROBE_WP_PAGE_REUSE);
-	if (!fs_on() || classify(vmf) != WP_PRIVATE)
+	if (!fs_on())
+		return 0;
+	class = classify(vmf);
+	if (class == WP_SHARED && fs_by_helpers)
+		fs_count(FS_CTR_shared_wp);
+	if (class != WP_PRIVATE)
 		return 0;
 	if (fs_mm_lookup(vmf->vma->vm_mm, &a))
-		fs_cow(&a, FS_COW_REUSE);
+		fs_cow(&a, fs_by_helpers ? FS_COW_EVENT : FS_COW_REUSE);
+	else if (fs_by_helpers)
+		fs_count(FS_CTR_cow_unattributed);
 	return 0;
 }
 NOKPROBE_SYMBOL(wp_page_reuse_entry);
@@ -149,20 +191,23 @@ void fs_cow_probes_setup(void)
 }
 
 /*
- * Count copies where wp_page_copy can be probed (exact, also when a copy is
- * abandoned because the PTE changed); otherwise count reuses.  The probe not
- * needed is unregistered so that no fault pays for it.
+ * Both helpers probed: they count every fault, one probe each, and
+ * do_wp_page is unregistered so that no fault pays for it.  Else do_wp_page
+ * counts the faults and the helper there is tells them apart.  Runs before
+ * the handlers are enabled.
  */
 void fs_cow_probes_configure(void)
 {
 	struct fs_probe *reuse = &fs_probes[FS_PROBE_WP_PAGE_REUSE];
+	struct fs_probe *wp = &fs_probes[FS_PROBE_DO_WP_PAGE];
 
-	if (fs_probe_attached(FS_PROBE_WP_PAGE_COPY)) {
+	if (fs_probe_attached(FS_PROBE_WP_PAGE_COPY) && reuse->attached) {
 		fs_records_set_split(FS_SPLIT_COUNT_COPIES);
-		if (reuse->attached) {
-			unregister_kprobe(&reuse->kp);
-			reuse->attached = false;
-		}
+		fs_by_helpers = true;
+		unregister_kretprobe(&wp->rp);
+		wp->attached = false;
+	} else if (fs_probe_attached(FS_PROBE_WP_PAGE_COPY)) {
+		fs_records_set_split(FS_SPLIT_COUNT_COPIES);
 	} else if (reuse->attached) {
 		fs_records_set_split(FS_SPLIT_COUNT_REUSES);
 	} else {

@@ -104,6 +104,7 @@ enum fs_cow_outcome {
 	FS_COW_EVENT,			/* a COW fault completed */
 	FS_COW_COPY,			/* ... and copied the page */
 	FS_COW_REUSE,			/* ... and reused the page */
+	FS_COW_EVENT_COPY,		/* a COW fault that copied: both at once */
 };
 
 /* An attribution: the call an mm last took part in, and its role. */

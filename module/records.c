@@ -185,33 +185,29 @@ unsigned int fs_mm_tracked(void)
 void fs_cow(const struct fs_attr *a, enum fs_cow_outcome o)
 {
 	struct fs_slot *s = &fs_ring[a->seq % fs_nrecords];
+	bool event = o == FS_COW_EVENT || o == FS_COW_EVENT_COPY;
+	bool copy = o == FS_COW_COPY || o == FS_COW_EVENT_COPY;
+	bool parent = a->side == FS_SIDE_PARENT;
 	unsigned long flags;
-	int field;
 
 	if (stale(a->seq))
 		return;
-	switch (o) {
-	case FS_COW_EVENT:
-		field = a->side == FS_SIDE_PARENT ? R_COW_PARENT : R_COW_CHILD;
-		break;
-	case FS_COW_COPY:
-		field = R_COW_COPIES;
-		break;
-	default:
-		field = R_COW_REUSES;
-		break;
-	}
-	agg_add(a->kind, field, 1);
+	if (event)
+		agg_add(a->kind, parent ? R_COW_PARENT : R_COW_CHILD, 1);
+	if (copy)
+		agg_add(a->kind, R_COW_COPIES, 1);
+	if (o == FS_COW_REUSE)
+		agg_add(a->kind, R_COW_REUSES, 1);
 
 	raw_spin_lock_irqsave(&s->lock, flags);
 	if (s->rec.seq == a->seq) {
-		if (field == R_COW_PARENT)
+		if (event && parent)
 			s->rec.cow_parent++;
-		else if (field == R_COW_CHILD)
+		else if (event)
 			s->rec.cow_child++;
-		else if (field == R_COW_COPIES)
+		if (copy)
 			s->rec.cow_copies++;
-		else
+		if (o == FS_COW_REUSE)
 			s->rec.cow_reuses++;
 	}
 	raw_spin_unlock_irqrestore(&s->lock, flags);

@@ -13,10 +13,11 @@
  *   copy_process     kretprobe  required
  *   copy_page_range  kprobe     optional
  *   __mmdrop         kprobe     required
- *   do_wp_page       kretprobe  required
+ *   do_wp_page       kretprobe  required; unregistered where both helpers
+ *                               below attach (forkstats counts faults by
+ *                               the helpers there: 5.10, 6.1)
  *   wp_page_copy     kretprobe  optional, only where VM_FAULT_WRITE exists
- *   wp_page_reuse    kprobe     optional, only where wp_page_copy is not
- *                               attached (forkstats unregisters it there)
+ *   wp_page_reuse    kprobe     optional
  *
  * As in forkstats, a required symbol missing fails the load naming it.  The
  * load's log line names the probes attached; /sys/kernel/debug/fsfloor/probes
@@ -172,9 +173,6 @@ static int floor_register(void)
 
 		if (!p->listed)
 			continue;
-		/* Where copies are counted forkstats unregisters the reuse probe. */
-		if (i == FLOOR_WP_PAGE_REUSE && floor_probes[FLOOR_WP_PAGE_COPY].attached)
-			continue;
 		ret = floor_register_one(p);
 		if (!ret) {
 			p->attached = true;
@@ -190,6 +188,11 @@ static int floor_register(void)
 		}
 		pr_info("optional probe %s not attached (%s)\n", p->name,
 			ret == -ENOENT ? "no such symbol" : "error");
+	}
+	/* Both helpers: forkstats does not probe do_wp_page (cow_probes.c). */
+	if (floor_probes[FLOOR_WP_PAGE_COPY].attached && floor_probes[FLOOR_WP_PAGE_REUSE].attached) {
+		unregister_kretprobe(&floor_probes[FLOOR_DO_WP_PAGE].rp);
+		floor_probes[FLOOR_DO_WP_PAGE].attached = false;
 	}
 	return 0;
 }

@@ -11,9 +11,12 @@ else
 	diag_file /tmp/dmesg.fs
 fi
 check "/proc/forkstats is readable" test -r /proc/forkstats
-for p in kernel_clone copy_process do_wp_page __mmdrop copy_page_range; do
+for p in kernel_clone copy_process __mmdrop copy_page_range; do
 	check "probe $p is attached" sh -c "head -n 1 /proc/forkstats | grep -q 'probes=\(.*,\)\?$p\(,\|\$\)'"
 done
+# COW faults: do_wp_page, or both helpers where they count every fault alone.
+check "the COW faults are probed (do_wp_page, or wp_page_copy and wp_page_reuse)" sh -c \
+	"head -n 1 /proc/forkstats | grep -qE 'probes=(.*,)?do_wp_page(,| |$)|probes=(.*,)?wp_page_copy,wp_page_reuse(,| |$)'"
 check "the forkstats CLI parses /proc/forkstats" forkstats show
 
 # The test program's own forks are exactly N records; the clone probes move
@@ -33,7 +36,7 @@ is "$(val kernel_clone)" "$(val records)" "kernel_clone hits moved by exactly th
 is "$(val copy_process)" "$(val records)" "copy_process hits moved by exactly the calls recorded meanwhile"
 # Each write faults once in the parent; the child's own stack writes and the
 # parent's may add a few more.
-at_least "$(val do_wp_page)" $writes "do_wp_page hits moved by at least $writes for $writes COW writes"
+at_least "$(val cow_probe_hits)" $writes "the COW probes' hits moved by at least $writes for $writes COW writes"
 is "$(awk '/^missed_/ { s += $2; n++ } END { print n ? s : "none" }' /proc/forkstats)" 0 "no probe missed a hit"
 diag "$(tr '\n' ' ' </tmp/fc.out)"
 

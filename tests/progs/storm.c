@@ -26,9 +26,11 @@
  *	each write faults into do_wp_page, which sleeps in handle_userfault
  *	until the region is unprotected — N do_wp_page calls in flight at
  *	once, each holding a kretprobe instance.  Prints "faults N blocked B
- *	missed M hits H per_fault K": B faults reported by userfaultfd while
- *	all slept, M and H the do_wp_page kretprobe's nmissed and hits deltas,
- *	K the entries of do_wp_page one such fault makes alone (1 or 2).
+ *	missed M hits H per_fault K probed P": B faults reported by
+ *	userfaultfd while all slept, M and H the do_wp_page kretprobe's nmissed
+ *	and hits deltas, K the entries of do_wp_page one such fault makes alone
+ *	(1 or 2), P whether do_wp_page is probed at all (not where forkstats
+ *	counts faults by the helpers: then a sleeping fault holds nothing).
  *
  *   storm badwrites N SEED
  *	N writes to the module's writable files (/proc/forkstats, debugfs
@@ -191,6 +193,7 @@ static void *uffd_writer(void *arg)
 
 struct uffd_run {
 	unsigned int blocked;
+	int attached;			/* is do_wp_page probed on this kernel? */
 	uint64_t missed, hits;
 };
 
@@ -246,6 +249,7 @@ static struct uffd_run uffd_run(unsigned int n)
 		pthread_join(t[i], NULL);
 	b = probe_row("do_wp_page");
 	res.blocked = blocked;
+	res.attached = b.attached;
 	res.missed = b.missed - a.missed;
 	res.hits = b.hits - a.hits;
 	close(uffd);
@@ -269,8 +273,8 @@ static int cmd_uffdwp(unsigned int n)
 		return 1;
 	}
 	all = uffd_run(n);
-	printf("faults %u blocked %u missed %" PRIu64 " hits %" PRIu64 " per_fault %" PRIu64 "\n",
-	       n, all.blocked, all.missed, all.hits, one.hits);
+	printf("faults %u blocked %u missed %" PRIu64 " hits %" PRIu64 " per_fault %" PRIu64
+	       " probed %d\n", n, all.blocked, all.missed, all.hits, one.hits, all.attached);
 	return 0;
 }
 
