@@ -93,6 +93,13 @@ static const struct {
 	{ "# seq kind child_pid err comm\n1 fork 2 0 a\\x4\n", "comm: bad value" },
 	{ "# seq kind child_pid err comm\n1 fork 2 0 aaaaaaaaaaaaaaaaa\n", "comm: bad value" },
 	{ "# seq kind child_pid err vmas\n1 fork 2 0 4294967296\n", "vmas: bad value" },
+	/* Numbers: digits only (a sign only before those of a signed column), in range. */
+	{ "# seq kind child_pid err\n+1 fork 2 0\n", "seq: bad value" },
+	{ "# seq kind child_pid err\n1x fork 2 0\n", "seq: bad value" },
+	{ "# seq kind child_pid err\n1 fork 2 --1\n", "err: bad value" },
+	{ "# seq kind child_pid err\n1 fork 2 -\v1\n", "err: bad value" },
+	{ "# seq kind child_pid err\n99999999999999999999 fork 2 0\n", "seq: bad value" },
+	{ "# seq kind child_pid err\n1 fork 2 -2147483649\n", "err: bad value" },
 	{ "# seq kind child_pid err\n# lost x\n", "bad \"# lost\" line" },
 	/* A comm of the kernel has at most 15 bytes, no NUL, escapes of two hex digits. */
 	{ "# seq kind child_pid err comm\n1 fork 2 0 aaaaaaaaaaaaaaaa\n", "comm: bad value" },
@@ -126,6 +133,57 @@ static void test_bad(void **state)
 			fail_msg("input %zu: error \"%s\" lacks \"%s\"", i, err, bad[i].why);
 		assert_null(c.v);
 	}
+}
+
+/* The extremes of each integer type parse. */
+static void test_limits(void **state)
+{
+	static const char text[] = "# seq kind child_pid err vmas flags\n"
+				   "18446744073709551615 fork 2147483647 -2147483648 4294967295 0xffffffffffffffff\n"
+				   "0 fork -0 -0 0 0x0\n";
+	struct fs_calls c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(text, &c, err, sizeof(err)), 0);
+	assert_true(c.v[0].r.seq == UINT64_MAX);
+	assert_int_equal(c.v[0].r.child_pid, INT32_MAX);
+	assert_int_equal(c.v[0].r.err, INT32_MIN);
+	assert_int_equal(c.v[0].r.vmas, UINT32_MAX);
+	assert_true(c.v[0].r.flags == UINT64_MAX);
+	assert_int_equal(c.v[1].r.seq, 0);
+	assert_int_equal(c.v[1].r.child_pid, 0);
+	assert_int_equal(c.v[1].r.err, 0);
+	fs_calls_free(&c);
+}
+
+/* fs_calls_read parses the buffer it read in place: the same records, errors naming the file. */
+static void test_read(void **state)
+{
+	static const char bad_text[] = "# seq kind child_pid err\n1 fork 2 0\n2 fork x 0\n";
+	char path[] = "/tmp/test_calls.XXXXXX", err[512];
+	struct fs_calls a, b;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, good, strlen(good)), (ssize_t)strlen(good));
+	assert_int_equal(fs_calls_read(path, &a, err, sizeof(err)), 0);
+	assert_int_equal(parse(good, &b, err, sizeof(err)), 0);
+	assert_int_equal(a.n, b.n);
+	assert_int_equal(a.lost, b.lost);
+	assert_memory_equal(a.v, b.v, a.n * sizeof(*a.v));
+	fs_calls_free(&a);
+	fs_calls_free(&b);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(pwrite(fd, bad_text, strlen(bad_text), 0), (ssize_t)strlen(bad_text));
+	assert_int_equal(fs_calls_read(path, &a, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "line 3: child_pid: bad value \"x\""));
+	assert_null(a.v);
+	close(fd);
+	unlink(path);
 }
 
 static void test_every_truncation(void **state)
@@ -332,6 +390,8 @@ int main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_more_and_reordered_columns),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_every_truncation),
 		cmocka_unit_test(test_binary),
 		cmocka_unit_test(test_comm_ok),

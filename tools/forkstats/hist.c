@@ -79,6 +79,7 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 			       total ? "total (kernel_clone)" : "create (copy_process)");
 			for (i = 0; i < h.n; i++) {
 				struct fs_cell a, b;
+				char abuf[FS_CELL_TEXT], bbuf[FS_CELL_TEXT];
 				int bar;
 
 				if ((int)h.v[i].kind != k || h.v[i].total != total)
@@ -91,7 +92,8 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 				else
 					bar = (int)ceil(40.0 * ((double)h.v[i].count / (double)max));
 				bar = bar > 40 ? 40 : bar;
-				printf("  %10s .. %-10s %8llu |%.*s\n", a.text, b.text,
+				printf("  %10s .. %-10s %8llu |%.*s\n", fs_cell_text(&a, abuf),
+				       fs_cell_text(&b, bbuf),
 				       (unsigned long long)h.v[i].count, bar,
 				       "########################################");
 			}

@@ -2,8 +2,9 @@
 /*
  * The CLI's one output layer: a table of cells, printed either as aligned
  * text for people or as JSON for programs.  Keys are the column names of
- * docs/interfaces.md; a cell keeps its raw value (JSON) and its display text
- * (human units in tables); an unknown value is "-" in text and null in JSON.
+ * docs/interfaces.md; a cell keeps its raw value (JSON) and its unit, its
+ * display text (human units in tables) made only when text is printed; an
+ * unknown value is "-" in text and null in JSON.
  */
 #ifndef FORKSTATS_OUTPUT_H
 #define FORKSTATS_OUTPUT_H
@@ -37,13 +38,18 @@ void fs_json_bool(struct fs_json *j, int v);
 void fs_json_done(struct fs_json *j);
 
 enum fs_cell_type { FS_CELL_UNKNOWN, FS_CELL_U64, FS_CELL_I64, FS_CELL_F64, FS_CELL_STR };
+/* How a U64 cell is displayed in text (JSON has the number). */
+enum fs_cell_unit { FS_UNIT_NONE, FS_UNIT_NS, FS_UNIT_BYTES, FS_UNIT_HEX };
+
+#define FS_CELL_TEXT	64		/* bytes of a cell's display text, its NUL included */
 
 struct fs_cell {
 	enum fs_cell_type type;
+	enum fs_cell_unit unit;
 	uint64_t u;
 	int64_t i;
 	double f;
-	char text[64];			/* display text; the string for FS_CELL_STR */
+	char text[FS_CELL_TEXT];	/* the string of FS_CELL_STR */
 };
 
 struct fs_table {
@@ -66,6 +72,11 @@ void fs_cell_str(struct fs_cell *c, const char *s);
 void fs_cell_ns(struct fs_cell *c, uint64_t ns);
 void fs_cell_bytes(struct fs_cell *c, uint64_t bytes);
 void fs_cell_hex(struct fs_cell *c, uint64_t v);	/* JSON: number */
+/*
+ * A cell's display text: "-" when unknown, the string, or the number made in
+ * buf (FS_CELL_TEXT bytes) in its unit.
+ */
+const char *fs_cell_text(const struct fs_cell *c, char *buf);
 void fs_table_print(const struct fs_table *t, FILE *f);
 /*
  * The same in parts, for rows made one at a time: the widths (w[ncols],

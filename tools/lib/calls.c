@@ -211,18 +211,15 @@ int fs_calls_push(struct fs_calls *c, const struct fs_call *x)
 	return 0;
 }
 
-int fs_calls_parse(const char *text, size_t len, struct fs_calls *out, char *err, size_t errlen)
+/* The lines of buf (checked by fs_text_check, NUL-terminated), parsed in place. */
+static int parse_lines(char *buf, struct fs_calls *out, char *err, size_t errlen)
 {
 	struct fs_calls_cols cols_map;
-	char *buf, *line, *next, reason[200];
+	char *line, *next, reason[200];
 	struct fs_call x;
 	int lineno = 0, ret = -1;
 	uint64_t lost;
 
-	memset(out, 0, sizeof(*out));
-	buf = fs_text_copy(text, len, err, errlen);
-	if (!buf)
-		return -1;
 	for (line = buf; *line; line = next) {
 		next = strchr(line, '\n');
 		*next++ = '\0';
@@ -253,15 +250,32 @@ int fs_calls_parse(const char *text, size_t len, struct fs_calls *out, char *err
 	}
 	ret = 0;
 out:
-	free(buf);
 	if (ret)
 		fs_calls_free(out);
 	return ret;
 }
 
-static int parse_calls(const char *text, size_t len, void *out, char *err, size_t errlen)
+int fs_calls_parse(const char *text, size_t len, struct fs_calls *out, char *err, size_t errlen)
 {
-	return fs_calls_parse(text, len, out, err, errlen);
+	char *buf;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	buf = fs_text_copy(text, len, err, errlen);
+	if (!buf)
+		return -1;
+	ret = parse_lines(buf, out, err, errlen);
+	free(buf);
+	return ret;
+}
+
+/* The file's buffer is parsed in place: no copy of a ring's megabytes. */
+static int parse_calls(char *text, size_t len, void *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(struct fs_calls));
+	if (fs_text_check(text, len, err, errlen))
+		return -1;
+	return parse_lines(text, out, err, errlen);
 }
 
 int fs_calls_read(const char *path, struct fs_calls *out, char *err, size_t errlen)

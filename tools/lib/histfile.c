@@ -74,7 +74,7 @@ out:
 	return ret;
 }
 
-static int parse_hist(const char *text, size_t len, void *out, char *err, size_t errlen)
+static int parse_hist(char *text, size_t len, void *out, char *err, size_t errlen)
 {
 	return fs_hist_parse(text, len, out, err, errlen);
 }

@@ -101,7 +101,7 @@ out:
 	return ret;
 }
 
-static int parse_probes(const char *text, size_t len, void *out, char *err, size_t errlen)
+static int parse_probes(char *text, size_t len, void *out, char *err, size_t errlen)
 {
 	return fs_probes_parse(text, len, out, err, errlen);
 }

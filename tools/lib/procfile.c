@@ -219,7 +219,7 @@ out:
 	return ret;
 }
 
-static int parse_proc(const char *text, size_t len, void *out, char *err, size_t errlen)
+static int parse_proc(char *text, size_t len, void *out, char *err, size_t errlen)
 {
 	return fs_proc_parse(text, len, out, err, errlen);
 }

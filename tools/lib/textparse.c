@@ -23,46 +23,64 @@ int fs_fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+/* A field ends at a space or a tab (strtok_r's " \t", without its cost). */
+static int is_sep(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
 int fs_split(char *line, char **fields, int max)
 {
 	int n = 0;
-	char *save = NULL, *tok;
+	char *p = line, *tok;
 
-	for (tok = strtok_r(line, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+	for (;;) {
+		while (is_sep(*p))
+			p++;
+		if (!*p)
+			return n;
+		tok = p;
+		while (*p && !is_sep(*p))
+			p++;
+		if (*p)
+			*p++ = '\0';
 		if (n == max)
 			return max + 1;
 		fields[n++] = tok;
 	}
-	return n;
 }
 
+/*
+ * Decimal digits only, at least one, at most UINT64_MAX: what strtoull
+ * accepts after a leading digit with nothing left over and no ERANGE.
+ */
 int fs_parse_u64(const char *s, uint64_t *v)
 {
-	char *end;
-	unsigned long long x;
+	uint64_t x = 0;
+	unsigned int d;
 
 	if (*s < '0' || *s > '9')
 		return -1;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -1;
+	for (; *s; s++) {
+		d = (unsigned int)(unsigned char)*s - '0';
+		if (d > 9 || x > UINT64_MAX / 10 || (x == UINT64_MAX / 10 && d > UINT64_MAX % 10))
+			return -1;
+		x = x * 10 + d;
+	}
 	*v = x;
 	return 0;
 }
 
+/* An optional '-', then as fs_parse_u64, within INT64_MIN..INT64_MAX. */
 int fs_parse_s64(const char *s, int64_t *v)
 {
-	char *end;
-	long long x;
+	int neg = *s == '-';
+	uint64_t x;
 
-	if (!((*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9')))
+	if (fs_parse_u64(s + neg, &x) || x > (uint64_t)INT64_MAX + (uint64_t)neg)
 		return -1;
-	errno = 0;
-	x = strtoll(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*v = x;
+	/* -(x - 1) - 1: INT64_MIN too, without overflow. */
+	*v = neg && x ? -(int64_t)(x - 1) - 1 : (int64_t)x;
 	return 0;
 }
 
@@ -104,26 +122,28 @@ static size_t line_of(const char *text, size_t off)
 	return n;
 }
 
-char *fs_text_copy(const char *text, size_t len, char *err, size_t errlen)
+int fs_text_check(const char *text, size_t len, char *err, size_t errlen)
 {
 	const char *nul;
+
+	if (len == 0)
+		return fs_fail(err, errlen, "empty file");
+	nul = memchr(text, '\0', len);
+	if (nul)
+		return fs_fail(err, errlen, "line %zu: binary data (NUL byte at offset %zu)",
+			       line_of(text, (size_t)(nul - text)), (size_t)(nul - text));
+	if (text[len - 1] != '\n')
+		return fs_fail(err, errlen, "line %zu: truncated: the last line has no newline",
+			       line_of(text, len - 1));
+	return 0;
+}
+
+char *fs_text_copy(const char *text, size_t len, char *err, size_t errlen)
+{
 	char *buf;
 
-	if (len == 0) {
-		fs_fail(err, errlen, "empty file");
+	if (fs_text_check(text, len, err, errlen))
 		return NULL;
-	}
-	nul = memchr(text, '\0', len);
-	if (nul) {
-		fs_fail(err, errlen, "line %zu: binary data (NUL byte at offset %zu)",
-			line_of(text, (size_t)(nul - text)), (size_t)(nul - text));
-		return NULL;
-	}
-	if (text[len - 1] != '\n') {
-		fs_fail(err, errlen, "line %zu: truncated: the last line has no newline",
-			line_of(text, len - 1));
-		return NULL;
-	}
 	buf = malloc(len + 1);
 	if (!buf) {
 		fs_fail(err, errlen, "out of memory");

@@ -18,10 +18,11 @@ int fs_parse_hex(const char *s, uint64_t *v);
 /* [A-Za-z0-9_.]+, shorter than max */
 int fs_valid_name(const char *s, size_t max);
 /*
- * A NUL-terminated copy of text for in-place parsing, or NULL with a reason
- * (naming the line) for empty text, NUL bytes, or a last line without its
- * newline.
+ * Text that can be parsed line by line: 0, or -1 with a reason (naming the
+ * line) for empty text, NUL bytes, or a last line without its newline.
  */
+int fs_text_check(const char *text, size_t len, char *err, size_t errlen);
+/* A NUL-terminated copy of text for in-place parsing, or NULL (fs_text_check's reason). */
 char *fs_text_copy(const char *text, size_t len, char *err, size_t errlen);
 
 /*
@@ -47,8 +48,11 @@ char *fs_read_file(const char *path, size_t max, size_t *len, char *err, size_t 
 typedef char *(*fs_vfile_fn)(const char *name, size_t *len, char *err, size_t errlen);
 void fs_set_vfile(fs_vfile_fn fn);
 
-/* Read a file and parse it with parse(); a parse error is prefixed by the path. */
-typedef int (*fs_parse_fn)(const char *text, size_t len, void *out, char *err, size_t errlen);
+/*
+ * Read a file and parse it with parse(); a parse error is prefixed by the
+ * path.  text is the buffer read, NUL-terminated: parse() may modify it.
+ */
+typedef int (*fs_parse_fn)(char *text, size_t len, void *out, char *err, size_t errlen);
 int fs_read_parsed(const char *path, size_t max, fs_parse_fn parse, void *out,
 		   char *err, size_t errlen);
 
