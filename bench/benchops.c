@@ -79,29 +79,11 @@ static uint64_t forks(unsigned int n)
 {
 	uint64_t t = now();
 	unsigned int i;
-	pid_t pid;
 
-	for (i = 0; i < n; i++) {
-		pid = fork();
-		if (pid == 0)
-			_exit(0);
-		if (pid < 0)
+	for (i = 0; i < n; i++)
+		if (fs_fork_exit() < 0)
 			die("fork");
-		reap(pid);
-	}
 	return now() - t;
-}
-
-/* One vfork in its own frame: nothing of the caller's can be clobbered. */
-static __attribute__((noinline)) void vfork_exit(void)
-{
-	pid_t pid = vfork();
-
-	if (pid == 0)
-		_exit(0);
-	if (pid < 0)
-		die("vfork");
-	reap(pid);
 }
 
 static uint64_t vforks(unsigned int n)
@@ -110,7 +92,8 @@ static uint64_t vforks(unsigned int n)
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		vfork_exit();
+		if (fs_vfork_exit() < 0)
+			die("vfork");
 	return now() - t;
 }
 
@@ -156,15 +139,10 @@ static uint64_t cow_copy(unsigned int n)
 static uint64_t cow_reuse(unsigned int n)
 {
 	uint64_t t;
-	pid_t pid;
 
 	fs_touch(fault_region, n, 1);
-	pid = fork();
-	if (pid == 0)
-		_exit(0);
-	if (pid < 0)
+	if (fs_fork_exit() < 0)
 		die("fork");
-	reap(pid);
 	if (fs_drain_lru())
 		die("move_pages");
 	t = now();

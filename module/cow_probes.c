@@ -8,17 +8,19 @@
  * page, or a private page: a COW fault) and attributed by the faulting VMA's
  * mm.  Two ways, by what the running kernel lets us probe:
  *
- *   helpers (5.10, 6.1: both helpers are functions, and wp_page_copy's
- *   result says whether it copied)
+ *   helpers (6.1: both helpers are functions, and wp_page_copy's result
+ *   says whether it copied)
  *     wp_page_copy   kretprobe: a COW fault that copied, counted when it did
  *     wp_page_reuse  kprobe: a COW fault that reused (or a shared write)
  *     one probe per fault; do_wp_page is not probed
  *
- *   do_wp_page (6.12: wp_page_copy inlined)
+ *   do_wp_page (5.10: wp_page_reuse inlined; 6.12: wp_page_copy inlined)
  *     do_wp_page     kretprobe: classifies at entry, counts the event at
  *                    return when the fault succeeded
- *     wp_page_reuse  kprobe: a COW fault that reused; copies are events
- *                    minus reuses
+ *     wp_page_copy   kretprobe (5.10): a COW fault that copied; reuses are
+ *                    events minus copies
+ *     wp_page_reuse  kprobe (6.12): a COW fault that reused; copies are
+ *                    events minus reuses
  *
  * The rules, and why each kernel needs which, are in docs/design.md.
  */

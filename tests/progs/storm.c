@@ -126,10 +126,8 @@ static int cmd_run(unsigned int seconds, const char *stop)
 		reap(pid);
 		forks++;
 		writes += 24;
-		pid = vfork();
-		if (pid == 0)
-			_exit(0);
-		reap(pid);
+		if (fs_vfork_exit() < 0)
+			die("vfork");
 		vforks++;
 		if (pthread_create(&t, NULL, thread_fn, region) || pthread_join(t, NULL))
 			die("pthread");
@@ -520,10 +518,9 @@ static int cmd_mmreuse(unsigned int n)
 	if (!region)
 		die("mmap");
 	fs_touch(region, 16, 1);
-	gone = fork();
-	if (gone == 0)
-		_exit(0);
-	reap(gone);
+	gone = fs_fork_exit();
+	if (gone < 0)
+		die("fork");
 	/*
 	 * Another fork: this process's address space now belongs to it, so
 	 * nothing of ours moves R any more; only a recycled mm_struct wrongly

@@ -54,6 +54,24 @@ pid_t fs_fork_waiter(int *release_fd)
 	return pid;
 }
 
+pid_t fs_fork_exit(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	return fs_reap(pid, NULL) ? -1 : pid;
+}
+
+pid_t fs_vfork_exit(void)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0)
+		_exit(0);
+	return fs_reap(pid, NULL) ? -1 : pid;
+}
+
 int fs_drain_lru(void)
 {
 	static char *scratch;

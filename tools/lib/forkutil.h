@@ -27,6 +27,12 @@ void fs_touch(char *p, size_t pages, char v);
  */
 pid_t fs_fork_waiter(int *release_fd);
 /*
+ * A fork (or vfork) whose child exits 0 at once, reaped: the child's pid,
+ * or -1 (with errno when the fork failed).
+ */
+pid_t fs_fork_exit(void);
+pid_t fs_vfork_exit(void);
+/*
  * Waits for pid (a process or a clone); 0 if it exited with status 0, else
  * -1.  The wait status goes to *status when status is not NULL (-1 when the
  * wait itself failed).
