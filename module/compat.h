@@ -8,6 +8,7 @@
 #ifndef FORKSTATS_COMPAT_H
 #define FORKSTATS_COMPAT_H
 
+#include <linux/ftrace.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -26,34 +27,52 @@
 #endif
 
 /*
- * VM_FAULT_WRITE (removed in 6.2): do_wp_page and wp_page_copy return it
- * when a write fault made the PTE writable; a copy abandoned because the PTE
- * changed returns 0.  Without it success is "no error, no retry".
+ * ftrace callbacks (probes.c's entry hooks).  5.10 passes struct pt_regs,
+ * filled only with FTRACE_OPS_FL_SAVE_REGS, and wraps callbacks in a
+ * recursion guard unless told FTRACE_OPS_FL_RECURSION_SAFE; 5.11+ pass
+ * struct ftrace_regs with the argument registers always saved, and wrap
+ * only on request (FTRACE_OPS_FL_RECURSION).  Ours need no guard: they
+ * never re-enter the functions they hook (nothing on their path faults on
+ * a user page), and the module's own functions on it are notrace.
  */
-#ifdef FS_HAVE_VM_FAULT_WRITE
-#undef FS_HAVE_VM_FAULT_WRITE
-#define FS_HAVE_VM_FAULT_WRITE	1
-static inline bool fs_wp_fault_done(unsigned long ret)
+#if defined(FS_HAVE_FTRACE_FUNC_FREGS)
+#define FS_FTRACE_REGS		struct ftrace_regs
+#define FS_FTRACE_FLAGS		0
+#ifdef FS_HAVE_FTRACE_REGS_GET_ARGUMENT
+static __always_inline unsigned long fs_ftrace_arg0(struct ftrace_regs *fregs)
 {
-	return ret & VM_FAULT_WRITE;
-}
-
-static inline bool fs_wp_copy_done(unsigned long ret)
-{
-	return ret & VM_FAULT_WRITE;
+	return ftrace_regs_get_argument(fregs, 0);
 }
 #else
-#define FS_HAVE_VM_FAULT_WRITE	0
-static inline bool fs_wp_fault_done(unsigned long ret)
+static __always_inline unsigned long fs_ftrace_arg0(struct ftrace_regs *fregs)
 {
-	return !(ret & (VM_FAULT_ERROR | VM_FAULT_RETRY));
-}
-
-static inline bool fs_wp_copy_done(unsigned long ret)
-{
-	return false;	/* wp_page_copy is not probed without VM_FAULT_WRITE */
+	return regs_get_kernel_argument(&fregs->regs, 0);
 }
 #endif
+#else
+#define FS_FTRACE_REGS		struct pt_regs
+#define FS_FTRACE_FLAGS		(FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_RECURSION_SAFE)
+static __always_inline unsigned long fs_ftrace_arg0(struct pt_regs *regs)
+{
+	return regs_get_kernel_argument(regs, 0);
+}
+#endif
+
+/*
+ * A write fault do_wp_page() hands to userfaultfd instead of resolving
+ * (uffd-wp armed on the PTE): the fault is retried once the monitor
+ * resolves it.  Since 6.7 an async uffd-wp VMA resolves it in place.
+ */
+static inline bool fs_wp_to_userfaultfd(const struct vm_fault *vmf)
+{
+	if (!userfaultfd_pte_wp(vmf->vma, vmf->orig_pte))
+		return false;
+#ifdef FS_HAVE_UFFD_WP_ASYNC
+	return !(vmf->vma->vm_userfaultfd_ctx.ctx->features & UFFD_FEATURE_WP_ASYNC);
+#else
+	return true;
+#endif
+}
 
 /* FAULT_FLAG_UNSHARE (5.19+): a read fault that breaks COW for GUP pins. */
 static inline bool fs_vmf_is_unshare(const struct vm_fault *vmf)

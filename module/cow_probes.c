@@ -6,23 +6,23 @@
  * made writable in place: a private page no one else maps, or a shared
  * mapping's).  Each fault is classified (shared mapping, the shared zero
  * page, or a private page: a COW fault) and attributed by the faulting VMA's
- * mm.  Two ways, by what the running kernel lets us probe:
+ * mm.
  *
- *   helpers (6.1: both helpers are functions, and wp_page_copy's result
- *   says whether it copied)
- *     wp_page_copy   kretprobe: a COW fault that copied, counted when it did
- *     wp_page_reuse  kprobe: a COW fault that reused (or a shared write)
- *     one probe per fault; do_wp_page is not probed
+ * Entry hooks only (ftrace_ops, probes.c), one per function a fault passes:
  *
- *   do_wp_page (5.10: wp_page_reuse inlined; 6.12: wp_page_copy inlined)
- *     do_wp_page     kretprobe: classifies at entry, counts the event at
- *                    return when the fault succeeded
- *     wp_page_copy   kretprobe (5.10): a COW fault that copied; reuses are
- *                    events minus copies
- *     wp_page_reuse  kprobe (6.12): a COW fault that reused; copies are
- *                    events minus reuses
+ *   do_wp_page     every fault: classified and counted when it starts
+ *   wp_page_copy   a COW fault that copies (5.10, 6.1); reuses are faults
+ *                  minus copies
+ *   wp_page_reuse  a COW fault that reuses, where wp_page_copy is inlined
+ *                  (6.12); copies are faults minus reuses.  Not hooked where
+ *                  wp_page_copy is: ftrace cannot trace it (its out-of-line
+ *                  copy is notrace), and a kprobe costs three times as much.
  *
- * The rules, and why each kernel needs which, are in docs/design.md.
+ * A copy fault passes two hooks, a reuse fault one.  Counting at entry
+ * counts a fault that will not complete; the ones that are not rare are
+ * known at entry and skipped (a PTE armed for userfaultfd, an unshare);
+ * what remains (out of memory, a copy abandoned because another thread
+ * changed the PTE first) is in docs/design.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,15 +34,7 @@
 
 enum wp_class { WP_PRIVATE, WP_SHARED, WP_ZERO, WP_IGNORE };
 
-struct wp_data {
-	struct fs_attr attr;	/* valid when attr.seq != 0 */
-	enum wp_class class;
-};
-
-/* Faults counted by the helpers alone (do_wp_page unregistered). */
-static bool fs_by_helpers;
-
-static enum wp_class classify(const struct vm_fault *vmf)
+static __always_inline enum wp_class classify(const struct vm_fault *vmf)
 {
 	if (fs_vmf_is_unshare(vmf))
 		return WP_IGNORE;
@@ -52,35 +44,17 @@ static enum wp_class classify(const struct vm_fault *vmf)
 		return WP_ZERO;
 	return WP_PRIVATE;
 }
-NOKPROBE_SYMBOL(classify);
 
 /* do_wp_page(struct vm_fault *vmf) */
-static int do_wp_page_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void notrace do_wp_page_entry(unsigned long arg0)
 {
-	struct vm_fault *vmf = (void *)regs_get_kernel_argument(regs, 0);
-	struct wp_data *d = (void *)ri->data;
+	const struct vm_fault *vmf = (const void *)arg0;
+	struct fs_attr a;
 
 	fs_probe_hit(FS_PROBE_DO_WP_PAGE);
-	if (!fs_on())
-		return 1;
-	d->class = classify(vmf);
-	if (d->class == WP_IGNORE)
-		return 1;
-	d->attr.seq = 0;
-	/* By the VMA's mm, not current's: GUP and ptrace fault for others. */
-	if (d->class == WP_PRIVATE && !fs_mm_lookup(vmf->vma->vm_mm, &d->attr))
-		d->attr.seq = 0;
-	return 0;
-}
-NOKPROBE_SYMBOL(do_wp_page_entry);
-
-static int do_wp_page_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct wp_data *d = (void *)ri->data;
-
-	if (!fs_wp_fault_done(regs_return_value(regs)))
-		return 0;
-	switch (d->class) {
+	if (!fs_on() || fs_wp_to_userfaultfd(vmf))
+		return;
+	switch (classify(vmf)) {
 	case WP_SHARED:
 		fs_count(FS_CTR_shared_wp);
 		break;
@@ -88,128 +62,67 @@ static int do_wp_page_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		fs_count(FS_CTR_zero_page_cow);
 		break;
 	case WP_PRIVATE:
-		if (d->attr.seq)
-			fs_cow(&d->attr, FS_COW_EVENT);
+		/* By the VMA's mm, not current's: GUP and ptrace fault for others. */
+		if (fs_mm_lookup(vmf->vma->vm_mm, &a))
+			fs_cow(&a, FS_COW_EVENT);
 		else
 			fs_count(FS_CTR_cow_unattributed);
 		break;
 	default:
 		break;
 	}
-	return 0;
 }
-NOKPROBE_SYMBOL(do_wp_page_ret);
+NOKPROBE_SYMBOL(do_wp_page_entry);
 
-/*
- * wp_page_copy(struct vm_fault *vmf): returns VM_FAULT_WRITE once copied.
- * With do_wp_page probed it counts the copy only; by the helpers it counts
- * the whole fault, the zero page's too.
- */
-static int wp_page_copy_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/* wp_page_copy(struct vm_fault *vmf), wp_page_reuse(struct vm_fault *vmf, ...) */
+static __always_inline void helper_entry(unsigned long arg0, enum fs_cow_outcome o)
 {
-	struct vm_fault *vmf = (void *)regs_get_kernel_argument(regs, 0);
-	struct wp_data *d = (void *)ri->data;
+	const struct vm_fault *vmf = (const void *)arg0;
+	struct fs_attr a;
 
+	if (fs_on() && classify(vmf) == WP_PRIVATE && fs_mm_lookup(vmf->vma->vm_mm, &a))
+		fs_cow(&a, o);
+}
+
+static void notrace wp_page_copy_entry(unsigned long arg0)
+{
 	fs_probe_hit(FS_PROBE_WP_PAGE_COPY);
-	if (!fs_on())
-		return 1;
-	d->class = classify(vmf);
-	if (d->class == WP_ZERO && fs_by_helpers)
-		return 0;
-	if (d->class != WP_PRIVATE)
-		return 1;
-	if (!fs_mm_lookup(vmf->vma->vm_mm, &d->attr)) {
-		if (!fs_by_helpers)
-			return 1;
-		d->attr.seq = 0;
-	}
-	return 0;
+	helper_entry(arg0, FS_COW_COPY);
 }
 NOKPROBE_SYMBOL(wp_page_copy_entry);
 
-static int wp_page_copy_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void notrace wp_page_reuse_entry(unsigned long arg0)
 {
-	struct wp_data *d = (void *)ri->data;
-
-	if (!fs_wp_copy_done(regs_return_value(regs)))
-		return 0;
-	if (!fs_by_helpers)
-		fs_cow(&d->attr, FS_COW_COPY);
-	else if (d->class == WP_ZERO)
-		fs_count(FS_CTR_zero_page_cow);
-	else if (d->attr.seq)
-		fs_cow(&d->attr, FS_COW_EVENT_COPY);
-	else
-		fs_count(FS_CTR_cow_unattributed);
-	return 0;
-}
-NOKPROBE_SYMBOL(wp_page_copy_ret);
-
-/*
- * wp_page_reuse(struct vm_fault *vmf, ...): also used for shared mappings.
- * It cannot fail.  With do_wp_page probed it counts the reuse only; by the
- * helpers the whole fault, a shared mapping's write too.
- */
-static int wp_page_reuse_entry(struct kprobe *kp, struct pt_regs *regs)
-{
-	struct vm_fault *vmf = (void *)regs_get_kernel_argument(regs, 0);
-	enum wp_class class;
-	struct fs_attr a;
-
 	fs_probe_hit(FS_PROBE_WP_PAGE_REUSE);
-	if (!fs_on())
-		return 0;
-	class = classify(vmf);
-	if (class == WP_SHARED && fs_by_helpers)
-		fs_count(FS_CTR_shared_wp);
-	if (class != WP_PRIVATE)
-		return 0;
-	if (fs_mm_lookup(vmf->vma->vm_mm, &a))
-		fs_cow(&a, fs_by_helpers ? FS_COW_EVENT : FS_COW_REUSE);
-	else if (fs_by_helpers)
-		fs_count(FS_CTR_cow_unattributed);
-	return 0;
+	helper_entry(arg0, FS_COW_REUSE);
 }
 NOKPROBE_SYMBOL(wp_page_reuse_entry);
 
 void fs_cow_probes_setup(void)
 {
 	fs_probes[FS_PROBE_DO_WP_PAGE] = (struct fs_probe) {
-		.name = "do_wp_page", .required = true,
-		.rp = { .entry_handler = do_wp_page_entry, .handler = do_wp_page_ret,
-			.data_size = sizeof(struct wp_data) },
+		.name = "do_wp_page", .required = true, .entry = do_wp_page_entry,
 	};
-	/* Only where its success can be seen in its return value. */
-	if (FS_HAVE_VM_FAULT_WRITE)
-		fs_probes[FS_PROBE_WP_PAGE_COPY] = (struct fs_probe) {
-			.name = "wp_page_copy",
-			.rp = { .entry_handler = wp_page_copy_entry, .handler = wp_page_copy_ret,
-				.data_size = sizeof(struct wp_data) },
-		};
+	fs_probes[FS_PROBE_WP_PAGE_COPY] = (struct fs_probe) {
+		.name = "wp_page_copy", .entry = wp_page_copy_entry,
+	};
 	fs_probes[FS_PROBE_WP_PAGE_REUSE] = (struct fs_probe) {
-		.name = "wp_page_reuse",
-		.kp = { .pre_handler = wp_page_reuse_entry },
+		.name = "wp_page_reuse", .entry = wp_page_reuse_entry,
 	};
 }
 
 /*
- * Both helpers probed: they count every fault, one probe each, and
- * do_wp_page is unregistered so that no fault pays for it.  Else do_wp_page
- * counts the faults and the helper there is tells them apart.  Runs before
- * the handlers are enabled.
+ * One helper tells copies from reuses: wp_page_copy where it attached (a
+ * hook on ftrace), else wp_page_reuse.  Runs before the handlers are enabled.
  */
 void fs_cow_probes_configure(void)
 {
 	struct fs_probe *reuse = &fs_probes[FS_PROBE_WP_PAGE_REUSE];
-	struct fs_probe *wp = &fs_probes[FS_PROBE_DO_WP_PAGE];
 
-	if (fs_probe_attached(FS_PROBE_WP_PAGE_COPY) && reuse->attached) {
+	if (fs_probe_attached(FS_PROBE_WP_PAGE_COPY)) {
 		fs_records_set_split(FS_SPLIT_COUNT_COPIES);
-		fs_by_helpers = true;
-		unregister_kretprobe(&wp->rp);
-		wp->attached = false;
-	} else if (fs_probe_attached(FS_PROBE_WP_PAGE_COPY)) {
-		fs_records_set_split(FS_SPLIT_COUNT_COPIES);
+		if (reuse->attached)
+			fs_probe_detach(FS_PROBE_WP_PAGE_REUSE);
 	} else if (reuse->attached) {
 		fs_records_set_split(FS_SPLIT_COUNT_REUSES);
 	} else {

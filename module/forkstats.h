@@ -14,6 +14,7 @@
 #ifndef FORKSTATS_H
 #define FORKSTATS_H
 
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/types.h>
 
@@ -47,17 +48,27 @@ enum fs_probe_id {
 	FS_PROBE_COUNT
 };
 
+/*
+ * Three kinds of probe: a kretprobe (rp.handler set), a kprobe (kp set), or
+ * an entry hook (entry set): a callback of the module's own ftrace_ops on
+ * the function's entry, the cheapest way in (docs/bench.md), or a kprobe
+ * calling it where ftrace cannot trace the function (an out-of-line copy of
+ * an inline function is notrace).  entry receives the first argument.
+ */
 struct fs_probe {
 	const char *name;		/* the symbol */
 	bool required;			/* the load fails without it */
 	bool attached;
+	bool ftrace;			/* the entry hook is on ftrace */
 	struct kprobe kp;		/* for entry probes */
 	struct kretprobe rp;		/* for return probes (rp.handler set) */
+	void (*entry)(unsigned long arg0);	/* for entry hooks */
+	struct ftrace_ops ops;
 };
 
 struct fs_probe_stat {
 	const char *name;
-	const char *type;		/* "kprobe" or "kretprobe" */
+	const char *type;		/* "kprobe", "kretprobe" or "ftrace" */
 	bool attached;
 	u64 hits;
 	unsigned long missed;		/* kprobe nmissed + kretprobe nmissed */
@@ -66,6 +77,7 @@ struct fs_probe_stat {
 extern struct fs_probe fs_probes[FS_PROBE_COUNT];
 int fs_probes_register(void);
 void fs_probes_unregister(void);
+void fs_probe_detach(enum fs_probe_id id);
 void fs_probe_stat(enum fs_probe_id id, struct fs_probe_stat *st);
 void fs_probe_hit(enum fs_probe_id id);
 /* Bytes of the kretprobe instances, as registered (maxactive each). */

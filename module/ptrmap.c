@@ -2,9 +2,13 @@
 /*
  * Bounded pointer -> u64 map for kprobe handlers (see ptrmap.h).
  *
- * Chained hashing over a fixed pool of nodes.  Lookups take only their
- * bucket's lock; inserts and deletes also take the free-list lock, always
- * after the bucket lock.
+ * Chained hashing over a fixed pool of nodes.  Inserts and deletes take
+ * their bucket's lock, then the free-list lock, and bump the bucket's
+ * sequence count.  Lookups take no lock (they run on every COW fault): they
+ * walk the chain and retry if the bucket's sequence moved meanwhile.  Nodes
+ * are never freed while the map exists, and a deleted node keeps its next
+ * pointer (hlist_del_rcu), so a walk that races a writer follows valid
+ * nodes to the end of some chain and retries.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -12,6 +16,8 @@
 #include <linux/kprobes.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/rculist.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 
 #include "ptrmap.h"
@@ -32,14 +38,16 @@ int fs_ptrmap_init(struct fs_ptrmap *m, unsigned int capacity)
 	m->bits = ilog2(nb);
 	m->buckets = kvcalloc(nb, sizeof(*m->buckets), GFP_KERNEL);
 	m->locks = kvcalloc(nb, sizeof(*m->locks), GFP_KERNEL);
+	m->seqs = kvcalloc(nb, sizeof(*m->seqs), GFP_KERNEL);
 	m->nodes = kvcalloc(capacity, sizeof(*m->nodes), GFP_KERNEL);
-	if (!m->buckets || !m->locks || !m->nodes) {
+	if (!m->buckets || !m->locks || !m->seqs || !m->nodes) {
 		fs_ptrmap_destroy(m);
 		return -ENOMEM;
 	}
 	for (i = 0; i < nb; i++) {
 		INIT_HLIST_HEAD(&m->buckets[i]);
 		raw_spin_lock_init(&m->locks[i]);
+		seqcount_init(&m->seqs[i]);
 	}
 	INIT_HLIST_HEAD(&m->free);
 	for (i = 0; i < capacity; i++)
@@ -52,9 +60,11 @@ void fs_ptrmap_destroy(struct fs_ptrmap *m)
 {
 	kvfree(m->buckets);
 	kvfree(m->locks);
+	kvfree(m->seqs);
 	kvfree(m->nodes);
 	m->buckets = NULL;
 	m->locks = NULL;
+	m->seqs = NULL;
 	m->nodes = NULL;
 }
 
@@ -69,49 +79,93 @@ static struct fs_ptrmap_node *find(struct fs_ptrmap *m, unsigned int b, const vo
 }
 NOKPROBE_SYMBOL(find);
 
+/* A node off the free list, or NULL when all are in use. */
+static struct fs_ptrmap_node *take_free(struct fs_ptrmap *m)
+{
+	struct fs_ptrmap_node *n = NULL;
+
+	raw_spin_lock(&m->free_lock);
+	if (!hlist_empty(&m->free)) {
+		n = hlist_entry(m->free.first, struct fs_ptrmap_node, link);
+		hlist_del_rcu(&n->link);
+		m->used++;
+	}
+	raw_spin_unlock(&m->free_lock);
+	return n;
+}
+NOKPROBE_SYMBOL(take_free);
+
+/* Unlink n from bucket b (its lock held) onto the free list. */
+static void release(struct fs_ptrmap *m, unsigned int b, struct fs_ptrmap_node *n)
+{
+	write_seqcount_begin(&m->seqs[b]);
+	hlist_del_rcu(&n->link);
+	write_seqcount_end(&m->seqs[b]);
+	raw_spin_lock(&m->free_lock);
+	hlist_add_head(&n->link, &m->free);
+	m->used--;
+	raw_spin_unlock(&m->free_lock);
+}
+NOKPROBE_SYMBOL(release);
+
 int fs_ptrmap_set(struct fs_ptrmap *m, const void *key, u64 val)
 {
 	unsigned int b = hash_ptr(key, m->bits);
 	struct fs_ptrmap_node *n;
 	unsigned long flags;
-	int ret = 0;
+	bool fresh = false;
 
 	raw_spin_lock_irqsave(&m->locks[b], flags);
 	n = find(m, b, key);
 	if (!n) {
-		raw_spin_lock(&m->free_lock);
-		if (!hlist_empty(&m->free)) {
-			n = hlist_entry(m->free.first, struct fs_ptrmap_node, link);
-			hlist_del(&n->link);
-			m->used++;
+		n = take_free(m);
+		if (!n) {
+			raw_spin_unlock_irqrestore(&m->locks[b], flags);
+			return -ENOSPC;
 		}
-		raw_spin_unlock(&m->free_lock);
-		if (n) {
-			n->key = key;
-			hlist_add_head(&n->link, &m->buckets[b]);
-		} else {
-			ret = -ENOSPC;
-		}
+		fresh = true;
 	}
-	if (n)
-		n->val = val;
+	write_seqcount_begin(&m->seqs[b]);
+	if (fresh) {
+		WRITE_ONCE(n->key, key);
+		hlist_add_head_rcu(&n->link, &m->buckets[b]);
+	}
+	WRITE_ONCE(n->val, val);
+	write_seqcount_end(&m->seqs[b]);
 	raw_spin_unlock_irqrestore(&m->locks[b], flags);
-	return ret;
+	return 0;
 }
 NOKPROBE_SYMBOL(fs_ptrmap_set);
 
-bool fs_ptrmap_get(struct fs_ptrmap *m, const void *key, u64 *val)
+/*
+ * Lockless.  A walk longer than the pool can only have followed nodes that
+ * writers were moving: it stops, and the sequence check sends it round again.
+ */
+bool notrace fs_ptrmap_get(struct fs_ptrmap *m, const void *key, u64 *val)
 {
-	unsigned int b = hash_ptr(key, m->bits);
-	struct fs_ptrmap_node *n;
-	unsigned long flags;
+	unsigned int b = hash_ptr(key, m->bits), seq, steps;
+	struct hlist_node *p;
+	bool found;
+	u64 v = 0;
 
-	raw_spin_lock_irqsave(&m->locks[b], flags);
-	n = find(m, b, key);
-	if (n)
-		*val = n->val;
-	raw_spin_unlock_irqrestore(&m->locks[b], flags);
-	return n;
+	do {
+		seq = read_seqcount_begin(&m->seqs[b]);
+		found = false;
+		steps = 0;
+		for (p = READ_ONCE(m->buckets[b].first); p && steps++ <= m->capacity;
+		     p = READ_ONCE(p->next)) {
+			struct fs_ptrmap_node *n = hlist_entry(p, struct fs_ptrmap_node, link);
+
+			if (READ_ONCE(n->key) == key) {
+				v = READ_ONCE(n->val);
+				found = true;
+				break;
+			}
+		}
+	} while (read_seqcount_retry(&m->seqs[b], seq));
+	if (found)
+		*val = v;
+	return found;
 }
 NOKPROBE_SYMBOL(fs_ptrmap_get);
 
@@ -125,7 +179,9 @@ bool fs_ptrmap_add_unless(struct fs_ptrmap *m, const void *key, u64 delta, u64 m
 	raw_spin_lock_irqsave(&m->locks[b], flags);
 	n = find(m, b, key);
 	if (n && !(n->val & mask)) {
-		n->val += delta;
+		write_seqcount_begin(&m->seqs[b]);
+		WRITE_ONCE(n->val, n->val + delta);
+		write_seqcount_end(&m->seqs[b]);
 		added = true;
 	}
 	raw_spin_unlock_irqrestore(&m->locks[b], flags);
@@ -144,11 +200,7 @@ bool fs_ptrmap_del(struct fs_ptrmap *m, const void *key, u64 *val)
 	if (n) {
 		if (val)
 			*val = n->val;
-		hlist_del(&n->link);
-		raw_spin_lock(&m->free_lock);
-		hlist_add_head(&n->link, &m->free);
-		m->used--;
-		raw_spin_unlock(&m->free_lock);
+		release(m, b, n);
 	}
 	raw_spin_unlock_irqrestore(&m->locks[b], flags);
 	return n;
@@ -164,13 +216,8 @@ void fs_ptrmap_clear(struct fs_ptrmap *m)
 
 	for (b = 0; b < (1U << m->bits); b++) {
 		raw_spin_lock_irqsave(&m->locks[b], flags);
-		hlist_for_each_entry_safe(n, tmp, &m->buckets[b], link) {
-			hlist_del(&n->link);
-			raw_spin_lock(&m->free_lock);
-			hlist_add_head(&n->link, &m->free);
-			m->used--;
-			raw_spin_unlock(&m->free_lock);
-		}
+		hlist_for_each_entry_safe(n, tmp, &m->buckets[b], link)
+			release(m, b, n);
 		raw_spin_unlock_irqrestore(&m->locks[b], flags);
 	}
 }
@@ -182,6 +229,6 @@ unsigned int fs_ptrmap_used(struct fs_ptrmap *m)
 
 size_t fs_ptrmap_bytes(const struct fs_ptrmap *m)
 {
-	return ((sizeof(*m->buckets) + sizeof(*m->locks)) << m->bits) +
+	return ((sizeof(*m->buckets) + sizeof(*m->locks) + sizeof(*m->seqs)) << m->bits) +
 	       (size_t)m->capacity * sizeof(*m->nodes);
 }

@@ -3,12 +3,13 @@
  * A bounded map from kernel pointers to u64 values, safe to use from kprobe
  * handlers: every node is allocated when the map is created, so inserting
  * never allocates, and every lock is a raw spinlock taken with interrupts
- * off, so nothing sleeps.  Used for the mm attribution table (mm -> call) and
+ * off, so nothing sleeps; lookups take no lock at all.  Used for the mm attribution table (mm -> call) and
  * the table of kernel_clone calls in flight (task -> call).
  */
 #ifndef FORKSTATS_PTRMAP_H
 #define FORKSTATS_PTRMAP_H
 
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -18,7 +19,8 @@ struct fs_ptrmap {
 	unsigned int bits;		/* 1 << bits buckets */
 	unsigned int capacity;		/* nodes */
 	struct hlist_head *buckets;
-	raw_spinlock_t *locks;		/* one per bucket */
+	raw_spinlock_t *locks;		/* one per bucket, for writers */
+	seqcount_t *seqs;		/* one per bucket: lockless lookups */
 	struct fs_ptrmap_node *nodes;
 	struct hlist_head free;
 	raw_spinlock_t free_lock;

@@ -74,7 +74,7 @@ static inline unsigned int hist_bucket(u64 ns)
 	return ns ? min_t(unsigned int, ilog2(ns), FS_HIST_BUCKETS - 1) : 0;
 }
 
-void fs_count(enum fs_counter c)
+void notrace fs_count(enum fs_counter c)
 {
 	this_cpu_inc(fs_pcpu->ctr[c]);
 }
@@ -158,7 +158,7 @@ int fs_mm_attribute(const struct mm_struct *mm, u64 seq, unsigned int kind, enum
 }
 NOKPROBE_SYMBOL(fs_mm_attribute);
 
-bool fs_mm_lookup(const struct mm_struct *mm, struct fs_attr *a)
+bool notrace fs_mm_lookup(const struct mm_struct *mm, struct fs_attr *a)
 {
 	u64 v;
 
@@ -182,7 +182,7 @@ unsigned int fs_mm_tracked(void)
 	return fs_ptrmap_used(&fs_mm_table);
 }
 
-void fs_cow(const struct fs_attr *a, enum fs_cow_outcome o)
+void notrace fs_cow(const struct fs_attr *a, enum fs_cow_outcome o)
 {
 	struct fs_slot *s = &fs_ring[a->seq % fs_nrecords];
 	bool event = o == FS_COW_EVENT || o == FS_COW_EVENT_COPY;

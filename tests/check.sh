@@ -113,7 +113,9 @@ for s in ${KERNELS:-$(tests/vm/kernels.sh series)}; do
 	run "module builds with W=1 and no warnings" "$vm/module.log" \
 		build_module "$s" "$vm/kbuild.log" || continue
 	run "initramfs builds" "$vm/initramfs.log" build_initramfs "$s" /dev/stdout || continue
-	if tests/vm/boot.sh "$s" "$vm/initramfs.cpio" "$vm" 2>"$vm/boot.err"; then
+	# 480 s: the storm's 50 load/unload cycles take 110-180 s of it (each
+	# unload of an ftrace hook waits for an RCU-tasks grace period).
+	if tests/vm/boot.sh --timeout 480 "$s" "$vm/initramfs.cpio" "$vm" 2>"$vm/boot.err"; then
 		ok "guest ran to the end; console free of panic/Oops/BUG/WARNING"
 	else
 		not_ok "guest ran to the end; console free of panic/Oops/BUG/WARNING"

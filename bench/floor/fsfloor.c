@@ -13,11 +13,13 @@
  *   copy_process     kretprobe  required
  *   copy_page_range  kprobe     optional
  *   __mmdrop         kprobe     required
- *   do_wp_page       kretprobe  required; unregistered where both helpers
- *                               below attach (forkstats counts faults by
- *                               the helpers there: 5.10, 6.1)
- *   wp_page_copy     kretprobe  optional, only where VM_FAULT_WRITE exists
- *   wp_page_reuse    kprobe     optional
+ *   do_wp_page       entry hook required
+ *   wp_page_copy     entry hook optional
+ *   wp_page_reuse    entry hook optional; detached where wp_page_copy
+ *                               attached (forkstats splits by one helper)
+ *
+ * An entry hook is an ftrace_ops of the module's own, with forkstats'
+ * flags, else (a function ftrace cannot trace) a kprobe (module/probes.c).
  *
  * As in forkstats, a required symbol missing fails the load naming it.  The
  * load's log line names the probes attached; /sys/kernel/debug/fsfloor/probes
@@ -26,12 +28,14 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/ftrace.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 
 static unsigned int max_active = 1024;
 module_param(max_active, uint, 0444);
@@ -41,24 +45,20 @@ MODULE_PARM_DESC(max_active,
 /*
  * kretprobe instance data, laid out as forkstats' own so that an instance
  * costs the same: struct call_data of module/fork_probes.c (kernel_clone,
- * copy_process: 32 bytes) and struct wp_data of module/cow_probes.c
- * (do_wp_page, wp_page_copy: 24 bytes).  Never written.
+ * copy_process: 32 bytes).  Never written.
  */
 struct floor_call_data {
 	u64 t0, ts, flags;
 	bool untracked;
 };
 
-struct floor_wp_data {
-	u64 seq;
-	unsigned int kind, side, class;
-};
-
-/* forkstats probes wp_page_copy only where its success shows in its return. */
-#ifdef FSF_HAVE_VM_FAULT_WRITE
-#define FLOOR_WANT_WP_PAGE_COPY	true
+/* forkstats' ftrace_ops flags (module/compat.h). */
+#ifdef FSF_HAVE_FTRACE_FUNC_FREGS
+#define FLOOR_FTRACE_REGS	struct ftrace_regs
+#define FLOOR_FTRACE_FLAGS	0
 #else
-#define FLOOR_WANT_WP_PAGE_COPY	false
+#define FLOOR_FTRACE_REGS	struct pt_regs
+#define FLOOR_FTRACE_FLAGS	(FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_RECURSION_SAFE)
 #endif
 
 enum floor_id {
@@ -74,13 +74,16 @@ enum floor_id {
 
 struct floor_probe {
 	const char *name;
-	bool ret;		/* a kretprobe, else a kprobe */
+	bool ret;		/* a kretprobe */
+	bool entry;		/* an entry hook: ftrace_ops, else a kprobe */
+	bool ftrace;		/* the entry hook is on ftrace */
 	bool required;		/* the load fails without it */
 	bool listed;		/* forkstats names it on this kernel */
 	bool attached;
 	size_t data_size;	/* kretprobe instance data */
 	struct kprobe kp;
 	struct kretprobe rp;
+	struct ftrace_ops ops;
 };
 
 static struct floor_probe floor_probes[FLOOR_COUNT] = {
@@ -99,15 +102,13 @@ static struct floor_probe floor_probes[FLOOR_COUNT] = {
 		.name = "__mmdrop", .required = true, .listed = true,
 	},
 	[FLOOR_DO_WP_PAGE] = {
-		.name = "do_wp_page", .ret = true, .required = true, .listed = true,
-		.data_size = sizeof(struct floor_wp_data),
+		.name = "do_wp_page", .entry = true, .required = true, .listed = true,
 	},
 	[FLOOR_WP_PAGE_COPY] = {
-		.name = "wp_page_copy", .ret = true, .listed = FLOOR_WANT_WP_PAGE_COPY,
-		.data_size = sizeof(struct floor_wp_data),
+		.name = "wp_page_copy", .entry = true, .listed = true,
 	},
 	[FLOOR_WP_PAGE_REUSE] = {
-		.name = "wp_page_reuse", .listed = true,
+		.name = "wp_page_reuse", .entry = true, .listed = true,
 	},
 };
 
@@ -132,21 +133,56 @@ static int floor_pre(struct kprobe *kp, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(floor_pre);
 
+static void notrace floor_ftrace(unsigned long ip, unsigned long parent_ip,
+				 struct ftrace_ops *op, FLOOR_FTRACE_REGS *regs)
+{
+}
+
+/* An entry hook: on ftrace where it can trace the function, else a kprobe. */
+static int floor_register_entry(struct floor_probe *p)
+{
+	char buf[KSYM_NAME_LEN];
+	int ret;
+
+	strscpy(buf, p->name, sizeof(buf));
+	p->ops.func = floor_ftrace;
+	p->ops.flags = FLOOR_FTRACE_FLAGS;
+	ret = ftrace_set_filter(&p->ops, buf, strlen(buf), 1);
+	if (!ret) {
+		ret = register_ftrace_function(&p->ops);
+		if (!ret) {
+			p->ftrace = true;
+			return 0;
+		}
+	}
+	ftrace_set_filter(&p->ops, NULL, 0, 1);
+	p->kp.symbol_name = p->name;
+	p->kp.pre_handler = floor_pre;
+	return register_kprobe(&p->kp);
+}
+
+static void floor_detach(struct floor_probe *p)
+{
+	if (!p->attached)
+		return;
+	if (p->ret) {
+		unregister_kretprobe(&p->rp);
+	} else if (p->ftrace) {
+		unregister_ftrace_function(&p->ops);
+		ftrace_set_filter(&p->ops, NULL, 0, 1);
+		p->ftrace = false;
+	} else {
+		unregister_kprobe(&p->kp);
+	}
+	p->attached = false;
+}
+
 static void floor_unregister(void)
 {
 	int i;
 
-	for (i = 0; i < FLOOR_COUNT; i++) {
-		struct floor_probe *p = &floor_probes[i];
-
-		if (!p->attached)
-			continue;
-		if (p->ret)
-			unregister_kretprobe(&p->rp);
-		else
-			unregister_kprobe(&p->kp);
-		p->attached = false;
-	}
+	for (i = 0; i < FLOOR_COUNT; i++)
+		floor_detach(&floor_probes[i]);
 }
 
 static int floor_register_one(struct floor_probe *p)
@@ -159,6 +195,8 @@ static int floor_register_one(struct floor_probe *p)
 		p->rp.maxactive = max_active;
 		return register_kretprobe(&p->rp);
 	}
+	if (p->entry)
+		return floor_register_entry(p);
 	p->kp.symbol_name = p->name;
 	p->kp.pre_handler = floor_pre;
 	return register_kprobe(&p->kp);
@@ -189,17 +227,17 @@ static int floor_register(void)
 		pr_info("optional probe %s not attached (%s)\n", p->name,
 			ret == -ENOENT ? "no such symbol" : "error");
 	}
-	/* Both helpers: forkstats does not probe do_wp_page (cow_probes.c). */
-	if (floor_probes[FLOOR_WP_PAGE_COPY].attached && floor_probes[FLOOR_WP_PAGE_REUSE].attached) {
-		unregister_kretprobe(&floor_probes[FLOOR_DO_WP_PAGE].rp);
-		floor_probes[FLOOR_DO_WP_PAGE].attached = false;
-	}
+	/* forkstats splits copies from reuses by one helper (cow_probes.c). */
+	if (floor_probes[FLOOR_WP_PAGE_COPY].attached)
+		floor_detach(&floor_probes[FLOOR_WP_PAGE_REUSE]);
 	return 0;
 }
 
 static unsigned long floor_missed(const struct floor_probe *p)
 {
-	return p->ret ? p->rp.kp.nmissed + p->rp.nmissed : p->kp.nmissed;
+	if (p->ret)
+		return p->rp.kp.nmissed + p->rp.nmissed;
+	return p->ftrace ? 0 : p->kp.nmissed;
 }
 
 static int probes_show(struct seq_file *m, void *v)
@@ -212,7 +250,8 @@ static int probes_show(struct seq_file *m, void *v)
 
 		if (!p->listed)
 			continue;
-		seq_printf(m, "%s %s %d %lu %zu\n", p->name, p->ret ? "kretprobe" : "kprobe",
+		seq_printf(m, "%s %s %d %lu %zu\n", p->name,
+			   p->ret ? "kretprobe" : p->ftrace ? "ftrace" : "kprobe",
 			   p->attached, floor_missed(p), p->ret ? p->data_size : 0);
 	}
 	seq_putc(m, '\n');

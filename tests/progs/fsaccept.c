@@ -420,6 +420,12 @@ static void snap_alloc(struct snap *s)
 	s->len = 0;
 }
 
+/* Write the struct itself (after a fork: its COW fault, now). */
+static void snap_prefault(struct snap *s)
+{
+	((volatile struct snap *)s)->len = s->len;
+}
+
 static void snap_take(struct snap *s)
 {
 	s->len += file_read("calls", s->buf + s->len, SNAP_MAX - s->len);
@@ -814,9 +820,15 @@ static int cmd_zero(size_t n)
 	 * This frame's own stack page, and those below it, are shared with the
 	 * child: the first write to each is a COW fault of this fork, and it
 	 * must come before s0 (a CI run on 5.10 saw "sum" alone on a page).
+	 * So must the first write to each snapshot's struct: snap_take() writes
+	 * s->len after reading, and a struct alone on a page (stack ASLR moves
+	 * the frame within its pages) faulted after s0's read, into s1.
 	 */
 	sum = 0;
 	stack_prefault();
+	snap_prefault(&s0);
+	snap_prefault(&s1);
+	snap_prefault(&s2);
 	snap_take(&s0);
 	for (i = 0; i < n; i++)
 		sum += ((volatile char *)q)[i * PAGE];

@@ -3,7 +3,7 @@
  * Parser for debugfs forkstats/probes:
  *
  *   # probe type attached hits missed
- *   <symbol> <kprobe|kretprobe> <0|1> <u64> <u64>
+ *   <symbol> <kprobe|kretprobe|ftrace> <0|1> <u64> <u64>
  *   <blank line>
  *   <name> <value>
  *
@@ -18,11 +18,11 @@
 
 #include "textparse.h"
 
-/* The module's kprobe/kretprobe; the BPF backend's program types. */
+/* The module's kprobe/kretprobe/ftrace; the BPF backend's program types. */
 static int probe_type(const char *t)
 {
 	static const char *const types[] = {
-		"kprobe", "kretprobe", "fentry", "fexit", "fentry.fexit", "tp_btf",
+		"kprobe", "kretprobe", "ftrace", "fentry", "fexit", "fentry.fexit", "tp_btf",
 		"kprobe.kretprobe",
 	};
 	size_t i;
