@@ -30,7 +30,7 @@ build_module() {	# series log
 	local kmod
 	kmod=$(kmod_dir "$1")
 	rm -rf "$kmod" && mkdir -p "$kmod" &&
-		cp -r "$vm_top/Kbuild" "$vm_top/module" "$vm_top/include" "$kmod/" || return 1
+		cp -r "$vm_top/Kbuild" "$vm_top/VERSION" "$vm_top/module" "$vm_top/include" "$kmod/" || return 1
 	"$vm_top/tests/vm/kernels.sh" make "$1" M="$kmod" W=1 modules >"$2" 2>&1 || return 1
 	if grep -E 'warning:|error:' "$2"; then
 		echo "build_module: $1: compiler warnings (log: $2)" >&2
