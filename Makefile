@@ -122,7 +122,15 @@ dkms-source:
 dkms-check:
 	@command -v $(DKMS) >/dev/null || { echo "forkstats: no dkms: apt install dkms" >&2; exit 1; }
 
+# The headers dkms will build against: checked before anything is added.
+dkms_kdir = $(if $(call fs_explicit,KDIR),$(KDIR),/lib/modules/$(if \
+	$(call fs_explicit,KERNELRELEASE),$(KERNELRELEASE),$(shell uname -r))/build)
+
 dkms-install: dkms-check
+	@if [ ! -f "$(dkms_kdir)/Makefile" ]; then \
+		echo "forkstats: no kernel headers at $(dkms_kdir): dkms cannot build the module ($(if $(call fs_explicit,KDIR),KDIR= names no headers,install linux-headers-$(notdir $(patsubst %/build,%,$(dkms_kdir))) or set KDIR=))" >&2; \
+		exit 1; \
+	fi
 	@# A reinstall of the same version: out with the old one first.
 	@if $(DKMS) status $(DKMS_FLAGS) -m forkstats -v $(VERSION) | grep -q .; then \
 		echo "$(DKMS) remove $(DKMS_FLAGS) forkstats/$(VERSION) --all"; \

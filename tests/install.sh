@@ -5,7 +5,8 @@
 # of the VM matrix (INSTALL_SERIES, default 6.1; tests/vm/kernels.sh fetch
 # first): exactly the expected files, modules.dep naming the module, the CLI
 # running, the man page rendering, the completion loading; uninstall removes
-# every file; PREFIX=/usr; a clear failure without headers.  TAP on stdout.
+# every file; PREFIX=/usr; a clear failure without headers (make install and
+# make dkms-install).  TAP on stdout.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -94,4 +95,12 @@ mk install DESTDIR="$d" KDIR=/nonexistent >"$tmp/none.out" 2>&1
 rc=$?
 t "without headers: make install fails (status $rc), saying so in one line naming KDIR, installing nothing" sh -c \
 	"test $rc != 0 && grep -q '^forkstats: no kernel headers at /nonexistent' '$tmp/none.out' && test ! -e '$d'"
+# make dkms-install without headers: one line, nothing added (private trees).
+dk=$tmp/dkms
+mkdir -p "$dk/src" "$dk/tree"
+mk dkms-install KDIR=/nonexistent DKMS_SOURCETREE="$dk/src" DKMS_FLAGS="--dkmstree $dk/tree" >"$tmp/dk.out" 2>&1
+rc=$?
+t "without headers: make dkms-install fails (status $rc) in one line naming KDIR, adding nothing to DKMS" sh -c \
+	"test $rc != 0 && grep -q '^forkstats: no kernel headers at /nonexistent' '$tmp/dk.out' &&
+	 test -z \"\$(find '$dk/src' '$dk/tree' -mindepth 1)\""
 done_testing
