@@ -101,3 +101,6 @@ module_exit(forkstats_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("forkstats developers");
 MODULE_DESCRIPTION("Per-call fork statistics: page tables copied and copy-on-write faults");
+MODULE_VERSION(FORKSTATS_VERSION);
+/* The Kbuild feature probes that compiled (module/Kbuild): modinfo -F conftest. */
+MODULE_INFO(conftest, FS_CONFTEST);

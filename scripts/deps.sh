@@ -10,6 +10,7 @@ pkgs=(
 	libcmocka-dev                  # unit tests
 	libjson-c-dev                  # the guests' JSON checker (tests/progs/jsonq.c)
 	libelf-dev bc flex bison kmod  # kbuild for external modules
+	dkms                           # make dkms-install; make check builds with it (private trees)
 	dwarves                        # pahole: 6.12 kbuild wants it for module BTF
 	qemu-system-x86                # the VM matrix
 	busybox-static cpio file       # guest initramfs

@@ -7,9 +7,14 @@
 #   2. builds the tools with -Werror (also with ASan and UBSan, for the CLI
 #      tests) and runs the host tests
 #   3. fetches the kernel matrix (tests/vm/kernels.conf; offline once cached)
-#   4. for each kernel: builds the module with W=1 (no warnings allowed),
-#      boots a guest with it and runs the in-guest tests (tests/guest/)
-#   5. prints a per-kernel summary and "N passed, N failed"; exits 1 on any
+#   4. make install / uninstall into a DESTDIR, for the 6.1 headers
+#      (tests/install.sh)
+#   5. for each kernel: builds the module with W=1 (no warnings allowed);
+#      builds it the DKMS way too (make dkms-install into private trees under
+#      build/dkms/, never the machine's), the 6.1 one for the guest's
+#      modprobe; boots a guest with them and runs the in-guest tests
+#      (tests/guest/)
+#   6. prints a per-kernel summary and "N passed, N failed"; exits 1 on any
 #      failure.
 #
 # KERNELS="6.1 6.12" restricts the matrix.  Logs: build/check/.
@@ -106,13 +111,66 @@ fi
 tests/vm/kernels.sh manifest 2>/dev/null
 run "static guest tools build" "$logs/guest-tools.log" build_guest_tools /dev/stdout
 
+group "make install"
+tests/install.sh >"$logs/install.tap" 2>&1
+tap "$logs/install.tap" "make install / uninstall tests (6.1 headers)"
+
+# The machine's own DKMS state, which the DKMS tests must leave alone.
+machine_dkms() { { ls -laR /var/lib/dkms /lib/modules; ls -lad /usr/src/forkstats-*; } 2>/dev/null | md5sum; }
+# The series whose guest gets the module installed the DKMS way.
+dkms_guest=${DKMS_GUEST_SERIES:-6.1}
+
+# DKMS for one series: make dkms-install against its headers into private
+# trees (tests/vm/lib.sh dkms_module), checks of what it built and installed,
+# the install root kept for the guest (its path in modroot) when the series
+# is $dkms_guest, then make dkms-remove.
+dkms_checks() {	# series
+	local s=$1 vm d rel ko before
+	vm=$(vm_dir "$s") d=$(dkms_dir "$s")
+	rel=$(tests/vm/kernels.sh get "$s" release)
+	ko=$d/root/lib/modules/$rel/updates/dkms/forkstats.ko
+	before=$(machine_dkms)
+	run "DKMS: make dkms-install (dkms add, build, install) in private trees, W=1, no warnings" \
+		"$vm/dkms.log" dkms_module "$s" "$vm/dkms-build.log" || return 1
+	if [ -f "$ko" ]; then ok "DKMS: installed as <installtree>/$rel/updates/dkms/forkstats.ko"
+	else not_ok "DKMS: installed as <installtree>/$rel/updates/dkms/forkstats.ko" ; return 1; fi
+	local vermagic
+	vermagic=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
+	if [ "$vermagic" = "$rel" ]; then ok "DKMS: the module's vermagic is $rel"
+	else not_ok "DKMS: the module's vermagic is $rel (got '$vermagic')"; fi
+	local want got
+	want=$(modinfo -F conftest "$(kmod_dir "$s")/module/forkstats.ko") got=$(modinfo -F conftest "$ko")
+	if [ "$got" = "$want" ]; then ok "DKMS: the feature probes found what the reference build found ($want)"
+	else not_ok "DKMS: the feature probes found what the reference build found ($want; DKMS: '$got')"; fi
+	if grep -qx 'updates/dkms/forkstats.ko:' "$d/root/lib/modules/$rel/modules.dep"; then
+		ok "DKMS: depmod -b on the install root: modules.dep lists updates/dkms/forkstats.ko"
+	else
+		not_ok "DKMS: depmod -b on the install root: modules.dep lists updates/dkms/forkstats.ko"
+	fi
+	if [ "$s" = "$dkms_guest" ]; then
+		rm -rf "$vm/dkms-root" && cp -a "$d/root" "$vm/dkms-root" && modroot=$vm/dkms-root
+	fi
+	run "DKMS: make dkms-remove: nothing of forkstats left in the private trees" "$vm/dkms-remove.log" \
+		sh -c "make --no-print-directory dkms-remove DKMS_SOURCETREE='$d/src' DKMS_FLAGS='$(dkms_flags "$s")' &&
+			test -z \"\$(dkms status $(dkms_flags "$s") -m forkstats)\" &&
+			test -z \"\$(find '$d/src' '$d/root' -name '*.ko*'; ls '$d/tree/forkstats' 2>/dev/null)\""
+	if [ "$(machine_dkms)" = "$before" ]; then
+		ok "DKMS: the machine's /var/lib/dkms, /lib/modules and /usr/src are untouched"
+	else
+		not_ok "DKMS: the machine's /var/lib/dkms, /lib/modules and /usr/src are untouched"
+	fi
+}
+
 for s in ${KERNELS:-$(tests/vm/kernels.sh series)}; do
 	group "$s ($(tests/vm/kernels.sh get "$s" release 2>/dev/null || echo 'not fetched'))"
 	vm=$(vm_dir "$s")
 	mkdir -p "$vm"
 	run "module builds with W=1 and no warnings" "$vm/module.log" \
 		build_module "$s" "$vm/kbuild.log" || continue
-	run "initramfs builds" "$vm/initramfs.log" build_initramfs "$s" /dev/stdout || continue
+	modroot=""
+	dkms_checks "$s"
+	[ -n "$modroot" ] && echo "# the guest gets the DKMS install tree: $modroot"
+	MODULES_ROOT=$modroot run "initramfs builds" "$vm/initramfs.log" build_initramfs "$s" /dev/stdout || continue
 	# 480 s: the storm's 50 load/unload cycles take 110-180 s of it (each
 	# unload of an ftrace hook waits for an RCU-tasks grace period).
 	if tests/vm/boot.sh --timeout 480 "$s" "$vm/initramfs.cpio" "$vm" 2>"$vm/boot.err"; then

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build a guest initramfs: busybox, the module, the static tools and the
-# in-guest tests.
+# in-guest tests (and, with MODULES_ROOT, a module tree for modprobe).
 #
 #   initramfs.sh OUT.cpio SERIES MODULE.ko TOOLS-DIR
 #
@@ -31,6 +31,13 @@ for k in ${EXTRA_KO:-}; do
 	cp "$k" "$root/forkstats/"
 done
 echo "$series" > "$root/forkstats/series"
+# MODULES_ROOT=DIR: a depmod'ed DIR/lib/modules/<release> for modprobe (make
+# check: the module installed the DKMS way, tests/guest/60-dkms.sh).
+if [ -n "${MODULES_ROOT:-}" ]; then
+	ls "$MODULES_ROOT"/lib/modules/*/modules.dep >/dev/null 2>&1 ||
+		{ echo "initramfs.sh: no lib/modules/*/modules.dep under $MODULES_ROOT" >&2; exit 1; }
+	cp -a "$MODULES_ROOT/lib" "$root/"
+fi
 cp "$top"/tests/guest/*.sh "$root/forkstats/tests/"
 # GUEST_TESTS="28 45": only the numbered tests whose names start so (a
 # developer's shortcut; make check runs them all).

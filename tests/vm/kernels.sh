@@ -12,6 +12,8 @@
 #   kernels.sh series                          list the series of the matrix
 #   kernels.sh get SERIES FIELD                print release|image|kdir|version
 #   kernels.sh make SERIES [MAKE-ARGS...]      run kbuild against the series' headers
+#   kernels.sh run SERIES COMMAND [ARGS...]    run COMMAND (dkms...) with the libraries
+#                                              that the series' kbuild tools need
 #
 # Environment:
 #   FORKSTATS_CACHE            cache directory (default: <repo>/.cache)
@@ -234,11 +236,22 @@ cmd_make() {
 		make -C "$kdir" CC=gcc HOSTCC=gcc "$@"
 }
 
+# Run a command that runs kbuild itself (make dkms-install, dkms) with the
+# series' own libssl, as cmd_make does; make variables such as CC=gcc are the
+# command's business (make dkms-install takes them in DKMS_MAKEFLAGS).
+cmd_run() {
+	local s=$1
+	shift
+	cmd_get "$s" kdir >/dev/null
+	LD_LIBRARY_PATH=$kcache/$s/root/usr/lib/x86_64-linux-gnu "$@"
+}
+
 case ${1:-} in
 fetch) shift; cmd_fetch "$@" ;;
 manifest) [ -f "$manifest" ] || die "no manifest: run 'tests/vm/kernels.sh fetch'"; cat "$manifest" ;;
 series) series_list ;;
 get) [ $# -eq 3 ] || die "usage: kernels.sh get SERIES release|image|kdir|version"; cmd_get "$2" "$3" ;;
 make) [ $# -ge 2 ] || die "usage: kernels.sh make SERIES [MAKE-ARGS...]"; shift; cmd_make "$@" ;;
+run) [ $# -ge 3 ] || die "usage: kernels.sh run SERIES COMMAND [ARGS...]"; shift; cmd_run "$@" ;;
 *) sed -n '4,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac

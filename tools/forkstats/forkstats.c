@@ -249,7 +249,8 @@ static void usage(FILE *f)
 		   "  --backend B   where the data comes from: the kernel module (module), the BPF\n"
 		   "                backend (bpf), or the module when it is loaded (auto, default)\n"
 		   "  --proc PATH, --debugfs DIR   read other files (for tests and fixtures)\n"
-		   "  -h, --help    this text; COMMAND --help for a command\n");
+		   "  -h, --help    this text; COMMAND --help for a command\n"
+		   "  --version     forkstats' version\n");
 }
 
 int main(int argc, char **argv)
@@ -261,6 +262,7 @@ int main(int argc, char **argv)
 		{ "file", required_argument, NULL, 'p' },
 		{ "debugfs", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct fs_cli cli = {
@@ -287,6 +289,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("forkstats %s\n", FORKSTATS_VERSION);
 			return 0;
 		default:
 			fs_cli_error("option %s", bad);
