@@ -18,7 +18,7 @@ F=$(realpath "${FORKSTATS:-$top/tools/forkstats/forkstats}")
 fx=$here/fixtures/prom
 . "$here/tap.sh"
 . "$here/sanitize.sh"
-san_setup
+san_setup direct	# $F stays the binary: the unprivileged runs cannot write a wrapper's log
 tmp=$(mktemp -d)
 chmod 755 "$tmp"	# the unprivileged tests read below it
 nepid=
@@ -132,7 +132,7 @@ replaced() {
 t "an existing forkstats.prom is replaced by rename (new inode; the old file untouched, not truncated)" replaced
 synced() {
 	command -v strace >/dev/null || { echo "strace missing"; return 1; }
-	strace -f -e trace=fsync,rename,renameat,renameat2,openat,fchmod -o "$tmp/strace" \
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 strace -f -e trace=fsync,rename,renameat,renameat2,openat,fchmod -o "$tmp/strace" \
 		"$F" --proc "$fx/proc" --debugfs "$fx/debugfs" export --textfile "$tf" >/dev/null 2>&1 || return 1
 	awk '/fchmod\(.*0644\)/ { c = NR } /fsync\(/ && !f { f = NR } /rename/ { r = NR }
 	     END { exit !(c && f && r && c < r && f < r) }' "$tmp/strace" || { cat "$tmp/strace"; return 1; }
@@ -244,6 +244,24 @@ else
 	t "node_exporter stopped: nothing listens on its port any more" sh -c "! python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", $port), 1)' 2>/dev/null"
 fi
 
+# --- docs ------------------------------------------------------------------
+documented() {
+	local m bad=0
+	for m in $(awk '/^# TYPE/ { print $3 }' "$tmp/m") forkstats_huge_wp_faults_total forkstats_wp_unclassified_faults_total; do
+		grep -q "^| \`$m\` |" "$top/docs/interfaces.md" || { echo "$m not in docs/interfaces.md's tables"; bad=1; }
+	done
+	return $bad
+}
+t "docs/interfaces.md has a table row for every metric family the CLI writes" documented
+man_prom() {
+	local man=$top/docs/forkstats.8 out
+	out=$(groff -man -ww -z "$man" 2>&1) && test -z "$out" || { echo "$out"; return 1; }
+	out=$(groff -man -Tutf8 "$man" 2>/dev/null | sed 's/.\x08//g')
+	grep -q 'show --prometheus' <<<"$out" && grep -q 'export --textfile DIR \[--interval SECS\]' <<<"$out" &&
+		grep -q 'metrics named forkstats_\*' <<<"$out" && grep -q 'docs/fleet.md' <<<"$out"
+}
+t "the man page documents show --prometheus and export --textfile DIR [--interval SECS], renders without warnings" man_prom
+
 # --- the fleet rules of docs/fleet.md ---------------------------------------
 rules=$tmp/fleet-rules.yml
 awk '/^```yaml fleet-rules/ { on = 1; next } on && /^```/ { exit } on' "$top/docs/fleet.md" >"$rules"
@@ -270,21 +288,26 @@ tests:
       - series: 'forkstats_pgtable_bytes_total{instance="b",kind="fork"}'
         values: '0+4194304x20'
     promql_expr_test:
-      - expr: instance_kind:forkstats_create_seconds_per_gib:rate5m{instance="a"}
+      - expr: round(instance_kind:forkstats_create_seconds_per_gib:rate5m{instance="a"} * 1e6)
         eval_time: 10m
         exp_samples:
-          - labels: 'instance_kind:forkstats_create_seconds_per_gib:rate5m{instance="a",kind="fork"}'
-            value: 0.012
-      - expr: instance_kind:forkstats_parent_gib_per_call:rate5m{instance="a"}
+          - labels: '{instance="a",kind="fork"}'
+            value: 12000
+      - expr: round(instance_kind:forkstats_parent_gib_per_call:rate5m{instance="a"} * 1e6)
         eval_time: 10m
         exp_samples:
-          - labels: 'instance_kind:forkstats_parent_gib_per_call:rate5m{instance="a",kind="fork"}'
-            value: 1
+          - labels: '{instance="a",kind="fork"}'
+            value: 1000000
     alert_rule_test:
       - alertname: ForkLatencyPerGiBHigh
         eval_time: 20m
         exp_alerts:
           - exp_labels: { severity: warning, instance: b, kind: fork }
+            exp_annotations:
+              summary: "fork on b costs 30ms per GiB of parent memory"
+      - alertname: ForkLatencyPerGiBHigh
+        eval_time: 8m
+        exp_alerts: []
 EOF
 t "the recording rules compute 12 ms/GiB and 1 GiB/fork from known series; the alert fires for 30 ms/GiB only (promtool test rules)" \
 	promtool test rules "$tmp/rules.test.yml"

@@ -50,6 +50,7 @@ static int export_once(struct fs_cli *cli, const char *dir, struct fs_prom_missi
 	int fd, dfd, ret, e;
 	FILE *f;
 
+	memset(missing, 0, sizeof(*missing));	/* nothing read yet: nothing to say missing */
 	if (stat(dir, &st))
 		return dir_error(dir, "cannot use the directory", errno);
 	if (!S_ISDIR(st.st_mode))
