@@ -98,3 +98,27 @@ echo enable > $D/control
 rmmod forkstats
 check "module unloaded: show --prometheus and export exit 1, the exported file kept" sh -c \
 	'! forkstats show --prometheus >/dev/null 2>&1 && ! forkstats export --textfile /tmp/tf 2>/dev/null && cmp /tmp/exported /tmp/tf/forkstats.prom && [ "$(ls -A /tmp/tf)" = forkstats.prom ]'
+
+# The BPF backend (fentry chain here): the same metrics, read through it.
+if forkstats --backend bpf attach >/dev/null 2>&1; then
+	fsaccept forks 50 >/dev/null 2>&1
+	forkstats cat proc > /tmp/b1
+	forkstats show --prometheus > /tmp/bm 2>/tmp/bm.err
+	brc=$?
+	forkstats cat proc > /tmp/b2
+	is "$brc $(wc -c < /tmp/bm.err)" "0 0" "BPF backend: show --prometheus exit 0, nothing on stderr (auto: the backend is attached)"
+	check "BPF backend: forkstats_info says backend bpf, chain fentry" \
+		grep -q '^forkstats_info{.*backend="bpf",chain="fentry",' /tmp/bm
+	r=$(awk 'FILENAME == "/tmp/b1" && $1 ~ /^(fork|vfork|thread|clone|kthread)$/ { lo[$1] = $2; next }
+		FILENAME == "/tmp/b2" && $1 ~ /^(fork|vfork|thread|clone|kthread)$/ { hi[$1] = $2; next }
+		/^forkstats_calls_total\{/ { k = $1; sub(/.*kind="/, "", k); sub(/".*/, "", k); n++
+			if ($2 < lo[k] || $2 > hi[k]) bad = bad " " k "=" $2 " not in " lo[k] ".." hi[k] }
+		END { if (n != 5) bad = bad " " n " kinds"; printf "%s", bad }' /tmp/b1 /tmp/b2 /tmp/bm)
+	is "$r" "" "BPF backend: calls per kind between two reads of its proc text, all five kinds"
+	is "$(grep -c '^forkstats_create_duration_seconds_bucket{' /tmp/bm) $(grep -c '^forkstats_call_duration_seconds_bucket{' /tmp/bm) $(grep -c '^forkstats_probe_hits_total{' /tmp/bm)" \
+		"135 135 $(forkstats cat probes | awk 'NR > 1 && NF == 5' | wc -l)" \
+		"BPF backend: both histograms (27 buckets x 5 kinds) and a hits line per probe of its probes text"
+	forkstats --backend bpf detach >/dev/null 2>&1
+else
+	not_ok "BPF backend: attach for show --prometheus"
+fi
