@@ -111,6 +111,8 @@ touch "$tmp/promfile"
 t "export --textfile: directories only (DIR)" exactly "$tmp/promdir $tmp/promdir2" export --textfile "$tmp/prom"
 t "--debugfs: directories only" exactly "$tmp/promdir $tmp/promdir2" --debugfs "$tmp/prom"
 t "--proc: files (and directories on the way)" exactly "$tmp/promdir $tmp/promdir2 $tmp/promfile" --proc "$tmp/prom"
+mkdir "$tmp/prom dir"
+t "a directory with a space in its name is offered whole" offers "$tmp/prom dir" export --textfile "$tmp/prom"
 t "stat -o: files" offers "$tmp/promfile" stat -o "$tmp/promf"
 t "stat -- CMD: commands of PATH" offers bash stat -r 2 -- bas
 t "stat -- CMD ARGS: the command's arguments complete (files at least)" offers "$tmp/promfile" stat -- ls "$tmp/promf"

@@ -38,7 +38,7 @@ for k in fork vfork thread clone kthread; do
 	got="$got $(sample forkstats_cow_faults_total "kind=\"$k\",side=\"parent\"") $(sample forkstats_cow_faults_total "kind=\"$k\",side=\"child\"")"
 	[ "$got" = "$want" ] || bad="$bad $k: got '$got', /proc/forkstats '$want';"
 	for c in "7 forkstats_vmas_copied_total" "10 forkstats_cow_copies_total" "11 forkstats_cow_reuses_total"; do
-		eval v=\${${c%% *}}
+		v=$(echo "$row" | awk -v i="${c%% *}" '{ print $i }')
 		[ "$v" = - ] && v=none
 		g=$(sample ${c#* } "kind=\"$k\"")
 		[ "$g" = "$v" ] || bad="$bad $k ${c#* }: $g, file $v;"
