@@ -208,6 +208,22 @@ interval_missing() {
 		grep -qxF 'forkstats_calls_total{kind="fork"} 60' "$tmp/tf3/forkstats.prom"
 }
 t "--interval, not root: what is left out is said once (2 lines in 10 writes), the rest written" interval_missing
+interval_noproc() {
+	local pid
+	mkdir -p "$tmp/tf4"
+	"$F" --proc "$tmp/noproc" --debugfs "$fx/debugfs" export --textfile "$tmp/tf4" --interval 0.1 2>"$tmp/ierr" &
+	pid=$!
+	sleep 0.6
+	cp "$fx/proc" "$tmp/noproc.new" && mv "$tmp/noproc.new" "$tmp/noproc"	# loaded again (at once, as /proc/forkstats appears)
+	sleep 0.6
+	kill -TERM $pid
+	wait $pid || return 1
+	# one line while it lasted, none after: not one per write
+	cat "$tmp/ierr"
+	test "$(wc -l <"$tmp/ierr")" = 1 && grep -qx "forkstats: $tmp/noproc: No such file or directory" "$tmp/ierr" &&
+		grep -qxF 'forkstats_calls_total{kind="fork"} 60' "$tmp/tf4/forkstats.prom" && test "$(ls -A "$tmp/tf4")" = forkstats.prom
+}
+t "--interval, module not loaded for a while: said once (not every 0.1 s), written once it is back" interval_noproc
 t "--interval, DIR missing from the start: exit 1 at once, one line" sh -c \
 	"test \$(timeout 5 '$F' --proc '$fx/proc' export --textfile '$tmp/nodir' --interval 0.1 2>'$tmp/e'; echo \$?) = 1 && test \$(wc -l <'$tmp/e') = 1"
 

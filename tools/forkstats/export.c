@@ -101,7 +101,8 @@ static int export_once(struct fs_cli *cli, const char *dir, struct fs_prom_missi
 
 static int same_missing(const struct fs_prom_missing *a, const struct fs_prom_missing *b)
 {
-	return a->mask == b->mask && !strcmp(a->hist, b->hist) && !strcmp(a->probes, b->probes);
+	return a->mask == b->mask && !strcmp(a->hist, b->hist) && !strcmp(a->probes, b->probes) &&
+	       !strcmp(a->proc, b->proc);
 }
 
 static int parse_seconds(const char *s, uint64_t *ns)
@@ -165,7 +166,7 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 		r = export_once(cli, dir, &missing);
 		if (r == 2 && first)
 			return 1;	/* DIR is wrong from the start: say it once and stop */
-		/* What is missing, when it changes (not once per interval). */
+		/* What is missing or unreadable, when it changes (not once per interval). */
 		if (!same_missing(&missing, &said)) {
 			fs_prometheus_missing("export", &missing);
 			said = missing;
@@ -192,7 +193,8 @@ const struct fs_command fs_cmd_export = {
 		"atomically: written to a temporary file in DIR, synced, renamed over it.\n"
 		"  --textfile DIR   the directory (it must exist and be writable)\n"
 		"  --interval SECS  write again every SECS seconds (0.1 to 86400) until SIGINT or\n"
-		"                   SIGTERM; an error is said on stderr and the next write tried\n"
+		"                   SIGTERM; an error is said on stderr (once while it lasts)\n"
+		"                   and the next write tried\n"
 		"Without root the latency histograms and the probes' state are left out (said on\n"
 		"stderr).  Exit status: 0 written; 1 not written, or written without a debugfs\n"
 		"file that did not parse; 2 bad arguments.\n",

@@ -312,7 +312,8 @@ int fs_prometheus_write(struct fs_cli *cli, FILE *f, struct fs_prom_missing *mis
 	memset(missing, 0, sizeof(*missing));
 	if (fs_proc_read(cli->proc_path, &p, err, sizeof(err))) {
 		missing->mask |= FS_PROM_MISSING_PROC;
-		return fs_cli_error("%s", err);
+		snprintf(missing->proc, sizeof(missing->proc), "%s", err);
+		return 1;
 	}
 	info(f, &p);
 	per_kind(f, &p, FS_AGG_calls, "forkstats_calls_total",
@@ -360,6 +361,8 @@ int fs_prometheus_write(struct fs_cli *cli, FILE *f, struct fs_prom_missing *mis
 
 void fs_prometheus_missing(const char *cmd, const struct fs_prom_missing *missing)
 {
+	if (missing->mask & FS_PROM_MISSING_PROC)
+		fs_cli_error("%s", missing->proc);
 	if (missing->mask & FS_PROM_MISSING_HIST)
 		fs_cli_error("%s: not in the output: the latency histograms (forkstats_create_duration_seconds, forkstats_call_duration_seconds)%s%s",
 			     cmd, missing->hist[0] ? ": " : "", missing->hist);
