@@ -20,6 +20,9 @@ pkgs=(
 	gnuplot-nox                    # the workloads' plots (make demo)
 	tmux                           # drives "forkstats top" on a terminal in tests/cli.sh
 	libbpf-dev bpftool clang llvm  # the BPF backend: libbpf.a, skeletons, BPF programs
+	prometheus                     # promtool: checks show --prometheus and docs/fleet.md's rules
+	prometheus-node-exporter       # tests/prometheus.sh runs its binary on a free loopback port
+	strace                         # tests/prometheus.sh: export's fsync and rename order
 )
 
 missing=()
@@ -36,3 +39,22 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null
 apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+
+# The two Prometheus packages enable and start their services (prometheus on
+# :9090, node_exporter on :9100) where systemd or an init script runs them.
+# The tests only need the binaries (tests/prometheus.sh starts its own
+# node_exporter on a free loopback port and stops it): what this script
+# installed is stopped and disabled again, so that nothing stays listening.
+for p in "${missing[@]}"; do
+	case $p in
+	prometheus | prometheus-node-exporter)
+		if [ -d /run/systemd/system ]; then
+			systemctl disable --now "$p.service" >/dev/null 2>&1 || true
+		elif [ -x "/etc/init.d/$p" ]; then
+			"/etc/init.d/$p" stop >/dev/null 2>&1 || true
+			update-rc.d "$p" disable >/dev/null 2>&1 || true
+		fi
+		echo "deps.sh: installed $p for its binary; its service is stopped and disabled"
+		;;
+	esac
+done

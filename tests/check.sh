@@ -89,6 +89,14 @@ if [ "$asan_ok" = 0 ]; then
 	FORKSTATS=$asan/forkstats/forkstats tests/cli-hardening.sh >"$logs/cli-hardening-asan.tap" 2>&1
 	tap "$logs/cli-hardening-asan.tap" "CLI hardening tests (ASan, UBSan)"
 fi
+tests/prometheus.sh >"$logs/prometheus.tap" 2>&1
+tap "$logs/prometheus.tap" "Prometheus tests (promtool, node_exporter, export, fleet rules)"
+if [ "$asan_ok" = 0 ]; then
+	FORKSTATS=$asan/forkstats/forkstats tests/prometheus.sh >"$logs/prometheus-asan.tap" 2>&1
+	tap "$logs/prometheus-asan.tap" "Prometheus tests (ASan, UBSan)"
+fi
+tests/completion.sh >"$logs/completion.tap" 2>&1
+tap "$logs/completion.tap" "bash completion tests"
 tests/workloads.sh >"$logs/workloads.tap" 2>&1
 tap "$logs/workloads.tap" "forkbench tests"
 tests/sweep.sh >"$logs/sweep.tap" 2>&1

@@ -4,6 +4,7 @@
 #define FORKSTATS_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "output.h"
 
@@ -71,6 +72,26 @@ extern const struct fs_command fs_cmd_show, fs_cmd_status, fs_cmd_calls, fs_cmd_
 extern const struct fs_command fs_cmd_stat;
 extern const struct fs_command fs_cmd_top;
 extern const struct fs_command fs_cmd_attach, fs_cmd_detach, fs_cmd_cat;
+extern const struct fs_command fs_cmd_export;
+
+/*
+ * prometheus.c: the metrics of /proc/forkstats and, where readable, debugfs
+ * hist and probes, in Prometheus text on f.  What could not be read is in
+ * missing (a bit per file, and why), for fs_prometheus_missing to say on
+ * stderr, with why /proc/forkstats could not be read (then nothing is
+ * written).  Returns 0, or 1: /proc/forkstats unreadable, or a debugfs file
+ * that does not parse (said at once; the rest is written).
+ */
+#define FS_PROM_MISSING_HIST	1u
+#define FS_PROM_MISSING_PROBES	2u
+#define FS_PROM_MISSING_PROC	4u	/* /proc/forkstats: nothing written */
+struct fs_prom_missing {
+	unsigned int mask;
+	char hist[600], probes[600];	/* why each is missing ("" after a parse error) */
+	char proc[600];			/* why /proc/forkstats could not be read */
+};
+int fs_prometheus_write(struct fs_cli *cli, FILE *f, struct fs_prom_missing *missing);
+void fs_prometheus_missing(const char *cmd, const struct fs_prom_missing *missing);
 
 /* backend.c: --backend, and the BPF backend's virtual files */
 int fs_cli_backend_resolve(struct fs_cli *cli);

@@ -25,7 +25,7 @@
 
 static const struct fs_command *const commands[] = {
 	&fs_cmd_show, &fs_cmd_status, &fs_cmd_calls, &fs_cmd_hist, &fs_cmd_stat, &fs_cmd_reset,
-	&fs_cmd_top, &fs_cmd_attach, &fs_cmd_detach, &fs_cmd_cat,
+	&fs_cmd_top, &fs_cmd_attach, &fs_cmd_detach, &fs_cmd_cat, &fs_cmd_export,
 };
 
 int fs_cli_error(const char *fmt, ...)

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* forkstats show: the per-kind summary of /proc/forkstats. */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,8 +46,31 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	char err[512];
 	size_t i;
 
-	if (fs_cli_no_args(&fs_cmd_show, argc, argv))
-		return 2;
+	static const struct option opts[] = {
+		{ "prometheus", no_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int prometheus = 0, c;
+
+	while ((c = fs_cli_getopt(&fs_cmd_show, argc, argv, "", opts)) != -1) {
+		if (c != 'P')
+			return 2;
+		prometheus = 1;
+	}
+	if (optind < argc)
+		return fs_cli_usage_error(&fs_cmd_show, "unexpected argument '%s'", argv[optind]);
+	if (prometheus) {
+		struct fs_prom_missing missing;
+		int ret;
+
+		if (cli->json)
+			return fs_cli_usage_error(&fs_cmd_show, "--prometheus and --json exclude each other");
+		ret = fs_prometheus_write(cli, stdout, &missing);
+		if (fflush(stdout) || ferror(stdout))
+			ret = fs_cli_error("writing the output: %s", strerror(errno));
+		fs_prometheus_missing("show", &missing);
+		return ret;
+	}
 	if (fs_proc_read(cli->proc_path, &p, err, sizeof(err)))
 		return fs_cli_error("%s", err);
 	fs_table_init(&t, (int)(sizeof(keys) / sizeof(keys[0])), keys, heads);
@@ -88,7 +113,11 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 const struct fs_command fs_cmd_show = {
 	.name = "show",
 	.run = run,
-	.usage = "show",
+	.usage = "show [--prometheus]",
 	.help = "The summary of /proc/forkstats: calls, latency, page tables copied and COW faults\n"
-		"per kind of call, then the counters.  Readable by every user.\n",
+		"per kind of call, then the counters.  Readable by every user.\n"
+		"  --prometheus   the same, and the latency histograms (debugfs hist) and the\n"
+		"                 probes' state (debugfs probes) where readable (root), as\n"
+		"                 Prometheus text (metrics forkstats_*, docs/interfaces.md);\n"
+		"                 what cannot be read is said on stderr\n",
 };
