@@ -16,6 +16,7 @@
 
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
+#include <linux/percpu.h>
 #include <linux/types.h>
 
 #include <forkstats/record.h>
@@ -50,10 +51,10 @@ enum fs_probe_id {
 
 /*
  * Three kinds of probe: a kretprobe (rp.handler set), a kprobe (kp set), or
- * an entry hook (entry set): a callback of the module's own ftrace_ops on
- * the function's entry, the cheapest way in (docs/bench.md), or a kprobe
- * calling it where ftrace cannot trace the function (an out-of-line copy of
- * an inline function is notrace).  entry receives the first argument.
+ * an entry hook (FS_ENTRY_HOOK below): a callback of the module's own
+ * ftrace_ops on the function's entry, the cheapest way in (docs/bench.md),
+ * or a kprobe running the same body where ftrace cannot trace the function
+ * (an out-of-line copy of an inline function is notrace).
  */
 struct fs_probe {
 	const char *name;		/* the symbol */
@@ -62,9 +63,32 @@ struct fs_probe {
 	bool ftrace;			/* the entry hook is on ftrace */
 	struct kprobe kp;		/* for entry probes */
 	struct kretprobe rp;		/* for return probes (rp.handler set) */
-	void (*entry)(unsigned long arg0);	/* for entry hooks */
+	ftrace_func_t entry_ftrace;	/* an entry hook's two ways in */
+	kprobe_pre_handler_t entry_kprobe;
 	struct ftrace_ops ops;
 };
+
+/*
+ * FS_ENTRY_HOOK(fn) makes the two ways into an entry hook whose body is
+ * "static __always_inline void fn(unsigned long arg0)" (arg0: the hooked
+ * function's first argument): fn_ftrace, an ftrace callback, and fn_kprobe,
+ * a kprobe pre-handler; FS_ENTRY(fn) names both in a struct fs_probe.  The
+ * body is inlined into each: no indirect call on the hot path.
+ */
+#define FS_ENTRY_HOOK(fn)							\
+static void notrace fn##_ftrace(unsigned long ip, unsigned long parent_ip,	\
+				struct ftrace_ops *op, FS_FTRACE_REGS *regs)	\
+{										\
+	fn(fs_ftrace_arg0(regs));						\
+}										\
+static int fn##_kprobe(struct kprobe *kp, struct pt_regs *regs)		\
+{										\
+	fn(regs_get_kernel_argument(regs, 0));					\
+	return 0;								\
+}										\
+NOKPROBE_SYMBOL(fn##_kprobe)
+
+#define FS_ENTRY(fn)	.entry_ftrace = fn##_ftrace, .entry_kprobe = fn##_kprobe
 
 struct fs_probe_stat {
 	const char *name;
@@ -79,7 +103,12 @@ int fs_probes_register(void);
 void fs_probes_unregister(void);
 void fs_probe_detach(enum fs_probe_id id);
 void fs_probe_stat(enum fs_probe_id id, struct fs_probe_stat *st);
-void fs_probe_hit(enum fs_probe_id id);
+
+DECLARE_PER_CPU(u64, fs_hits[FS_PROBE_COUNT]);
+static __always_inline void fs_probe_hit(enum fs_probe_id id)
+{
+	this_cpu_inc(fs_hits[id]);
+}
 /* Bytes of the kretprobe instances, as registered (maxactive each). */
 size_t fs_probes_memory(void);
 static inline bool fs_probe_attached(enum fs_probe_id id)
@@ -116,7 +145,6 @@ enum fs_cow_outcome {
 	FS_COW_EVENT,			/* a COW fault completed */
 	FS_COW_COPY,			/* ... and copied the page */
 	FS_COW_REUSE,			/* ... and reused the page */
-	FS_COW_EVENT_COPY,		/* a COW fault that copied: both at once */
 };
 
 /* An attribution: the call an mm last took part in, and its role. */
@@ -140,9 +168,15 @@ void fs_count(enum fs_counter c);
 u64 fs_counter_read(enum fs_counter c);
 
 int fs_mm_attribute(const struct mm_struct *mm, u64 seq, unsigned int kind, enum fs_side side);
-bool fs_mm_lookup(const struct mm_struct *mm, struct fs_attr *a);
 void fs_mm_forget(const struct mm_struct *mm);
-void fs_cow(const struct fs_attr *a, enum fs_cow_outcome o);
+/*
+ * A COW fault in mm: added to the call mm last took part in, if any, as
+ * outcome o, and true with that call in *a; a FS_COW_EVENT in an mm of no
+ * call counts as cow_unattributed.  fs_cow_attr() adds to a call already
+ * looked up (unless a reset came since).
+ */
+bool fs_cow_fault(const struct mm_struct *mm, enum fs_cow_outcome o, struct fs_attr *a);
+void fs_cow_attr(const struct fs_attr *a, enum fs_cow_outcome o);
 
 /* Readers */
 struct fs_agg {

@@ -24,35 +24,12 @@
 #include "forkstats.h"
 
 struct fs_probe fs_probes[FS_PROBE_COUNT];
-static DEFINE_PER_CPU(u64, fs_hits[FS_PROBE_COUNT]);
-
-void notrace fs_probe_hit(enum fs_probe_id id)
-{
-	this_cpu_inc(fs_hits[id]);
-}
-NOKPROBE_SYMBOL(fs_probe_hit);
+DEFINE_PER_CPU(u64, fs_hits[FS_PROBE_COUNT]);
 
 static bool is_ret(const struct fs_probe *p)
 {
 	return p->rp.handler;
 }
-
-static void notrace fs_ftrace_entry(unsigned long ip, unsigned long parent_ip,
-				    struct ftrace_ops *op, FS_FTRACE_REGS *regs)
-{
-	struct fs_probe *p = container_of(op, struct fs_probe, ops);
-
-	p->entry(fs_ftrace_arg0(regs));
-}
-
-static int fs_kprobe_entry(struct kprobe *kp, struct pt_regs *regs)
-{
-	struct fs_probe *p = container_of(kp, struct fs_probe, kp);
-
-	p->entry(regs_get_kernel_argument(regs, 0));
-	return 0;
-}
-NOKPROBE_SYMBOL(fs_kprobe_entry);
 
 /*
  * An empty filter frees the ops' filter hash (ftrace keeps its shared empty
@@ -71,7 +48,7 @@ static int register_entry(struct fs_probe *p)
 	int ret;
 
 	strscpy(buf, p->name, sizeof(buf));
-	p->ops.func = fs_ftrace_entry;
+	p->ops.func = p->entry_ftrace;
 	p->ops.flags = FS_FTRACE_FLAGS;
 	ret = ftrace_set_filter(&p->ops, buf, strlen(buf), 1);
 	if (!ret) {
@@ -83,7 +60,7 @@ static int register_entry(struct fs_probe *p)
 	}
 	fs_ftrace_clear_filter(p);
 	p->kp.symbol_name = p->name;
-	p->kp.pre_handler = fs_kprobe_entry;
+	p->kp.pre_handler = p->entry_kprobe;
 	return register_kprobe(&p->kp);
 }
 
@@ -126,7 +103,7 @@ int fs_probes_register(void)
 			p->rp.kp.symbol_name = p->name;
 			p->rp.maxactive = fs_param_max_active;
 			ret = register_kretprobe(&p->rp);
-		} else if (p->entry) {
+		} else if (p->entry_ftrace) {
 			ret = register_entry(p);
 		} else {
 			p->kp.symbol_name = p->name;

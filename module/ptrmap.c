@@ -22,12 +22,6 @@
 
 #include "ptrmap.h"
 
-struct fs_ptrmap_node {
-	struct hlist_node link;
-	const void *key;
-	u64 val;
-};
-
 int fs_ptrmap_init(struct fs_ptrmap *m, unsigned int capacity)
 {
 	unsigned int i, nb;
@@ -136,38 +130,6 @@ int fs_ptrmap_set(struct fs_ptrmap *m, const void *key, u64 val)
 	return 0;
 }
 NOKPROBE_SYMBOL(fs_ptrmap_set);
-
-/*
- * Lockless.  A walk longer than the pool can only have followed nodes that
- * writers were moving: it stops, and the sequence check sends it round again.
- */
-bool notrace fs_ptrmap_get(struct fs_ptrmap *m, const void *key, u64 *val)
-{
-	unsigned int b = hash_ptr(key, m->bits), seq, steps;
-	struct hlist_node *p;
-	bool found;
-	u64 v = 0;
-
-	do {
-		seq = read_seqcount_begin(&m->seqs[b]);
-		found = false;
-		steps = 0;
-		for (p = READ_ONCE(m->buckets[b].first); p && steps++ <= m->capacity;
-		     p = READ_ONCE(p->next)) {
-			struct fs_ptrmap_node *n = hlist_entry(p, struct fs_ptrmap_node, link);
-
-			if (READ_ONCE(n->key) == key) {
-				v = READ_ONCE(n->val);
-				found = true;
-				break;
-			}
-		}
-	} while (read_seqcount_retry(&m->seqs[b], seq));
-	if (found)
-		*val = v;
-	return found;
-}
-NOKPROBE_SYMBOL(fs_ptrmap_get);
 
 bool fs_ptrmap_add_unless(struct fs_ptrmap *m, const void *key, u64 delta, u64 mask)
 {

@@ -9,11 +9,18 @@
 #ifndef FORKSTATS_PTRMAP_H
 #define FORKSTATS_PTRMAP_H
 
+#include <linux/compiler.h>
+#include <linux/hash.h>
+#include <linux/list.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
-struct fs_ptrmap_node;
+struct fs_ptrmap_node {
+	struct hlist_node link;
+	const void *key;
+	u64 val;
+};
 
 struct fs_ptrmap {
 	unsigned int bits;		/* 1 << bits buckets */
@@ -31,12 +38,44 @@ int fs_ptrmap_init(struct fs_ptrmap *m, unsigned int capacity);
 void fs_ptrmap_destroy(struct fs_ptrmap *m);
 /* Insert or replace.  -ENOSPC when all nodes are in use. */
 int fs_ptrmap_set(struct fs_ptrmap *m, const void *key, u64 val);
-bool fs_ptrmap_get(struct fs_ptrmap *m, const void *key, u64 *val);
 /* Add delta to the value of key, in place, unless the value has a bit of mask. */
 bool fs_ptrmap_add_unless(struct fs_ptrmap *m, const void *key, u64 delta, u64 mask);
 bool fs_ptrmap_del(struct fs_ptrmap *m, const void *key, u64 *val);
 void fs_ptrmap_clear(struct fs_ptrmap *m);
 unsigned int fs_ptrmap_used(struct fs_ptrmap *m);
 size_t fs_ptrmap_bytes(const struct fs_ptrmap *m);
+
+/*
+ * Lockless (ptrmap.c says why that is safe), and inline: it runs on every
+ * COW fault.  A walk longer than the pool can only have followed nodes
+ * that writers were moving: it stops, and the sequence check sends it
+ * round again.
+ */
+static __always_inline bool fs_ptrmap_get(struct fs_ptrmap *m, const void *key, u64 *val)
+{
+	unsigned int b = hash_ptr(key, m->bits), seq, steps;
+	struct hlist_node *p;
+	bool found;
+	u64 v = 0;
+
+	do {
+		seq = read_seqcount_begin(&m->seqs[b]);
+		found = false;
+		steps = 0;
+		for (p = READ_ONCE(m->buckets[b].first); p && steps++ <= m->capacity;
+		     p = READ_ONCE(p->next)) {
+			struct fs_ptrmap_node *n = hlist_entry(p, struct fs_ptrmap_node, link);
+
+			if (READ_ONCE(n->key) == key) {
+				v = READ_ONCE(n->val);
+				found = true;
+				break;
+			}
+		}
+	} while (read_seqcount_retry(&m->seqs[b], seq));
+	if (found)
+		*val = v;
+	return found;
+}
 
 #endif /* FORKSTATS_PTRMAP_H */

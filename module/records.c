@@ -158,7 +158,8 @@ int fs_mm_attribute(const struct mm_struct *mm, u64 seq, unsigned int kind, enum
 }
 NOKPROBE_SYMBOL(fs_mm_attribute);
 
-bool notrace fs_mm_lookup(const struct mm_struct *mm, struct fs_attr *a)
+/* The call mm last took part in: false if none, or one before a reset. */
+static __always_inline bool mm_lookup(const struct mm_struct *mm, struct fs_attr *a)
 {
 	u64 v;
 
@@ -169,7 +170,6 @@ bool notrace fs_mm_lookup(const struct mm_struct *mm, struct fs_attr *a)
 	a->side = v & 1;
 	return !stale(a->seq);
 }
-NOKPROBE_SYMBOL(fs_mm_lookup);
 
 void fs_mm_forget(const struct mm_struct *mm)
 {
@@ -182,16 +182,14 @@ unsigned int fs_mm_tracked(void)
 	return fs_ptrmap_used(&fs_mm_table);
 }
 
-void notrace fs_cow(const struct fs_attr *a, enum fs_cow_outcome o)
+static __always_inline void cow(const struct fs_attr *a, enum fs_cow_outcome o)
 {
 	struct fs_slot *s = &fs_ring[a->seq % fs_nrecords];
-	bool event = o == FS_COW_EVENT || o == FS_COW_EVENT_COPY;
-	bool copy = o == FS_COW_COPY || o == FS_COW_EVENT_COPY;
+	bool event = o == FS_COW_EVENT;
+	bool copy = o == FS_COW_COPY;
 	bool parent = a->side == FS_SIDE_PARENT;
 	unsigned long flags;
 
-	if (stale(a->seq))
-		return;
 	if (event)
 		agg_add(a->kind, parent ? R_COW_PARENT : R_COW_CHILD, 1);
 	if (copy)
@@ -212,7 +210,25 @@ void notrace fs_cow(const struct fs_attr *a, enum fs_cow_outcome o)
 	}
 	raw_spin_unlock_irqrestore(&s->lock, flags);
 }
-NOKPROBE_SYMBOL(fs_cow);
+
+bool notrace fs_cow_fault(const struct mm_struct *mm, enum fs_cow_outcome o, struct fs_attr *a)
+{
+	if (mm_lookup(mm, a)) {
+		cow(a, o);
+		return true;
+	}
+	if (o == FS_COW_EVENT)
+		fs_count(FS_CTR_cow_unattributed);
+	return false;
+}
+NOKPROBE_SYMBOL(fs_cow_fault);
+
+void notrace fs_cow_attr(const struct fs_attr *a, enum fs_cow_outcome o)
+{
+	if (!stale(a->seq))
+		cow(a, o);
+}
+NOKPROBE_SYMBOL(fs_cow_attr);
 
 /*
  * The outcome not counted directly is derived: events minus the counted one.
