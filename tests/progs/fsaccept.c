@@ -1001,7 +1001,7 @@ static int cmd_sums(const char *self)
 			sok &= !(p.kinds[FS_KIND_FORK].unknown & (1u << need[i])) || ((srv_w >= 0) && need[i] == FS_AGG_rss_pages);
 		tap(sok && sum[FS_KIND_FORK].v[FS_AGG_create_ns_sum] > 0 &&
 		    ((srv_w >= 0) || sum[FS_KIND_FORK].v[FS_AGG_rss_pages] > 0),
-		    "sums: create_ns_sum %" PRIu64 ", total_ns_sum %" PRIu64 ", returned %" PRIu64 ", rss_pages %" PRIu64 " of fork present and non-zero",
+		    "sums: fork's create_ns_sum %" PRIu64 ", total_ns_sum %" PRIu64 ", returned %" PRIu64 ", rss_pages %" PRIu64 " present, the sums non-zero (rss_pages: the module's; the BPF backend has it '-')",
 		    p.kinds[FS_KIND_FORK].v[FS_AGG_create_ns_sum], p.kinds[FS_KIND_FORK].v[FS_AGG_total_ns_sum],
 		    p.kinds[FS_KIND_FORK].v[FS_AGG_returned], p.kinds[FS_KIND_FORK].v[FS_AGG_rss_pages]);
 	}
