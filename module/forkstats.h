@@ -181,7 +181,7 @@ void fs_cow_attr(const struct fs_attr *a, enum fs_cow_outcome o);
 /* Readers */
 struct fs_agg {
 	u64 calls, failed, create_ns, total_ns, closed;
-	u64 pgtable_bytes, vmas_copied;
+	u64 pgtable_bytes, vmas_copied, rss_pages;
 	u64 cow_parent, cow_child, cow_copies, cow_reuses;
 };
 void fs_agg_read(struct fs_agg agg[FS_KIND_COUNT]);

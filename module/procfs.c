@@ -7,6 +7,7 @@
 
 #include <linux/capability.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
@@ -42,6 +43,10 @@ static void show_row(struct seq_file *m, const char *name, const struct fs_agg *
 	put_u64(m, a->cow_child, false);
 	put_u64(m, a->cow_copies, split_unknown);
 	put_u64(m, a->cow_reuses, split_unknown);
+	put_u64(m, a->create_ns, false);
+	put_u64(m, a->total_ns, false);
+	put_u64(m, a->closed, false);
+	put_u64(m, a->rss_pages, false);
 	seq_putc(m, '\n');
 }
 
@@ -62,8 +67,9 @@ static int fs_proc_show(struct seq_file *m, void *v)
 	const char *sep = "";
 	int i;
 
-	seq_printf(m, "forkstats %d kernel=%s split=%s probes=", FORKSTATS_PROC_VERSION,
-		   utsname()->release, split_names[fs_records_split()]);
+	seq_printf(m, "forkstats %d kernel=%s split=%s page_size=%lu probes=",
+		   FORKSTATS_PROC_VERSION, utsname()->release, split_names[fs_records_split()],
+		   PAGE_SIZE);
 	for (i = 0; i < FS_PROBE_COUNT; i++) {
 		if (!fs_probe_attached(i))
 			continue;
@@ -88,6 +94,7 @@ static int fs_proc_show(struct seq_file *m, void *v)
 		total.closed += agg[i].closed;
 		total.pgtable_bytes += agg[i].pgtable_bytes;
 		total.vmas_copied += agg[i].vmas_copied;
+		total.rss_pages += agg[i].rss_pages;
 		total.cow_parent += agg[i].cow_parent;
 		total.cow_child += agg[i].cow_child;
 		total.cow_copies += agg[i].cow_copies;

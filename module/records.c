@@ -28,7 +28,7 @@
 
 enum {
 	R_CALLS, R_FAILED, R_CREATE_NS, R_TOTAL_NS, R_CLOSED, R_PGTABLE, R_VMAS_COPIED,
-	R_COW_PARENT, R_COW_CHILD, R_COW_COPIES, R_COW_REUSES, R_COUNT
+	R_COW_PARENT, R_COW_CHILD, R_COW_COPIES, R_COW_REUSES, R_RSS_PAGES, R_COUNT
 };
 
 struct fs_pcpu {
@@ -115,6 +115,7 @@ u64 fs_call_open(struct fs_record *r)
 	agg_add(k, R_CREATE_NS, r->create_ns);
 	agg_add(k, R_PGTABLE, r->pgtable_bytes);
 	agg_add(k, R_VMAS_COPIED, r->vmas_copied);
+	agg_add(k, R_RSS_PAGES, r->rss_pages);
 	this_cpu_inc(fs_pcpu->hist[k][0][hist_bucket(r->create_ns)]);
 	return seq;
 }
@@ -298,6 +299,7 @@ void fs_agg_read(struct fs_agg agg[FS_KIND_COUNT])
 			agg[k].closed += p->agg[k][R_CLOSED];
 			agg[k].pgtable_bytes += p->agg[k][R_PGTABLE];
 			agg[k].vmas_copied += p->agg[k][R_VMAS_COPIED];
+			agg[k].rss_pages += p->agg[k][R_RSS_PAGES];
 			agg[k].cow_parent += p->agg[k][R_COW_PARENT];
 			agg[k].cow_child += p->agg[k][R_COW_CHILD];
 			agg[k].cow_copies += p->agg[k][R_COW_COPIES];

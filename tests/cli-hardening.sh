@@ -486,7 +486,7 @@ ok = lambda name, data: open(os.path.join(out, name), "wb").write(data)
 ok("ok.calls.header", join(lines("calls")[:1]))
 ok("ok.events.header", join(lines("events")[:1]))
 ok("ok.hist.header", join(hl[:1]))
-ok("ok.proc.max", join(lines("proc")[:2] + [b" ".join([l.split()[0]] + [U64MAX] * 10) for l in lines("proc")[2:8]]
+ok("ok.proc.max", join(lines("proc")[:2] + [b" ".join([l.split()[0]] + [U64MAX] * (len(lines("proc")[1].split()) - 1)) for l in lines("proc")[2:8]]
                        + lines("proc")[8:9] + [b"zero_page_cow " + U64MAX]))
 maxrec = [U64MAX, U64MAX, b"fork", b"0xffffffffffffffff", b"2147483647", b"-2147483648", b"max", b"2147483647",
           b"-2147483648"] + [U64MAX, U64MAX, U64MAX, b"4294967295", b"4294967295"] + [U64MAX] * 5
@@ -590,7 +590,7 @@ proc_max() { good "${D[@]}" show && grep -q '^total  *18446744073709551615 ' "$w
 t "proc, 2^64 - 1 in every column and counter: show, exit 0" proc_max
 proc_max_json() {
 	good "${D[@]}" --json show &&
-		json_ok 'd["kinds"][0]["cow_reuses"] == 2**64 - 1 and d["counters"]["zero_page_cow"] == 2**64 - 1'
+		json_ok 'd["kinds"][0]["cow_reuses"] == 2**64 - 1 and d["kinds"][0]["create_ns_sum"] == 2**64 - 1 and d["kinds"][0]["rss_pages"] == 2**64 - 1 and d["counters"]["zero_page_cow"] == 2**64 - 1'
 }
 t "proc, 2^64 - 1 everywhere: --json show has the numbers exactly" proc_max_json
 use calls "$g/ok.calls.max"

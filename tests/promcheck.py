@@ -9,8 +9,11 @@
 #       has "-"), every counter its line, every probe its line of probes;
 #       each histogram's buckets are cumulative, equal to the sum of the
 #       hist buckets up to each bound, +Inf and _count equal to the kind's
-#       total, _sum equal to the mean of PROC times _count (in decimal, no
-#       rounding); no sample the files do not explain.
+#       total, _sum equal to PROC's exact sum column (create_ns_sum,
+#       total_ns_sum) or, for a PROC without it, its mean times _count (in
+#       decimal, no rounding); forkstats_child_rss_bytes_total equal to
+#       rss_pages times line 1's page_size (absent without either); no
+#       sample the files do not explain.
 #   promcheck.py same A B
 #       the samples of two expositions (files) are the same series with the
 #       same values (numerically: node_exporter writes 1.023e-06 for
@@ -117,11 +120,15 @@ def exact(proc, debugfs):
         v = rows[kind][c]
         return None if v == "-" else v
 
+    first = dict(f.split("=", 1) for f in open(proc).readline().split()[2:])
     for k in KINDS:
         expect("forkstats_calls_total", {"kind": k}, col(k, "calls"))
         expect("forkstats_failed_calls_total", {"kind": k}, col(k, "failed"))
         expect("forkstats_pgtable_bytes_total", {"kind": k}, col(k, "pgtable_bytes"))
         expect("forkstats_vmas_copied_total", {"kind": k}, col(k, "vmas_copied"))
+        rss = rows[k].get("rss_pages", "-")
+        expect("forkstats_child_rss_bytes_total", {"kind": k},
+               None if rss == "-" or "page_size" not in first else int(rss) * int(first["page_size"]))
         expect("forkstats_cow_faults_total", {"kind": k, "side": "parent"}, col(k, "cow_parent"))
         expect("forkstats_cow_faults_total", {"kind": k, "side": "child"}, col(k, "cow_child"))
         expect("forkstats_cow_copies_total", {"kind": k}, col(k, "cow_copies"))
@@ -164,8 +171,9 @@ def exact(proc, debugfs):
         hist = None
     if hist is not None:
         bounds = [(2 << b) - 1 for b in range(9, 35)]
-        for lat, name, avg_col in (("create", "forkstats_create_duration_seconds", "create_avg_ns"),
-                                   ("total", "forkstats_call_duration_seconds", "total_avg_ns")):
+        for lat, name, avg_col, sum_col in (
+                ("create", "forkstats_create_duration_seconds", "create_avg_ns", "create_ns_sum"),
+                ("total", "forkstats_call_duration_seconds", "total_avg_ns", "total_ns_sum")):
             if types.get(name) != "histogram":
                 bad.append("%s: TYPE %r, expected histogram" % (name, types.get(name)))
             for k in KINDS:
@@ -186,9 +194,13 @@ def exact(proc, debugfs):
                         prev = int(got)
                 expect(name + "_bucket", {"kind": k, "le": "+Inf"}, total)
                 expect(name + "_count", {"kind": k}, total)
+                exact_sum = rows[k].get(sum_col, "-")
                 avg = col(k, avg_col)
-                expect(name + "_sum", {"kind": k},
-                       None if avg is None else Decimal(int(avg) * total) / Decimal(10**9))
+                if exact_sum != "-":
+                    want = Decimal(int(exact_sum)) / Decimal(10**9)
+                else:
+                    want = None if avg is None else Decimal(int(avg) * total) / Decimal(10**9)
+                expect(name + "_sum", {"kind": k}, want)
     try:
         probes, values = read_probes(debugfs + "/probes")
     except OSError:

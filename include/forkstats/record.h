@@ -138,7 +138,11 @@ enum fs_record_column {
 	X(cow_parent)			\
 	X(cow_child)			\
 	X(cow_copies)			\
-	X(cow_reuses)
+	X(cow_reuses)			\
+	X(create_ns_sum)		\
+	X(total_ns_sum)			\
+	X(returned)			\
+	X(rss_pages)
 
 enum fs_agg_column {
 #define FS_AGG_ENUM(name) FS_AGG_##name,

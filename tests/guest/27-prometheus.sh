@@ -3,8 +3,9 @@
 # the handlers disabled (the numbers stand still), every per-kind counter
 # equals /proc/forkstats, each create histogram counts exactly the kind's
 # calls, the call histograms together the calls completed, the buckets are
-# those of debugfs hist made cumulative, _sum = mean x count; the export is
-# the same text.
+# those of debugfs hist made cumulative, _sum = the module's exact sums
+# (create_ns_sum, total_ns_sum), forkstats_child_rss_bytes_total = rss_pages x
+# page_size; the export is the same text.
 KO=/forkstats/forkstats.ko
 D=/sys/kernel/debug/forkstats
 
@@ -27,11 +28,17 @@ at_least "$(awk '$1 == "fork" { print $2 }' /tmp/p1)" 200 "the forks were record
 
 # sample NAME LABELS: the value of one sample, or "none"
 sample() { awk -v k="$1${2:+{$2\}}" '$1 == k { v = $2 } END { print (v == "" ? "none" : v) }' /tmp/m; }
+# sec2ns S: a decimal number of seconds ("0.051528029", "3") as whole ns
+sec2ns() { awk -v s="$1" 'BEGIN { i = s; f = ""; if (index(s, ".")) { i = substr(s, 1, index(s, ".") - 1); f = substr(s, index(s, ".") + 1) }
+	f = substr(f "000000000", 1, 9); v = i f; sub(/^0+/, "", v); print (v == "" ? 0 : v) }'; }
+pgsz=$(sed -n '1s/.* page_size=\([0-9]*\).*/\1/p' /tmp/p1)
+is "$pgsz" "$(getconf PAGESIZE 2>/dev/null || echo 4096)" "/proc/forkstats line 1: page_size= the kernel's page size"
 bad=""
 for k in fork vfork thread clone kthread; do
 	row=$(awk -v k=$k '$1 == k { print; exit }' /tmp/p1)
 	set -- $row
 	# kind calls failed create_avg total_avg pgtable vmas_copied cow_parent cow_child copies reuses
+	# create_ns_sum total_ns_sum returned rss_pages
 	want="$2 $3 $6 $8 $9"
 	got="$(sample forkstats_calls_total "kind=\"$k\"") $(sample forkstats_failed_calls_total "kind=\"$k\"")"
 	got="$got $(sample forkstats_pgtable_bytes_total "kind=\"$k\"")"
@@ -46,13 +53,16 @@ for k in fork vfork thread clone kthread; do
 	# create histogram: _count = calls (every call is counted in both at copy_process)
 	cc=$(sample forkstats_create_duration_seconds_count "kind=\"$k\"")
 	[ "$cc" = "$2" ] || bad="$bad $k create _count $cc, calls $2;"
-	# _sum = create_avg_ns x _count, to the ns; call: total_avg_ns x _count
+	# _sum = the exact sums create_ns_sum ($12) and total_ns_sum ($13), to
+	# the ns (compared as decimal strings, not floats); call _count =
+	# returned ($14); child RSS bytes = rss_pages ($15) x page_size
 	cs=$(sample forkstats_create_duration_seconds_sum "kind=\"$k\"")
 	tc=$(sample forkstats_call_duration_seconds_count "kind=\"$k\"")
 	ts=$(sample forkstats_call_duration_seconds_sum "kind=\"$k\"")
-	awk -v s="$cs" -v a="$4" -v n="$cc" -v s2="$ts" -v a2="$5" -v n2="$tc" \
-		'BEGIN { d = s * 1e9 - a * n; d2 = s2 * 1e9 - a2 * n2; exit !(d < 0.5 && d > -0.5 && d2 < 0.5 && d2 > -0.5) }' ||
-		bad="$bad $k _sum $cs / $ts, expected $4 x $cc / $5 x $tc ns;"
+	[ "$(sec2ns "$cs") $(sec2ns "$ts")" = "${12} ${13}" ] || bad="$bad $k _sum $cs / $ts, expected ${12} / ${13} ns;"
+	[ "$tc" = "${14}" ] || bad="$bad $k call _count $tc, returned ${14};"
+	rb=$(sample forkstats_child_rss_bytes_total "kind=\"$k\"")
+	[ "$rb" = "$((${15} * pgsz))" ] || bad="$bad $k child RSS $rb, expected ${15} x $pgsz;"
 	# the buckets: cumulative sums of debugfs hist up to each bound, +Inf = count
 	for lat in create total; do
 		[ $lat = create ] && name=forkstats_create_duration_seconds || name=forkstats_call_duration_seconds
@@ -70,7 +80,7 @@ for k in fork vfork thread clone kthread; do
 		[ -z "$r" ] || bad="$bad $k $lat:$r;"
 	done
 done
-is "$bad" "" "every kind: calls, failed, page tables, VMAs, COW by side and outcome = /proc/forkstats; create _count = calls; _sum = mean x count; buckets = hist, cumulative"
+is "$bad" "" "every kind: calls, failed, page tables, VMAs, COW by side and outcome = /proc/forkstats; create _count = calls, call _count = returned; _sum = create_ns_sum / total_ns_sum exactly; child RSS = rss_pages x page size; buckets = hist, cumulative"
 comp=$(awk '$1 == "completed" { print $2 }' /tmp/pr1)
 sumc=$(awk '/^forkstats_call_duration_seconds_count/ { s += $2 } END { print s + 0 }' /tmp/m)
 is "$sumc" "$comp" "the call histograms' counts add up to the calls completed since load (debugfs probes: $comp)"

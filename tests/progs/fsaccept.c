@@ -966,17 +966,25 @@ static int cmd_sums(const char *self)
 		sum[r->kind].v[FS_AGG_cow_child] += r->cow_child;
 		sum[r->kind].v[FS_AGG_cow_copies] += r->cow_copies;
 		sum[r->kind].v[FS_AGG_cow_reuses] += r->cow_reuses;
+		sum[r->kind].v[FS_AGG_rss_pages] += r->rss_pages;
+		sum[r->kind].v[FS_AGG_returned] += r->done;
 		create[r->kind] += r->create_ns;
-		total[r->kind] += r->total_ns;
+		if (r->done)
+			total[r->kind] += r->total_ns;
 	}
 	tap(counter(&p, "records_overwritten") == 0 && c.lost == 0, "sums: nothing overwritten");
 	for (k = 0; k < FS_KIND_COUNT; k++) {
 		uint64_t n = sum[k].v[FS_AGG_calls];
 
+		uint64_t nr = sum[k].v[FS_AGG_returned];
+
 		sum[k].v[FS_AGG_create_avg_ns] = n ? create[k] / n : 0;
-		sum[k].v[FS_AGG_total_avg_ns] = n ? total[k] / n : 0;
+		sum[k].v[FS_AGG_total_avg_ns] = nr ? total[k] / nr : 0;
+		sum[k].v[FS_AGG_create_ns_sum] = create[k];
+		sum[k].v[FS_AGG_total_ns_sum] = total[k];
 		for (col = 0; col < FS_AGG_COUNT; col++) {
-			if (sum[k].v[col] == p.kinds[k].v[col])
+			/* "-" in /proc (the BPF backend's rss_pages): nothing to compare */
+			if (sum[k].v[col] == p.kinds[k].v[col] || (p.kinds[k].unknown & (1u << col)))
 				continue;
 			diag("sums: %s %s: /proc %" PRIu64 ", calls %" PRIu64, fs_kind_name(k),
 			     fs_agg_column_name((int)col), p.kinds[k].v[col], sum[k].v[col]);
@@ -984,6 +992,19 @@ static int cmd_sums(const char *self)
 		}
 	}
 	tap(ok, "sums: every /proc/forkstats column of every kind equals the sum over %zu calls", c.n);
+	{
+		unsigned int need[] = { FS_AGG_create_ns_sum, FS_AGG_total_ns_sum, FS_AGG_returned,
+					FS_AGG_rss_pages };
+		int sok = 1;
+
+		for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+			sok &= !(p.kinds[FS_KIND_FORK].unknown & (1u << need[i])) || ((srv_w >= 0) && need[i] == FS_AGG_rss_pages);
+		tap(sok && sum[FS_KIND_FORK].v[FS_AGG_create_ns_sum] > 0 &&
+		    ((srv_w >= 0) || sum[FS_KIND_FORK].v[FS_AGG_rss_pages] > 0),
+		    "sums: fork's create_ns_sum %" PRIu64 ", total_ns_sum %" PRIu64 ", returned %" PRIu64 ", rss_pages %" PRIu64 " present, the sums non-zero (rss_pages: the module's; the BPF backend has it '-')",
+		    p.kinds[FS_KIND_FORK].v[FS_AGG_create_ns_sum], p.kinds[FS_KIND_FORK].v[FS_AGG_total_ns_sum],
+		    p.kinds[FS_KIND_FORK].v[FS_AGG_returned], p.kinds[FS_KIND_FORK].v[FS_AGG_rss_pages]);
+	}
 	{
 		uint64_t hc[FS_KIND_COUNT][2] = { { 0 } }, lo, hi, cnt;
 		char kind[16], lat[16], *text, *line, *save = NULL;

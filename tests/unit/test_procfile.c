@@ -30,6 +30,19 @@ static const char good[] =
 	"cow_unattributed 12\n"
 	"missed_do_wp_page 18446744073709551615\n";
 
+/* The same with the sum columns and page_size= (the module since they exist). */
+static const char good_sums[] =
+	"forkstats 2 kernel=6.1.0-56-amd64 split=copies page_size=4096 probes=kernel_clone,copy_process,do_wp_page\n"
+	"kind              calls         failed  create_avg_ns   total_avg_ns  pgtable_bytes    vmas_copied     cow_parent      cow_child     cow_copies     cow_reuses  create_ns_sum   total_ns_sum       returned      rss_pages\n"
+	"fork                 53              1         858800         924600        8700000            368            122            274            274            122       45516417       49003805             53          17408\n"
+	"vfork                50              0          94500         149400              0              0              0              0              0              0        4725003        7320648             49              0\n"
+	"thread                0              0              0              0              0              0              0              0              0              0              0              0              0              0\n"
+	"clone                 0              0              0              0              0              0              0              0              0              0              0              0              0              0\n"
+	"kthread               1              0         219900         274600              0              -              0              0              -              -         219900         274600              1              0\n"
+	"total               104              1         485205         549505        8700000            368            122            274            274            122       50461320       56599053            103          17408\n"
+	"\n"
+	"zero_page_cow 2\n";
+
 static int parse(const char *s, struct fs_proc *p, char *err, size_t errlen)
 {
 	return fs_proc_parse(s, strlen(s), p, err, errlen);
@@ -53,11 +66,43 @@ static void test_good(void **state)
 	assert_int_equal(p.kinds[FS_KIND_VFORK].v[FS_AGG_total_avg_ns], 149400);
 	assert_int_equal(p.kinds[FS_KIND_KTHREAD].v[FS_AGG_calls], 1);
 	assert_int_equal(p.total.v[FS_AGG_cow_reuses], 122);
-	assert_int_equal(p.total.unknown, 0);
+	/* only the columns this older table lacks */
+	assert_int_equal(p.total.unknown, (1u << FS_AGG_create_ns_sum) | (1u << FS_AGG_total_ns_sum) |
+					  (1u << FS_AGG_returned) | (1u << FS_AGG_rss_pages));
 	assert_int_equal(p.ncounters, 4);
 	assert_int_equal(fs_proc_counter(&p, "zero_page_cow")->value, 2);
 	assert_true(fs_proc_counter(&p, "missed_do_wp_page")->value == UINT64_MAX);
 	assert_null(fs_proc_counter(&p, "nosuch"));
+	/* A module without the sum columns: they are unknown, not 0; no page size. */
+	assert_true(p.kinds[FS_KIND_FORK].unknown & (1u << FS_AGG_create_ns_sum));
+	assert_true(p.kinds[FS_KIND_FORK].unknown & (1u << FS_AGG_total_ns_sum));
+	assert_true(p.kinds[FS_KIND_FORK].unknown & (1u << FS_AGG_returned));
+	assert_true(p.kinds[FS_KIND_FORK].unknown & (1u << FS_AGG_rss_pages));
+	assert_int_equal(p.page_size, 0);
+}
+
+static void test_sums(void **state)
+{
+	struct fs_proc p;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(parse(good_sums, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.version, 2);
+	assert_int_equal(p.page_size, 4096);
+	assert_int_equal(p.nprobes, 3);
+	assert_int_equal(p.kinds[FS_KIND_FORK].v[FS_AGG_create_ns_sum], 45516417);
+	assert_int_equal(p.kinds[FS_KIND_FORK].v[FS_AGG_total_ns_sum], 49003805);
+	assert_int_equal(p.kinds[FS_KIND_FORK].v[FS_AGG_returned], 53);
+	assert_int_equal(p.kinds[FS_KIND_FORK].v[FS_AGG_rss_pages], 17408);
+	assert_int_equal(p.kinds[FS_KIND_VFORK].v[FS_AGG_returned], 49);
+	assert_int_equal(p.kinds[FS_KIND_VFORK].v[FS_AGG_total_ns_sum], 7320648);
+	assert_int_equal(p.total.v[FS_AGG_create_ns_sum], 50461320);
+	assert_int_equal(p.total.v[FS_AGG_rss_pages], 17408);
+	assert_false(p.kinds[FS_KIND_FORK].unknown & (1u << FS_AGG_rss_pages));
+	assert_true(p.kinds[FS_KIND_KTHREAD].unknown & (1u << FS_AGG_vmas_copied));
+	assert_false(p.kinds[FS_KIND_KTHREAD].unknown & (1u << FS_AGG_create_ns_sum));
+	assert_int_equal(p.total.unknown, 0);
 }
 
 static void test_unknown_and_extra_columns(void **state)
@@ -107,6 +152,8 @@ static const struct {
 	{ "forkstats 2 kernel=x\nkind calls\nfork 1\nvfork 1\nthread 1\nclone 1\nkthread 1\ntotal 5\n\nzero_page_cow\n", "expected \"<name> <value>\"" },
 	{ "forkstats 2 kernel=x\nkind calls\nfork 1\nvfork 1\nthread 1\nclone 1\nkthread 1\ntotal 5\n\nz$ 1\n", "expected \"<name> <value>\"" },
 	{ "forkstats 2 probes=a,b$\n", "bad probe list" },
+	{ "forkstats 2 page_size=0\n", "line 1: page_size=: bad value \"0\"" },
+	{ "forkstats 2 page_size=4k\n", "line 1: page_size=: bad value \"4k\"" },
 	/* The values of line 1 are shown: printable, and never cut. */
 	{ "forkstats 2 kernel=6.1\x1b[2J\n", "kernel=: bad value \"6.1\\x1b[2J\"" },
 	{ "forkstats 2 split=copies_and_more_than_fits\n", "split=: longer than 15 bytes" },
@@ -203,6 +250,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_sums),
 		cmocka_unit_test(test_unknown_and_extra_columns),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_binary),

@@ -923,6 +923,10 @@ static void proc_row(FILE *f, const char *name, const uint64_t *a, const struct 
 	put_u64(f, a[FSB_R_COW_CHILD], 0);
 	put_u64(f, copies, st->split == FSB_SPLIT_NONE);
 	put_u64(f, reuses, st->split == FSB_SPLIT_NONE);
+	put_u64(f, a[FSB_R_CREATE_NS], 0);
+	put_u64(f, a[FSB_R_TOTAL_NS], 0);
+	put_u64(f, a[FSB_R_CLOSED], 0);
+	put_u64(f, 0, 1);	/* rss_pages: no aggregate of it in the BPF program */
 	fputc('\n', f);
 }
 
@@ -937,7 +941,8 @@ static void text_proc(struct fsb *b, FILE *f)
 
 	read_pcpu(b, &s);
 	uname(&u);
-	fprintf(f, "forkstats 2 kernel=%s split=%s probes=", u.release, split_name(st.split));
+	fprintf(f, "forkstats 2 kernel=%s split=%s page_size=%ld probes=", u.release,
+		split_name(st.split), sysconf(_SC_PAGESIZE));
 	for (h = 0; h < FSB_HOOK_COUNT; h++) {
 		if (!hook_attached(b, h))
 			continue;

@@ -160,16 +160,43 @@ static void info(FILE *f, const struct fs_proc *p)
 }
 
 /*
+ * Pages mapped in the children right after the copy, summed, in bytes:
+ * rss_pages times the page size line 1 gives.  No sample where either is
+ * missing (an older module, the BPF backend) or the product overflows.
+ */
+static void child_rss(FILE *f, const struct fs_proc *p)
+{
+	struct fs_prom_family m;
+	unsigned int k;
+
+	fs_prom_family(&m, f, "forkstats_child_rss_bytes_total", FS_PROM_COUNTER,
+		       "Memory mapped in the children's new address spaces right after the copy (the parent memory fork shared with them), summed (bytes)");
+	for (k = 0; k < FS_KIND_COUNT; k++) {
+		struct fs_prom_label l = { kind_label, fs_kind_name(k) };
+		struct fs_cell c = { .type = FS_CELL_UNKNOWN };
+		uint64_t bytes;
+
+		if (p->page_size && !(p->kinds[k].unknown & (1u << FS_AGG_rss_pages)) &&
+		    !__builtin_mul_overflow(p->kinds[k].v[FS_AGG_rss_pages], p->page_size, &bytes))
+			fs_cell_u64(&c, bytes);
+		fs_prom_sample(&m, "", &l, 1, &c);
+	}
+}
+
+/*
  * One latency histogram per kind: cumulative counts from debugfs hist, the
- * sum from /proc/forkstats (the mean over the same calls times their count;
- * docs/interfaces.md says how exact).  Returns 0, or -1 with err when a
- * bucket of the file straddles an exported bound.
+ * sum from /proc/forkstats: its column of the exact sum (create_ns_sum,
+ * total_ns_sum), or from a module without it the mean over the same calls
+ * times their count (low by the lost remainders; docs/interfaces.md).
+ * Returns 0, or -1 with err when a bucket of the file straddles an exported
+ * bound.
  */
 static int histogram(FILE *f, const struct fs_proc *p, const struct fs_hist *h, int total,
 		     char *err, size_t errlen)
 {
 	uint64_t cum[FS_KIND_COUNT][PROM_NBOUNDS] = { { 0 } }, count[FS_KIND_COUNT] = { 0 };
 	int avg_col = total ? FS_AGG_total_avg_ns : FS_AGG_create_avg_ns;
+	int sum_col = total ? FS_AGG_total_ns_sum : FS_AGG_create_ns_sum;
 	struct fs_prom_family m;
 	unsigned int k;
 	size_t i;
@@ -212,8 +239,10 @@ static int histogram(FILE *f, const struct fs_proc *p, const struct fs_hist *h, 
 		}
 		l[1].value = "+Inf";
 		put_u64(&m, "_bucket", l, 2, count[k]);
-		if (!(p->kinds[k].unknown & (1u << avg_col)) &&
-		    !__builtin_mul_overflow(p->kinds[k].v[avg_col], count[k], &sum))
+		if (!(p->kinds[k].unknown & (1u << sum_col)))
+			fs_cell_ns(&c, p->kinds[k].v[sum_col]);
+		else if (!(p->kinds[k].unknown & (1u << avg_col)) &&
+			 !__builtin_mul_overflow(p->kinds[k].v[avg_col], count[k], &sum))
 			fs_cell_ns(&c, sum);
 		fs_prom_sample(&m, "_sum", l, 1, &c);
 		put_u64(&m, "_count", l, 1, count[k]);
@@ -322,6 +351,7 @@ int fs_prometheus_write(struct fs_cli *cli, FILE *f, struct fs_prom_missing *mis
 		 "Recorded calls that returned an error (calls)");
 	per_kind(f, &p, FS_AGG_pgtable_bytes, "forkstats_pgtable_bytes_total",
 		 "Page-table bytes of the children's new address spaces when the copy finished, summed (bytes)");
+	child_rss(f, &p);
 	per_kind(f, &p, FS_AGG_vmas_copied, "forkstats_vmas_copied_total",
 		 "VMAs whose page tables copy_page_range copied (VMAs)");
 	cow_sides(f, &p);

@@ -11,10 +11,12 @@
 static const char *const keys[] = {
 	"kind", "calls", "failed", "create_avg_ns", "total_avg_ns", "pgtable_bytes",
 	"vmas_copied", "cow_parent", "cow_child", "cow_copies", "cow_reuses",
+	"create_ns_sum", "total_ns_sum", "returned", "rss_pages",
 };
 static const char *const heads[] = {
 	"KIND", "CALLS", "FAILED", "CREATE_AVG", "TOTAL_AVG", "PGTABLES",
 	"VMAS_CP", "COW_PARENT", "COW_CHILD", "COPIES", "REUSES",
+	"CREATE_SUM", "TOTAL_SUM", "RETURNED", "RSS_PAGES",
 };
 
 static void add_row(struct fs_table *t, const char *name, const struct fs_proc_row *r)
@@ -30,7 +32,8 @@ static void add_row(struct fs_table *t, const char *name, const struct fs_proc_r
 
 		if (r->unknown & (1u << col))
 			continue;
-		if (col == FS_AGG_create_avg_ns || col == FS_AGG_total_avg_ns)
+		if (col == FS_AGG_create_avg_ns || col == FS_AGG_total_avg_ns ||
+		    col == FS_AGG_create_ns_sum || col == FS_AGG_total_ns_sum)
 			fs_cell_ns(x, r->v[col]);
 		else if (col == FS_AGG_pgtable_bytes)
 			fs_cell_bytes(x, r->v[col]);

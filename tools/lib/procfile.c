@@ -2,7 +2,7 @@
 /*
  * Parser for /proc/forkstats, format version 2:
  *
- *   forkstats 2 kernel=<release> split=<copies|reuses|unknown> probes=<a,b,...>
+ *   forkstats 2 kernel=<release> split=<copies|reuses|unknown> page_size=<bytes> probes=<a,b,...>
  *   kind  <column> <column> ...
  *   <kind> <value> <value> ...        one row per kind, then "total"
  *   <blank line>
@@ -111,6 +111,10 @@ static int parse_first_line(char *line, struct fs_proc *out, char *err, size_t e
 		if (k < sizeof(keys) / sizeof(keys[0])) {
 			if (key_value(f[i], val, (char *)out + keys[k].off, keys[k].size, err, errlen))
 				return -1;
+		} else if (!strcmp(f[i], "page_size")) {
+			if (fs_parse_u64(val, &out->page_size) || !out->page_size)
+				return fs_fail(err, errlen, "line 1: page_size=: bad value \"%s\"",
+					       fs_quote(val, q, sizeof(q)));
 		} else if (!strcmp(f[i], "probes")) {
 			char *save = NULL, *p;
 

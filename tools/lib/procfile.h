@@ -35,6 +35,7 @@ struct fs_proc {
 	char backend[16];		/* module (default) | bpf */
 	char chain[16];			/* bpf: fentry | tracepoint */
 	char approx[256];		/* record columns given approximately, comma-separated */
+	uint64_t page_size;		/* bytes of a page (rss_pages), 0 when line 1 lacks it */
 	size_t nprobes;
 	char probes[FS_PROC_MAX_PROBES][FS_PROC_NAME_MAX];
 	struct fs_proc_row kinds[FS_KIND_COUNT];
