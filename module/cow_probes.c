@@ -29,9 +29,6 @@
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
-#include <linux/percpu.h>
-#include <linux/preempt.h>
-#include <linux/sched.h>
 
 #include "forkstats.h"
 
@@ -48,61 +45,10 @@ static __always_inline enum wp_class classify(const struct vm_fault *vmf)
 	return WP_PRIVATE;
 }
 
-/*
- * do_wp_page's attribution, for the helper hook of the same fault: the
- * helper then skips the table lookup.  Valid only for the same fault of the
- * same task with no context switch in between (then on this CPU, and no
- * other task's fault ran here meanwhile); the reuse path holds the PTE lock
- * from one hook to the other, the copy path may sleep, and then the helper
- * looks up the table itself.  The fault's call is the one at do_wp_page's
- * entry either way, unless a fork of another thread came in between.
- */
-struct wp_stash {
-	const struct vm_fault *vmf;
-	const struct task_struct *task;
-	unsigned long switches;
-	struct fs_attr attr;
-};
-static DEFINE_PER_CPU(struct wp_stash, wp_stash);
-
-static __always_inline unsigned long switches(void)
-{
-	return current->nvcsw + current->nivcsw;
-}
-
-/* a->seq == 0: the fault's mm took part in no call. */
-static __always_inline void stash_put(const struct vm_fault *vmf, const struct fs_attr *a)
-{
-	struct wp_stash *st;
-
-	preempt_disable_notrace();
-	st = this_cpu_ptr(&wp_stash);
-	st->vmf = vmf;
-	st->task = current;
-	st->switches = switches();
-	st->attr = *a;
-	preempt_enable_notrace();
-}
-
-static __always_inline bool stash_get(const struct vm_fault *vmf, struct fs_attr *a)
-{
-	const struct wp_stash *st;
-	bool hit;
-
-	preempt_disable_notrace();
-	st = this_cpu_ptr(&wp_stash);
-	hit = st->vmf == vmf && st->task == current && st->switches == switches();
-	if (hit)
-		*a = st->attr;
-	preempt_enable_notrace();
-	return hit;
-}
-
 /* do_wp_page(struct vm_fault *vmf) */
 static __always_inline void do_wp_page_entry(unsigned long arg0)
 {
 	const struct vm_fault *vmf = (const void *)arg0;
-	struct fs_attr a;
 
 	fs_probe_hit(FS_PROBE_DO_WP_PAGE);
 	if (!fs_on() || fs_wp_to_userfaultfd(vmf))
@@ -116,9 +62,7 @@ static __always_inline void do_wp_page_entry(unsigned long arg0)
 		break;
 	case WP_PRIVATE:
 		/* By the VMA's mm, not current's: GUP and ptrace fault for others. */
-		if (!fs_cow_fault(vmf->vma->vm_mm, FS_COW_EVENT, &a))
-			a.seq = 0;
-		stash_put(vmf, &a);
+		fs_cow_fault(vmf->vma->vm_mm, FS_COW_EVENT);
 		break;
 	default:
 		break;
@@ -130,14 +74,9 @@ FS_ENTRY_HOOK(do_wp_page_entry);
 static __always_inline void helper_entry(unsigned long arg0, enum fs_cow_outcome o)
 {
 	const struct vm_fault *vmf = (const void *)arg0;
-	struct fs_attr a;
 
-	if (!fs_on() || classify(vmf) != WP_PRIVATE)
-		return;
-	if (!stash_get(vmf, &a))
-		fs_cow_fault(vmf->vma->vm_mm, o, &a);
-	else if (a.seq)
-		fs_cow_attr(&a, o);
+	if (fs_on() && classify(vmf) == WP_PRIVATE)
+		fs_cow_fault(vmf->vma->vm_mm, o);
 }
 
 static __always_inline void wp_page_copy_entry(unsigned long arg0)

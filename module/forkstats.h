@@ -171,12 +171,9 @@ int fs_mm_attribute(const struct mm_struct *mm, u64 seq, unsigned int kind, enum
 void fs_mm_forget(const struct mm_struct *mm);
 /*
  * A COW fault in mm: added to the call mm last took part in, if any, as
- * outcome o, and true with that call in *a; a FS_COW_EVENT in an mm of no
- * call counts as cow_unattributed.  fs_cow_attr() adds to a call already
- * looked up (unless a reset came since).
+ * outcome o; a FS_COW_EVENT in an mm of no call counts as cow_unattributed.
  */
-bool fs_cow_fault(const struct mm_struct *mm, enum fs_cow_outcome o, struct fs_attr *a);
-void fs_cow_attr(const struct fs_attr *a, enum fs_cow_outcome o);
+void fs_cow_fault(const struct mm_struct *mm, enum fs_cow_outcome o);
 
 /* Readers */
 struct fs_agg {

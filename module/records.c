@@ -212,24 +212,16 @@ static __always_inline void cow(const struct fs_attr *a, enum fs_cow_outcome o)
 	raw_spin_unlock_irqrestore(&s->lock, flags);
 }
 
-bool notrace fs_cow_fault(const struct mm_struct *mm, enum fs_cow_outcome o, struct fs_attr *a)
+void notrace fs_cow_fault(const struct mm_struct *mm, enum fs_cow_outcome o)
 {
-	if (mm_lookup(mm, a)) {
-		cow(a, o);
-		return true;
-	}
-	if (o == FS_COW_EVENT)
+	struct fs_attr a;
+
+	if (mm_lookup(mm, &a))
+		cow(&a, o);
+	else if (o == FS_COW_EVENT)
 		fs_count(FS_CTR_cow_unattributed);
-	return false;
 }
 NOKPROBE_SYMBOL(fs_cow_fault);
-
-void notrace fs_cow_attr(const struct fs_attr *a, enum fs_cow_outcome o)
-{
-	if (!stale(a->seq))
-		cow(a, o);
-}
-NOKPROBE_SYMBOL(fs_cow_attr);
 
 /*
  * The outcome not counted directly is derived: events minus the counted one.
