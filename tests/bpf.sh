@@ -73,8 +73,8 @@ run failfork "$A" failfork
 run sums "$A" sums
 unset FSACCEPT_BPF
 
-t "show: the table, vmas_copied and copies/reuses unknown (-)" sh -c \
-	"'$F' show >'$tmp/o' && grep -Eq '^fork +[0-9]+ +[0-9]+ .* - +[0-9]+ +[0-9]+ +- +-\$' '$tmp/o'"
+t "show: the table, vmas_copied, copies/reuses and rss_pages unknown (-)" sh -c \
+	"'$F' show >'$tmp/o' && grep -Eq '^fork +[0-9]+ +[0-9]+ .* - +[0-9]+ +[0-9]+ +- +- +[0-9.]+ [a-z]+ +[0-9.]+ [a-z]+ +[0-9]+ +-\$' '$tmp/o'"
 t "show --json: backend bpf, its chain, the approximate columns" python3 -c "
 import json, subprocess
 d = json.loads(subprocess.run(['$F', '--json', 'show'], capture_output=True, text=True, check=True).stdout)
