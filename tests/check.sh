@@ -179,9 +179,10 @@ for s in ${KERNELS:-$(tests/vm/kernels.sh series)}; do
 	dkms_checks "$s"
 	[ -n "$modroot" ] && echo "# the guest gets the DKMS install tree: $modroot"
 	MODULES_ROOT=$modroot run "initramfs builds" "$vm/initramfs.log" build_initramfs "$s" /dev/stdout || continue
-	# 480 s: the storm's 50 load/unload cycles take 110-180 s of it (each
-	# unload of an ftrace hook waits for an RCU-tasks grace period).
-	if tests/vm/boot.sh --timeout 480 "$s" "$vm/initramfs.cpio" "$vm" 2>"$vm/boot.err"; then
+	# 600 s: a guest runs 4-6 min, the storm's 50 load/unload cycles
+	# 150-220 s of it (each unload of an ftrace hook waits for an RCU-tasks
+	# grace period).
+	if tests/vm/boot.sh --timeout 600 "$s" "$vm/initramfs.cpio" "$vm" 2>"$vm/boot.err"; then
 		ok "guest ran to the end; console free of panic/Oops/BUG/WARNING"
 	else
 		not_ok "guest ran to the end; console free of panic/Oops/BUG/WARNING"
