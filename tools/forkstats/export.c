@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "textparse.h"
 
 #define EXPORT_FILE "forkstats.prom"
 
@@ -105,19 +106,6 @@ static int same_missing(const struct fs_prom_missing *a, const struct fs_prom_mi
 	       !strcmp(a->proc, b->proc);
 }
 
-static int parse_seconds(const char *s, uint64_t *ns)
-{
-	char *end;
-	double d;
-
-	errno = 0;
-	d = strtod(s, &end);
-	if (end == s || *end || errno || !(d >= 0.1 && d <= 86400))
-		return -1;
-	*ns = (uint64_t)(d * 1e9 + 0.5);
-	return 0;
-}
-
 static int run(struct fs_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -138,7 +126,7 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 			dir = optarg;
 			break;
 		case 'i':
-			if (parse_seconds(optarg, &interval))
+			if (fs_parse_seconds(optarg, 86400, &interval))
 				return fs_cli_usage_error(&fs_cmd_export,
 							  "--interval wants seconds from 0.1 to 86400, not '%s'",
 							  optarg);

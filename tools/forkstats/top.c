@@ -31,6 +31,7 @@
 #include "calls.h"
 #include "cli.h"
 #include "grouptable.h"
+#include "textparse.h"
 
 /*
  * Text columns, chosen to fit 80 columns: COMMAND (at most LABEL_MAX) then
@@ -600,19 +601,6 @@ static int wait_until(struct top *tp, uint64_t deadline, const sigset_t *mask,
 	}
 }
 
-static int parse_interval(const char *s, uint64_t *ns)
-{
-	char *end;
-	double d;
-
-	errno = 0;
-	d = strtod(s, &end);
-	if (end == s || *end || errno || !(d >= 0.1 && d <= 3600))
-		return -1;
-	*ns = (uint64_t)(d * 1e9 + 0.5);
-	return 0;
-}
-
 static int run(struct fs_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
@@ -629,7 +617,7 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	while ((c = fs_cli_getopt(&fs_cmd_top, argc, argv, "i:n:", opts)) != -1) {
 		switch (c) {
 		case 'i':
-			if (parse_interval(optarg, &tp.interval_ns))
+			if (fs_parse_seconds(optarg, 3600, &tp.interval_ns))
 				return fs_cli_usage_error(&fs_cmd_top,
 							  "-i wants seconds from 0.1 to 3600, not '%s'",
 							  optarg);

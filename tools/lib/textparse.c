@@ -71,6 +71,19 @@ int fs_parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
+int fs_parse_seconds(const char *s, double max_s, uint64_t *ns)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (end == s || *end || errno || !(d >= 0.1 && d <= max_s))
+		return -1;
+	*ns = (uint64_t)(d * 1e9 + 0.5);
+	return 0;
+}
+
 /* An optional '-', then as fs_parse_u64, within INT64_MIN..INT64_MAX. */
 int fs_parse_s64(const char *s, int64_t *v)
 {

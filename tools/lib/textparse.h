@@ -15,6 +15,8 @@ int fs_split(char *line, char **fields, int max);
 int fs_parse_u64(const char *s, uint64_t *v);
 int fs_parse_s64(const char *s, int64_t *v);
 int fs_parse_hex(const char *s, uint64_t *v);
+/* Seconds, a decimal fraction allowed, within 0.1 .. max_s: into ns. */
+int fs_parse_seconds(const char *s, double max_s, uint64_t *ns);
 /* [A-Za-z0-9_.]+, shorter than max */
 int fs_valid_name(const char *s, size_t max);
 /*
