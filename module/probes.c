@@ -2,11 +2,12 @@
 /*
  * The probe table: registration by symbol name, per-CPU hit counts, nmissed.
  *
- * Entry hooks (struct fs_probe.entry) go on an ftrace_ops of the module's
- * own, filtered to the one function: ftrace calls the callback straight
- * from the function's fentry site, about 35 guest instructions where an
- * empty kprobe costs 150 and an empty kretprobe 400 (docs/bench.md).  A
- * function ftrace cannot trace gets a kprobe calling the same hook.
+ * Entry hooks (FS_ENTRY_HOOK, forkstats.h) go on an ftrace_ops of the
+ * module's own, filtered to the one function: ftrace calls the callback
+ * straight from the function's fentry site, about 35 guest instructions
+ * where an empty kprobe costs 150 and an empty kretprobe 400
+ * (docs/bench.md).  A function ftrace cannot trace gets a kprobe running
+ * the same body.
  *
  * fork_probes.c and cow_probes.c fill in their entries (symbol, handlers,
  * whether required).  A required probe the running kernel lacks fails the

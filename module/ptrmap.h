@@ -3,8 +3,9 @@
  * A bounded map from kernel pointers to u64 values, safe to use from kprobe
  * handlers: every node is allocated when the map is created, so inserting
  * never allocates, and every lock is a raw spinlock taken with interrupts
- * off, so nothing sleeps; lookups take no lock at all.  Used for the mm attribution table (mm -> call) and
- * the table of kernel_clone calls in flight (task -> call).
+ * off, so nothing sleeps; lookups take no lock at all.  Used for the mm
+ * attribution table (mm -> call) and the table of kernel_clone calls in
+ * flight (task -> call).
  */
 #ifndef FORKSTATS_PTRMAP_H
 #define FORKSTATS_PTRMAP_H
