@@ -44,8 +44,9 @@ COUNTER("fentry/copy_process", copy_process_entry, BC_COPY_PROCESS_ENTRY)
 COUNTER("fexit/copy_process", copy_process_exit, BC_COPY_PROCESS_EXIT)
 COUNTER("fentry/copy_page_range", copy_page_range_entry, BC_COPY_PAGE_RANGE_ENTRY)
 COUNTER("fentry/__mmdrop", mmdrop_entry, BC_MMDROP_ENTRY)
+COUNTER("fentry/wp_page_copy", wp_page_copy_entry, BC_WP_PAGE_COPY_ENTRY)
+COUNTER("fentry/do_wp_page", do_wp_page_entry, BC_DO_WP_PAGE_ENTRY)
 COUNTER("fexit/do_wp_page", do_wp_page_exit, BC_DO_WP_PAGE_EXIT)
-COUNTER("fexit/wp_page_copy", wp_page_copy_exit, BC_WP_PAGE_COPY_EXIT)
 COUNTER("fentry/wp_page_reuse", wp_page_reuse_entry, BC_WP_PAGE_REUSE_ENTRY)
 
 /* Where wp_page_reuse has no fentry, the backend tries a kprobe instead. */

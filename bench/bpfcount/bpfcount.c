@@ -30,7 +30,11 @@
 #include "bpfcount.skel.h"
 #include "btf_query.h"
 
-enum need { REQUIRED, OPTIONAL, COPY, REUSE };
+/*
+ * IF_COPY / UNLESS_COPY: do_wp_page's program where wp_page_copy's attached
+ * (its entry) or did not (its return), as the backend's.
+ */
+enum need { REQUIRED, OPTIONAL, COPY, REUSE, IF_COPY, UNLESS_COPY };
 
 /* Indexed by enum bc_prog: the program, its target, whether it must attach. */
 static const struct {
@@ -44,8 +48,9 @@ static const struct {
 	[BC_COPY_PROCESS_EXIT] = { "copy_process_exit", "copy_process", REQUIRED },
 	[BC_COPY_PAGE_RANGE_ENTRY] = { "copy_page_range_entry", "copy_page_range", OPTIONAL },
 	[BC_MMDROP_ENTRY] = { "mmdrop_entry", "__mmdrop", REQUIRED },
-	[BC_DO_WP_PAGE_EXIT] = { "do_wp_page_exit", "do_wp_page", REQUIRED },
-	[BC_WP_PAGE_COPY_EXIT] = { "wp_page_copy_exit", "wp_page_copy", COPY },
+	[BC_WP_PAGE_COPY_ENTRY] = { "wp_page_copy_entry", "wp_page_copy", COPY },
+	[BC_DO_WP_PAGE_ENTRY] = { "do_wp_page_entry", "do_wp_page", IF_COPY },
+	[BC_DO_WP_PAGE_EXIT] = { "do_wp_page_exit", "do_wp_page", UNLESS_COPY },
 	[BC_WP_PAGE_REUSE_ENTRY] = { "wp_page_reuse_entry", "wp_page_reuse", REUSE },
 	/* Only where the fentry program could not attach. */
 	[BC_WP_PAGE_REUSE_KPROBE] = { "wp_page_reuse_kprobe", "wp_page_reuse", REUSE },
@@ -72,9 +77,9 @@ static int fail(const char *fmt, ...)
 
 /*
  * Which programs to load, as the backend's fentry chain decides: every
- * target looked up in the kernel's BTF; wp_page_copy only where its return
- * value says whether it copied (VM_FAULT_WRITE, before 6.2), wp_page_reuse
- * only where wp_page_copy is not used.  0, or 1 after saying why not.
+ * target looked up in the kernel's BTF; wp_page_reuse only where
+ * wp_page_copy is not a function; do_wp_page at its entry or its return by
+ * whether wp_page_copy attached.  0, or 1 after saying why not.
  */
 static int choose(struct bpfcount *skel, int on[BC_NPROGS])
 {
@@ -84,7 +89,7 @@ static int choose(struct bpfcount *skel, int on[BC_NPROGS])
 	btf = btf__load_vmlinux_btf();
 	if (!btf)
 		return fail("cannot read the kernel's BTF (%s)", strerror(errno));
-	fs_btf_wp_helpers(btf, &use_copy, &use_reuse);
+	fs_btf_wp_helpers(btf, 0, &use_copy, &use_reuse);
 	for (i = 0; i < BC_NPROGS; i++) {
 		struct bpf_program *prog =
 			bpf_object__find_program_by_name(skel->obj, progs[i].prog);
@@ -98,7 +103,8 @@ static int choose(struct bpfcount *skel, int on[BC_NPROGS])
 			btf__free(btf);
 			return fail("program %s missing from the object", progs[i].prog);
 		}
-		if (progs[i].need == REQUIRED && !on[i]) {
+		if ((progs[i].need == REQUIRED || progs[i].need == IF_COPY ||
+		     progs[i].need == UNLESS_COPY) && !on[i]) {
 			btf__free(btf);
 			return fail("the kernel has no %s", progs[i].target);
 		}
@@ -117,12 +123,15 @@ static int attach(struct bpfcount *skel, const int on[BC_NPROGS],
 		struct bpf_program *prog =
 			bpf_object__find_program_by_name(skel->obj, progs[i].prog);
 
-		if (!on[i] || (i == BC_WP_PAGE_REUSE_KPROBE && links[BC_WP_PAGE_REUSE_ENTRY]))
+		if (!on[i] || (i == BC_WP_PAGE_REUSE_KPROBE && links[BC_WP_PAGE_REUSE_ENTRY]) ||
+		    (progs[i].need == IF_COPY && !links[BC_WP_PAGE_COPY_ENTRY]) ||
+		    (progs[i].need == UNLESS_COPY && links[BC_WP_PAGE_COPY_ENTRY]))
 			continue;
 		links[i] = bpf_program__attach(prog);
 		if (links[i])
 			continue;
-		if (progs[i].need == REQUIRED)
+		if (progs[i].need == REQUIRED || progs[i].need == IF_COPY ||
+		    progs[i].need == UNLESS_COPY)
 			return fail("attaching %s to %s failed (%s)", progs[i].prog,
 				    progs[i].target, strerror(errno));
 		/* Optional, as in the backend: left out (6.12's notrace wp_page_reuse). */

@@ -49,6 +49,16 @@ is "$(grep '^reading:' /tmp/bpf.status)" "reading:  bpf (fentry chain)" \
 	"bpf: auto reads the BPF backend when the module is not loaded, fentry chain"
 check "bpf: a second attach is refused with a clear message" sh -c \
 	'! forkstats --backend bpf attach 2>/tmp/bpf.err && grep -q "attached already" /tmp/bpf.err'
+# COW hooks as the module's: do_wp_page at its entry and wp_page_copy where
+# that is a function (5.10, 6.1); do_wp_page at its return where neither
+# helper is traceable (6.12: the PTE it leaves tells a copy).
+forkstats --backend bpf cat probes >/tmp/bpf.probes
+case $(uname -r) in
+6.12.*) want="do_wp_page fexit 1 wp_page_copy fentry 0 wp_page_reuse fentry 0 " ;;
+*) want="do_wp_page fentry 1 wp_page_copy fentry 1 wp_page_reuse fentry 0 " ;;
+esac
+is "$(awk '$1 ~ /^(do_wp_page|wp_page_copy|wp_page_reuse)$/ { print $1, $2, $3 }' /tmp/bpf.probes |
+      tr '\n' ' ')" "$want" "bpf fentry: COW hooks counting at entry where a helper splits ($want)"
 bpf_oracles fentry
 check "bpf: detach" forkstats --backend bpf detach
 

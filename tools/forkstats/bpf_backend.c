@@ -65,11 +65,17 @@ static const char *const chain_names[] = {
 enum { OPTIONAL, REQUIRED };
 
 /*
- * How a program is attached: by libbpf (fentry, fexit, tp_btf); by libbpf's
- * kprobe only where no program of the chain attached the hook; through a
- * kprobe event (kprobe chain) as a kprobe or as a kretprobe of maxactive.
+ * How a program is attached: by libbpf (fentry, fexit, tp_btf); by libbpf
+ * only where wp_page_copy's program attached (IF_COPY) or only where it did
+ * not (UNLESS_COPY): do_wp_page is hooked at its entry where that helper
+ * splits copies from reuses, at its return where the PTE must tell; by
+ * libbpf's kprobe only where no program of the chain attached the hook;
+ * through a kprobe event (kprobe chain) as a kprobe or as a kretprobe of
+ * maxactive.
  */
-enum attach_how { BY_LIBBPF, FALLBACK_KPROBE, KPROBE_EVENT, KRETPROBE_EVENT };
+enum attach_how {
+	BY_LIBBPF, IF_COPY, UNLESS_COPY, FALLBACK_KPROBE, KPROBE_EVENT, KRETPROBE_EVENT
+};
 
 static const struct prog_info {
 	const char *prog;
@@ -91,8 +97,12 @@ static const struct prog_info {
 	FENTRY("copy_process_exit", COPY_PROCESS, "copy_process", REQUIRED),
 	FENTRY("copy_page_range_entry", COPY_PAGE_RANGE, "copy_page_range", OPTIONAL),
 	FENTRY("mmdrop_entry", MMDROP, "__mmdrop", REQUIRED),
-	FENTRY("do_wp_page_exit", DO_WP_PAGE, "do_wp_page", REQUIRED),
-	FENTRY("wp_page_copy_exit", WP_PAGE_COPY, "wp_page_copy", OPTIONAL),
+	/* wp_page_copy first: whether it attached picks do_wp_page's program. */
+	FENTRY("wp_page_copy_entry", WP_PAGE_COPY, "wp_page_copy", OPTIONAL),
+	{ "do_wp_page_entry", FSB_HOOK_DO_WP_PAGE, FSB_CHAIN_FENTRY, "do_wp_page", REQUIRED,
+	  IF_COPY },
+	{ "do_wp_page_exit", FSB_HOOK_DO_WP_PAGE, FSB_CHAIN_FENTRY, "do_wp_page", REQUIRED,
+	  UNLESS_COPY },
 	FENTRY("wp_page_reuse_entry", WP_PAGE_REUSE, "wp_page_reuse", OPTIONAL),
 	/* Where the function has no fentry, a kprobe program instead. */
 	{ "wp_page_reuse_kprobe", FSB_HOOK_WP_PAGE_REUSE, FSB_CHAIN_FENTRY, "wp_page_reuse",
@@ -341,7 +351,8 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 	b->skel = fsbpf__open();
 	if (!b->skel)
 		return fail(why, whylen, "cannot open the BPF object: %s", strerror(errno));
-	fs_btf_wp_helpers(btf, &use_copy, &use_reuse);
+	/* The kprobe chain counts wp_page_copy at its return: VM_FAULT_WRITE. */
+	fs_btf_wp_helpers(btf, chain == FSB_CHAIN_KPROBE, &use_copy, &use_reuse);
 	/* Off first: a program may serve two chains (wp_page_reuse_kprobe). */
 	for (i = 0; i < NPROGS; i++) {
 		struct bpf_program *prog =
@@ -406,7 +417,9 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 			bpf_object__find_program_by_name(b->skel->obj, progs[i].prog);
 
 		if (progs[i].chain != chain || !bpf_program__autoload(prog) ||
-		    (progs[i].how == FALLBACK_KPROBE && (b->hooks & (1u << progs[i].hook))))
+		    (progs[i].how == FALLBACK_KPROBE && (b->hooks & (1u << progs[i].hook))) ||
+		    (progs[i].how == IF_COPY && !(b->hooks & (1u << FSB_HOOK_WP_PAGE_COPY))) ||
+		    (progs[i].how == UNLESS_COPY && (b->hooks & (1u << FSB_HOOK_WP_PAGE_COPY))))
 			continue;
 		reason[0] = '\0';
 		if (progs[i].how == KPROBE_EVENT || progs[i].how == KRETPROBE_EVENT) {
@@ -765,6 +778,8 @@ int fsb_reset(struct fsb *b, char *err, size_t errlen)
 		if (bpf_map_delete_elem(b->map_fd[M_MMS], &key))
 			break;
 	}
+	/* The programs' cached lookups (fsb_pcpu.mm_cache) are void. */
+	__atomic_fetch_add(&b->st->mm_gen, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }
 
@@ -848,6 +863,8 @@ static const char *hook_type(const struct fsb *b, enum fsb_hook h)
 		return hook_info[h].ktype;
 	if ((b->st->hooks_kprobe >> h) & 1)
 		return "kprobe";	/* where fentry could not */
+	if (h == FSB_HOOK_DO_WP_PAGE && b->st->copy_by_pte)
+		return "fexit";		/* no helper: the PTE after the fault */
 	return hook_info[h].type;
 }
 

@@ -35,14 +35,17 @@ static inline int fs_btf_has_enum_value(const struct btf *btf, const char *type,
 }
 
 /*
- * How copies and reuses are told apart, as the module does (compat.h):
- * wp_page_copy's result where the kernel has it and VM_FAULT_WRITE still
- * exists (5.10, 6.1), else wp_page_reuse where it is a function.
+ * How copies and reuses are told apart, as the module does (cow_probes.c):
+ * wp_page_copy where the kernel has it as a function (5.10, 6.1) -- hooked
+ * at_return (a kretprobe), only where its result still says whether it
+ * copied (VM_FAULT_WRITE, before 6.2) -- else wp_page_reuse where it is a
+ * function.
  */
-static inline void fs_btf_wp_helpers(const struct btf *btf, int *use_copy, int *use_reuse)
+static inline void fs_btf_wp_helpers(const struct btf *btf, int at_return, int *use_copy,
+				     int *use_reuse)
 {
 	*use_copy = fs_btf_has(btf, "wp_page_copy", BTF_KIND_FUNC) &&
-		    fs_btf_has_enum_value(btf, "vm_fault_reason", "VM_FAULT_WRITE");
+		    (!at_return || fs_btf_has_enum_value(btf, "vm_fault_reason", "VM_FAULT_WRITE"));
 	*use_reuse = !*use_copy && fs_btf_has(btf, "wp_page_reuse", BTF_KIND_FUNC);
 }
 

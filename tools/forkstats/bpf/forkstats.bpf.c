@@ -9,9 +9,13 @@
  *     copy_process     fentry/fexit: create latency, the child, its new mm
  *     copy_page_range  fentry: VMAs whose page tables are copied
  *     __mmdrop         fentry: an mm is freed, its attribution goes
- *     do_wp_page       fexit: a completed write-protect fault, classified
- *     wp_page_copy     fexit (5.10, 6.1): a COW fault that copied
- *     wp_page_reuse    fentry (6.12): a COW fault that reused
+ *     do_wp_page       fentry: a write-protect fault, classified and counted
+ *                      at its start, as the module counts it; fexit where
+ *                      no helper below attaches (6.12): counted when it
+ *                      completed, a copy told by the PTE it leaves
+ *     wp_page_copy     fentry (5.10, 6.1): a COW fault that copies
+ *     wp_page_reuse    fentry, else kprobe, where wp_page_copy is not
+ *                      traceable: a COW fault that reuses
  *
  *   tracepoint chain (tp_btf only: kernels that refuse fentry)
  *     sys_enter/sys_exit   clone, fork, vfork, clone3: latency, result
@@ -55,6 +59,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define MAX_CPUS	256
 
 #define PTE_PFN_MASK	0x000ffffffffff000ULL
+#define PTE_UFFD_WP	(1ULL << 10)	/* x86 _PAGE_UFFD_WP (_PAGE_SOFTW2) */
+#define UFFD_FEATURE_WP_ASYNC	(1U << 15)
 
 /* x86 page fault error code */
 #define X86_PF_PROT	0x01
@@ -189,25 +195,41 @@ static __always_inline struct fsb_pcpu *pc(void)
 	return bpf_map_lookup_elem(&pcpu, &zero);
 }
 
-/* Counts the hook's hit; the state when enabled, else NULL. */
-static __always_inline struct fsb_state *enter(enum fsb_hook h)
+/*
+ * Counts the hook's hit; the state when enabled, else NULL.  *pp: this
+ * CPU's fsb_pcpu, for the _p helpers (before 6.10 every per-CPU array
+ * lookup is a call: a hook on the COW path looks it up once).
+ */
+static __always_inline struct fsb_state *enter_p(enum fsb_hook h, struct fsb_pcpu **pp)
 {
 	struct fsb_pcpu *p = pc();
 	struct fsb_state *s = st();
 
 	if (p)
 		p->hits[h]++;
+	*pp = p;
 	return s && s->enabled ? s : NULL;
 }
 
-static __always_inline void count(int c)
+static __always_inline struct fsb_state *enter(enum fsb_hook h)
 {
-	struct fsb_pcpu *p = pc();
+	struct fsb_pcpu *p;
+
+	return enter_p(h, &p);
+}
+
+static __always_inline void count_p(struct fsb_pcpu *p, int c)
+{
 	__u64 i = (__u64)c;
 
 	BOUND(i, FSB_CTR_COUNT);
 	if (p)
 		p->ctr[i]++;
+}
+
+static __always_inline void count(int c)
+{
+	count_p(pc(), c);
 }
 
 static __always_inline void count_add(int c, __s64 v)
@@ -220,9 +242,8 @@ static __always_inline void count_add(int c, __s64 v)
 		p->ctr[i] += v;
 }
 
-static __always_inline void agg_add(__u32 kind, int field, __u64 v)
+static __always_inline void agg_add_p(struct fsb_pcpu *p, __u32 kind, int field, __u64 v)
 {
-	struct fsb_pcpu *p = pc();
 	__u64 k = kind, f = (__u64)field;
 
 	if (!p || kind >= FS_KIND_COUNT)
@@ -230,6 +251,11 @@ static __always_inline void agg_add(__u32 kind, int field, __u64 v)
 	BOUND(k, FS_KIND_COUNT);
 	BOUND(f, FSB_R_COUNT);
 	p->agg[k][f] += v;
+}
+
+static __always_inline void agg_add(__u32 kind, int field, __u64 v)
+{
+	agg_add_p(pc(), kind, field, v);
 }
 
 static __always_inline __u32 hist_bucket(__u64 ns)
@@ -370,28 +396,67 @@ static __always_inline void call_close(struct fsb_state *s, __u64 seq, __u32 kin
 	e->pos1 = pos;
 }
 
+/* After every change of "mms": the CPUs' cached lookups are void. */
+static __always_inline void mms_changed(void)
+{
+	struct fsb_state *s = st();
+
+	if (s)
+		__sync_fetch_and_add(&s->mm_gen, 1);
+}
+
 static __always_inline void attribute(__u64 mm, __u64 seq, __u32 kind, int side)
 {
 	__u64 v = FSB_ATTR(seq, kind, side);
 
 	if (bpf_map_update_elem(&mms, &mm, &v, BPF_ANY))
 		count(FS_CTR_mm_table_overflow);
+	mms_changed();
 }
 
-static __always_inline int lookup(struct fsb_state *s, __u64 mm, __u64 *attr)
+static __always_inline void forget(__u64 mm)
 {
-	__u64 *v = bpf_map_lookup_elem(&mms, &mm);
+	if (bpf_map_delete_elem(&mms, &mm) == 0)
+		mms_changed();
+}
 
-	if (!v || stale(s, *v >> 8))
+/*
+ * The call mm last took part in (a COW fault's attribution).  A fault
+ * stream comes from one mm at a time: the CPU's last answer is reused
+ * while no attribution changed since (mm_gen, read before the map, so that
+ * a change racing with the refill voids it); else the map.
+ */
+static __always_inline int lookup(struct fsb_state *s, struct fsb_pcpu *p, __u64 mm,
+				  __u64 *attr)
+{
+	__u64 gen = s->mm_gen, a, *v;
+
+	barrier();
+	if (p && p->mm_cache.mm == mm && p->mm_cache.gen == gen) {
+		a = p->mm_cache.attr;
+	} else {
+		v = bpf_map_lookup_elem(&mms, &mm);
+		a = v ? *v : 0;
+		if (p) {
+			p->mm_cache.gen = ~0ULL;	/* a program nested meanwhile sees none */
+			barrier();
+			p->mm_cache.mm = mm;
+			p->mm_cache.attr = a;
+			barrier();
+			p->mm_cache.gen = gen;
+		}
+	}
+	if (!a || stale(s, a >> 8))
 		return 0;
-	*attr = *v;
+	*attr = a;
 	return 1;
 }
 
 enum { OUT_EVENT, OUT_COPY, OUT_REUSE };
 
 /* A COW fault of the call attr: an event (by side), a copy or a reuse. */
-static __always_inline void cow(struct fsb_state *s, __u64 attr, int outcome, __s64 delta)
+static __always_inline void cow_p(struct fsb_state *s, struct fsb_pcpu *p, __u64 attr,
+				  int outcome, __s64 delta)
 {
 	__u64 seq = attr >> 8;
 	__u32 kind = (attr >> 1) & 0x7f;
@@ -406,7 +471,7 @@ static __always_inline void cow(struct fsb_state *s, __u64 attr, int outcome, __
 		field = FSB_R_COW_COPIES;
 	else
 		field = FSB_R_COW_REUSES;
-	agg_add(kind, field, (__u64)delta);
+	agg_add_p(p, kind, field, (__u64)delta);
 	d = slot(s, seq);
 	if (!d || d->seq != seq)
 		return;
@@ -418,6 +483,11 @@ static __always_inline void cow(struct fsb_state *s, __u64 attr, int outcome, __
 		__sync_fetch_and_add(&d->cow_copies, delta);
 	else
 		__sync_fetch_and_add(&d->cow_reuses, delta);
+}
+
+static __always_inline void cow(struct fsb_state *s, __u64 attr, int outcome, __s64 delta)
+{
+	cow_p(s, pc(), attr, outcome, delta);
 }
 
 static __always_inline __u32 call_kind(__u64 flags, struct task_struct *child)
@@ -691,7 +761,7 @@ static __always_inline int mmdrop(struct mm_struct *mm)
 	__u64 key = (__u64)mm;
 
 	enter(FSB_HOOK_MMDROP);
-	bpf_map_delete_elem(&mms, &key);
+	forget(key);
 	return 0;
 }
 
@@ -746,31 +816,88 @@ int BPF_KRETPROBE(copy_process_kretprobe, struct task_struct *child)
 
 enum wp_class { WP_PRIVATE, WP_SHARED, WP_ZERO, WP_IGNORE };
 
-static __always_inline int is_zero_pfn(__u64 pfn)
-{
-	unsigned long z = 0;
+/*
+ * What a write-protect fault's hooks read of its vm_fault.  fentry/fexit
+ * programs read it directly (BTF pointers: one load each); the kprobe
+ * chain's programs have only the address and read it with
+ * bpf_probe_read_kernel (a helper call each).  "direct" is a constant in
+ * every caller: the compiler keeps one of the two.
+ */
+struct wp_view {
+	__u64 vm_flags;
+	__u64 pte;		/* vmf->orig_pte */
+	__u64 mm;		/* the VMA's mm: GUP and ptrace fault for others */
+	int unshare;		/* FAULT_FLAG_UNSHARE (5.19+): not a write */
+};
 
-	if (!ksym_exists(zero_pfn))
-		return 0;
-	bpf_probe_read_kernel(&z, sizeof(z), &zero_pfn);
-	return pfn == z;
+static __always_inline void wp_read(struct vm_fault *vmf, int direct, struct wp_view *v)
+{
+	if (direct) {
+		struct vm_area_struct *vma = vmf->vma;
+
+		v->vm_flags = vma->vm_flags;
+		v->mm = (__u64)vma->vm_mm;
+		v->pte = vmf->orig_pte.pte;
+	} else {
+		v->vm_flags = BPF_CORE_READ(vmf, vma, vm_flags);
+		v->mm = (__u64)BPF_CORE_READ(vmf, vma, vm_mm);
+		v->pte = BPF_CORE_READ(vmf, orig_pte.pte);
+	}
+	/* Read only where the flag exists: flags was an int before enum fault_flag. */
+	v->unshare = 0;
+	if (bpf_core_enum_value_exists(enum fault_flag, FAULT_FLAG_UNSHARE)) {
+		unsigned int ff = direct ? vmf->flags : BPF_CORE_READ(vmf, flags);
+
+		v->unshare = !!(ff & bpf_core_enum_value(enum fault_flag, FAULT_FLAG_UNSHARE));
+	}
 }
 
-static __always_inline enum wp_class classify(struct vm_fault *vmf)
-{
-	unsigned long vf;
-	__u64 pte;
+/* zero_pfn, read once (it is set at boot); 0 where the kernel has none. */
+static __u64 zero_pfn_value;
 
-	if (bpf_core_enum_value_exists(enum fault_flag, FAULT_FLAG_UNSHARE) &&
-	    (BPF_CORE_READ(vmf, flags) & bpf_core_enum_value(enum fault_flag, FAULT_FLAG_UNSHARE)))
+static __always_inline int is_zero_pfn(__u64 pfn)
+{
+	unsigned long z = zero_pfn_value;
+
+	if (z || !ksym_exists(zero_pfn))
+		return z && pfn == z;
+	bpf_probe_read_kernel(&z, sizeof(z), &zero_pfn);
+	zero_pfn_value = z;
+	return z && pfn == z;
+}
+
+static __always_inline enum wp_class classify(const struct wp_view *v)
+{
+	if (v->unshare)
 		return WP_IGNORE;
-	vf = BPF_CORE_READ(vmf, vma, vm_flags);
-	if (vf & (VM_SHARED | VM_MAYSHARE))
+	if (v->vm_flags & (VM_SHARED | VM_MAYSHARE))
 		return WP_SHARED;
-	pte = BPF_CORE_READ(vmf, orig_pte.pte);
-	if (is_zero_pfn((pte & PTE_PFN_MASK) >> 12))
+	if (is_zero_pfn((v->pte & PTE_PFN_MASK) >> 12))
 		return WP_ZERO;
 	return WP_PRIVATE;
+}
+
+/*
+ * do_wp_page hands the fault to userfaultfd (it does not complete here; its
+ * retry does): the VMA registered for write-protect and the PTE armed
+ * (x86's _PAGE_UFFD_WP), unless the context resolves it in place
+ * (UFFD_FEATURE_WP_ASYNC, 6.7+: a bit older kernels never set).  As the
+ * module's fs_wp_to_userfaultfd (module/compat.h).
+ */
+static __always_inline int wp_to_userfaultfd(struct vm_fault *vmf, int direct,
+					     const struct wp_view *v)
+{
+	unsigned int features;
+
+	if (!(v->vm_flags & VM_UFFD_WP) || !(v->pte & PTE_UFFD_WP))
+		return 0;
+	if (!bpf_core_field_exists(vmf->vma->vm_userfaultfd_ctx))
+		return 1;
+	if (direct)
+		features = vmf->vma->vm_userfaultfd_ctx.ctx->features;
+	else
+		features = BPF_CORE_READ(vmf, vma, vm_userfaultfd_ctx.ctx, features);
+	return !(features & UFFD_FEATURE_WP_ASYNC);
 }
 
 static __always_inline int has_vm_fault_write(void)
@@ -801,65 +928,120 @@ static __always_inline int wp_done(unsigned int ret)
  * another page than the one it faulted on.  A copy abandoned because the PTE
  * changed meanwhile also counts as one, as the module derives it there.
  */
-static __always_inline int pte_copied(struct vm_fault *vmf)
+static __always_inline int pte_copied(struct vm_fault *vmf, int direct, const struct wp_view *v)
 {
-	__u64 orig = BPF_CORE_READ(vmf, orig_pte.pte), now = 0;
-	void *ptep = BPF_CORE_READ(vmf, pte);
+	__u64 now = 0;
 
-	if (!ptep || bpf_probe_read_kernel(&now, sizeof(now), ptep))
-		return 0;
-	return ((orig ^ now) & PTE_PFN_MASK) != 0;
+	if (direct) {
+		pte_t *ptep = vmf->pte;
+
+		if (!ptep)
+			return 0;
+		now = ptep->pte;
+	} else {
+		void *ptep = BPF_CORE_READ(vmf, pte);
+
+		if (!ptep || bpf_probe_read_kernel(&now, sizeof(now), ptep))
+			return 0;
+	}
+	return ((v->pte ^ now) & PTE_PFN_MASK) != 0;
 }
 
-static __always_inline int wp_exit(struct vm_fault *vmf, unsigned int ret)
+/* A fault classified: shared and zero-page ones counted, 1 for a COW fault. */
+static __always_inline int wp_count_class(struct fsb_pcpu *p, enum wp_class cl)
 {
-	struct fsb_state *s = enter(FSB_HOOK_DO_WP_PAGE);
-	enum wp_class cl;
+	if (cl == WP_SHARED)
+		count_p(p, FS_CTR_shared_wp);
+	else if (cl == WP_ZERO)
+		count_p(p, FS_CTR_zero_page_cow);
+	return cl == WP_PRIVATE;
+}
+
+/*
+ * do_wp_page's entry (fentry chain, where a helper splits copies from
+ * reuses): every fault counted when it starts, as the module counts it
+ * (docs/design.md: what counts although it does not complete).
+ */
+static __always_inline int wp_entry(struct vm_fault *vmf)
+{
+	struct fsb_pcpu *p;
+	struct fsb_state *s = enter_p(FSB_HOOK_DO_WP_PAGE, &p);
+	struct wp_view v;
 	__u64 attr;
 
 	if (!s)
 		return 0;
-	cl = classify(vmf);
-	if (cl == WP_IGNORE || !wp_done(ret))
+	wp_read(vmf, 1, &v);
+	if (wp_to_userfaultfd(vmf, 1, &v) || !wp_count_class(p, classify(&v)))
 		return 0;
-	if (cl == WP_SHARED) {
-		count(FS_CTR_shared_wp);
-	} else if (cl == WP_ZERO) {
-		count(FS_CTR_zero_page_cow);
-	} else if (lookup(s, (__u64)BPF_CORE_READ(vmf, vma, vm_mm), &attr)) {
-		cow(s, attr, OUT_EVENT, 1);
-		if (s->copy_by_pte && pte_copied(vmf))
-			cow(s, attr, OUT_COPY, 1);
+	if (lookup(s, p, v.mm, &attr))
+		cow_p(s, p, attr, OUT_EVENT, 1);
+	else
+		count_p(p, FS_CTR_cow_unattributed);
+	return 0;
+}
+
+/*
+ * do_wp_page's return (fentry chain without a helper: fexit; kprobe chain:
+ * kretprobe): a fault counted when it completed.
+ */
+static __always_inline int wp_exit(struct vm_fault *vmf, int direct, unsigned int ret)
+{
+	struct fsb_pcpu *p;
+	struct fsb_state *s = enter_p(FSB_HOOK_DO_WP_PAGE, &p);
+	struct wp_view v;
+	enum wp_class cl;
+	__u64 attr;
+
+	if (!s || !wp_done(ret))
+		return 0;
+	wp_read(vmf, direct, &v);
+	cl = classify(&v);
+	if (cl == WP_IGNORE || !wp_count_class(p, cl))
+		return 0;
+	if (lookup(s, p, v.mm, &attr)) {
+		cow_p(s, p, attr, OUT_EVENT, 1);
+		if (s->copy_by_pte && pte_copied(vmf, direct, &v))
+			cow_p(s, p, attr, OUT_COPY, 1);
 	} else {
-		count(FS_CTR_cow_unattributed);
+		count_p(p, FS_CTR_cow_unattributed);
 	}
 	return 0;
 }
 
-static __always_inline int wp_copy_exit(struct vm_fault *vmf, unsigned int ret)
+/* A helper's COW fault: a copy (wp_page_copy) or a reuse (wp_page_reuse). */
+static __always_inline int wp_helper(struct vm_fault *vmf, int direct, enum fsb_hook h,
+				     int outcome)
 {
-	struct fsb_state *s = enter(FSB_HOOK_WP_PAGE_COPY);
+	struct fsb_pcpu *p;
+	struct fsb_state *s = enter_p(h, &p);
+	struct wp_view v;
 	__u64 attr;
 
-	if (!s || !has_vm_fault_write() || classify(vmf) != WP_PRIVATE)
+	if (!s)
 		return 0;
-	if (!(ret & bpf_core_enum_value(enum vm_fault_reason___old, VM_FAULT_WRITE___old)))
-		return 0;
-	if (lookup(s, (__u64)BPF_CORE_READ(vmf, vma, vm_mm), &attr))
-		cow(s, attr, OUT_COPY, 1);
+	wp_read(vmf, direct, &v);
+	if (classify(&v) == WP_PRIVATE && lookup(s, p, v.mm, &attr))
+		cow_p(s, p, attr, outcome, 1);
 	return 0;
+}
+
+SEC("fentry/do_wp_page")
+int BPF_PROG(do_wp_page_entry, struct vm_fault *vmf)
+{
+	return wp_entry(vmf);
 }
 
 SEC("fexit/do_wp_page")
 int BPF_PROG(do_wp_page_exit, struct vm_fault *vmf, unsigned int ret)
 {
-	return wp_exit(vmf, ret);
+	return wp_exit(vmf, 1, ret);
 }
 
-SEC("fexit/wp_page_copy")
-int BPF_PROG(wp_page_copy_exit, struct vm_fault *vmf, unsigned int ret)
+SEC("fentry/wp_page_copy")
+int BPF_PROG(wp_page_copy_entry, struct vm_fault *vmf)
 {
-	return wp_copy_exit(vmf, ret);
+	return wp_helper(vmf, 1, FSB_HOOK_WP_PAGE_COPY, OUT_COPY);
 }
 
 /* The vm_fault the task's do_wp_page runs with (kprobe chain), or NULL. */
@@ -889,30 +1071,24 @@ int BPF_KRETPROBE(do_wp_page_kretprobe, long ret)
 
 	if (!vmf)
 		return 0;
-	wp_exit(vmf, (unsigned int)ret);
+	wp_exit(vmf, 0, (unsigned int)ret);
 	bpf_map_delete_elem(&wp_vmf, &t);
 	return 0;
 }
 
-/* Inside do_wp_page: its entry kept the vm_fault. */
+/*
+ * Inside do_wp_page: its entry kept the vm_fault.  A kretprobe counts the
+ * copy when it completed (VM_FAULT_WRITE, before 6.1), as do_wp_page's.
+ */
 SEC("kretprobe/wp_page_copy")
 int BPF_KRETPROBE(wp_page_copy_kretprobe, long ret)
 {
 	struct vm_fault *vmf = wp_vmf_of(tid());
 
-	return vmf ? wp_copy_exit(vmf, (unsigned int)ret) : 0;
-}
-
-static __always_inline int reuse(struct vm_fault *vmf)
-{
-	struct fsb_state *s = enter(FSB_HOOK_WP_PAGE_REUSE);
-	__u64 attr;
-
-	if (!s || classify(vmf) != WP_PRIVATE)
+	if (!vmf || !has_vm_fault_write() ||
+	    !(ret & bpf_core_enum_value(enum vm_fault_reason___old, VM_FAULT_WRITE___old)))
 		return 0;
-	if (lookup(s, (__u64)BPF_CORE_READ(vmf, vma, vm_mm), &attr))
-		cow(s, attr, OUT_REUSE, 1);
-	return 0;
+	return wp_helper(vmf, 0, FSB_HOOK_WP_PAGE_COPY, OUT_COPY);
 }
 
 /*
@@ -920,8 +1096,17 @@ static __always_inline int reuse(struct vm_fault *vmf)
  * fentry (none of our kernels: 6.12 builds it "static inline", hence
  * notrace, which kprobe events refuse too).
  */
-ENTRY_PROGS("wp_page_reuse", wp_page_reuse_entry, wp_page_reuse_kprobe, reuse(vmf),
-	    struct vm_fault *vmf)
+SEC("fentry/wp_page_reuse")
+int BPF_PROG(wp_page_reuse_entry, struct vm_fault *vmf)
+{
+	return wp_helper(vmf, 1, FSB_HOOK_WP_PAGE_REUSE, OUT_REUSE);
+}
+
+SEC("kprobe/wp_page_reuse")
+int BPF_KPROBE(wp_page_reuse_kprobe, struct vm_fault *vmf)
+{
+	return wp_helper(vmf, 0, FSB_HOOK_WP_PAGE_REUSE, OUT_REUSE);
+}
 
 /* ------------------------------------------------------------------ */
 /* tracepoint chain */
@@ -1022,7 +1207,7 @@ int BPF_PROG(exit_mmap, struct mm_struct *mm)
 	__u64 key = (__u64)mm;
 
 	enter(FSB_HOOK_EXIT_MMAP);
-	bpf_map_delete_elem(&mms, &key);
+	forget(key);
 	return 0;
 }
 
@@ -1072,7 +1257,7 @@ static __always_inline int wp_fault(enum fsb_hook h, unsigned long address,
 		count(FS_CTR_shared_wp);
 		return 0;
 	}
-	if (lookup(s, (__u64)mm, &w.attr)) {
+	if (lookup(s, pc(), (__u64)mm, &w.attr)) {
 		cow(s, w.attr, OUT_EVENT, 1);
 	} else {
 		w.attr = 0;

@@ -26,8 +26,8 @@ enum fsb_chain {
 	X(COPY_PROCESS, "copy_process", "fentry.fexit", "kprobe.kretprobe")		\
 	X(COPY_PAGE_RANGE, "copy_page_range", "fentry", "kprobe")			\
 	X(MMDROP, "__mmdrop", "fentry", "kprobe")					\
-	X(DO_WP_PAGE, "do_wp_page", "fexit", "kprobe.kretprobe")			\
-	X(WP_PAGE_COPY, "wp_page_copy", "fexit", "kretprobe")				\
+	X(DO_WP_PAGE, "do_wp_page", "fentry", "kprobe.kretprobe")			\
+	X(WP_PAGE_COPY, "wp_page_copy", "fentry", "kretprobe")				\
 	X(WP_PAGE_REUSE, "wp_page_reuse", "fentry", "kprobe")				\
 	X(SYS_ENTER, "sys_enter", "tp_btf", "tp_btf")					\
 	X(SYS_EXIT, "sys_exit", "tp_btf", "tp_btf")					\
@@ -77,6 +77,10 @@ struct fsb_pcpu {
 	__u64 ctr[FSB_CTR_COUNT];
 	__u64 hist[FS_KIND_COUNT][2][FSB_HIST_BUCKETS];
 	__u64 hits[FSB_HOOK_COUNT];
+	/* The CPU's last "mms" lookup, valid while state's mm_gen is gen. */
+	struct {
+		__u64 mm, attr, gen;	/* attr 0: mm has none */
+	} mm_cache;
 };
 
 /* How copies and reuses are told apart (as the module's enum fs_split). */
@@ -89,6 +93,7 @@ struct fsb_state {
 	__u64 reset_after;	/* calls up to this seq are ignored */
 	__u64 unknown;		/* bit per enum fs_record_column the hooks cannot give */
 	__u64 approx;		/* bit per column given approximately */
+	__u64 mm_gen;		/* bumped after every change of "mms" (mm_cache) */
 	__u32 nrecords;		/* entries of "records" and "done_log" */
 	__u32 enabled;
 	__u32 split;		/* enum fsb_split */
