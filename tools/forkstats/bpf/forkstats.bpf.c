@@ -735,20 +735,28 @@ static __always_inline int copy_exit(struct task_struct *child)
 	return 0;
 }
 
+/* Runs once per VMA of a fork: fentry reads the VMAs directly (direct = 1). */
 static __always_inline int page_range_entry(struct vm_area_struct *dst,
-					    struct vm_area_struct *src)
+					    struct vm_area_struct *src, int direct)
 {
 	struct fsb_state *s = enter(FSB_HOOK_COPY_PAGE_RANGE);
 	unsigned long df, sf;
 	struct fsb_call *c;
+	void *anon_vma;
 	__u32 t = tid();
 
 	if (!s)
 		return 0;
-	df = BPF_CORE_READ(dst, vm_flags);
-	sf = BPF_CORE_READ(src, vm_flags);
-	if (!(df & VM_UFFD_WP) && !(sf & (VM_PFNMAP | VM_MIXEDMAP)) &&
-	    !BPF_CORE_READ(src, anon_vma))
+	if (direct) {
+		df = dst->vm_flags;
+		sf = src->vm_flags;
+		anon_vma = src->anon_vma;
+	} else {
+		df = BPF_CORE_READ(dst, vm_flags);
+		sf = BPF_CORE_READ(src, vm_flags);
+		anon_vma = BPF_CORE_READ(src, anon_vma);
+	}
+	if (!(df & VM_UFFD_WP) && !(sf & (VM_PFNMAP | VM_MIXEDMAP)) && !anon_vma)
 		return 0;
 	c = bpf_map_lookup_elem(&inflight, &t);
 	if (c && c->state == FSB_IN_CLONE && !c->seq)
@@ -767,17 +775,26 @@ static __always_inline int mmdrop(struct mm_struct *mm)
 
 /*
  * An entry hook as two programs: the fentry chain's (fentry_name) and the
- * kprobe chain's (kprobe_name), both running body with the arguments.
+ * kprobe chain's (kprobe_name), both running body with the arguments.  In
+ * body, "direct" is 1 in the fentry program (its pointer arguments are BTF
+ * pointers: read them directly) and 0 in the kprobe program (only
+ * bpf_probe_read_kernel, through BPF_CORE_READ).
  */
 #define ENTRY_PROGS(func, fentry_name, kprobe_name, body, ...)		\
 	SEC("fentry/" func)						\
 	int BPF_PROG(fentry_name, __VA_ARGS__)				\
 	{								\
+		const int direct = 1;					\
+									\
+		(void)direct;						\
 		return body;						\
 	}								\
 	SEC("kprobe/" func)						\
 	int BPF_KPROBE(kprobe_name, __VA_ARGS__)			\
 	{								\
+		const int direct = 0;					\
+									\
+		(void)direct;						\
 		return body;						\
 	}
 
@@ -786,7 +803,8 @@ ENTRY_PROGS("kernel_clone", kernel_clone_entry, kernel_clone_kprobe, clone_entry
 ENTRY_PROGS("copy_process", copy_process_entry, copy_process_kprobe, copy_entry(args),
 	    struct pid *pid, int trace, int node, struct kernel_clone_args *args)
 ENTRY_PROGS("copy_page_range", copy_page_range_entry, copy_page_range_kprobe,
-	    page_range_entry(dst, src), struct vm_area_struct *dst, struct vm_area_struct *src)
+	    page_range_entry(dst, src, direct),
+	    struct vm_area_struct *dst, struct vm_area_struct *src)
 ENTRY_PROGS("__mmdrop", mmdrop_entry, mmdrop_kprobe, mmdrop(mm), struct mm_struct *mm)
 
 SEC("fexit/kernel_clone")
@@ -1096,17 +1114,8 @@ int BPF_KRETPROBE(wp_page_copy_kretprobe, long ret)
  * fentry (none of our kernels: 6.12 builds it "static inline", hence
  * notrace, which kprobe events refuse too).
  */
-SEC("fentry/wp_page_reuse")
-int BPF_PROG(wp_page_reuse_entry, struct vm_fault *vmf)
-{
-	return wp_helper(vmf, 1, FSB_HOOK_WP_PAGE_REUSE, OUT_REUSE);
-}
-
-SEC("kprobe/wp_page_reuse")
-int BPF_KPROBE(wp_page_reuse_kprobe, struct vm_fault *vmf)
-{
-	return wp_helper(vmf, 0, FSB_HOOK_WP_PAGE_REUSE, OUT_REUSE);
-}
+ENTRY_PROGS("wp_page_reuse", wp_page_reuse_entry, wp_page_reuse_kprobe,
+	    wp_helper(vmf, direct, FSB_HOOK_WP_PAGE_REUSE, OUT_REUSE), struct vm_fault *vmf)
 
 /* ------------------------------------------------------------------ */
 /* tracepoint chain */
