@@ -943,7 +943,8 @@ static void proc_row(FILE *f, const char *name, const uint64_t *a, const struct 
 	put_u64(f, a[FSB_R_CREATE_NS], 0);
 	put_u64(f, a[FSB_R_TOTAL_NS], 0);
 	put_u64(f, a[FSB_R_CLOSED], 0);
-	put_u64(f, 0, 1);	/* rss_pages: no aggregate of it in the BPF program */
+	/* unknown as soon as one call's is (the tracepoint chain, 6.2+, no __per_cpu_offset) */
+	put_u64(f, a[FSB_R_RSS_PAGES], a[FSB_R_RSS_UNKNOWN] != 0);
 	fputc('\n', f);
 }
 

@@ -356,6 +356,10 @@ static __always_inline __u64 call_open(struct fsb_state *s, struct fs_record *r)
 	}
 	agg_add(k, FSB_R_PGTABLE, r->pgtable_bytes);
 	agg_add(k, FSB_R_VMAS_COPIED, r->vmas_copied);
+	if (r->unknown & (1u << FS_COL_rss_pages))
+		agg_add(k, FSB_R_RSS_UNKNOWN, 1);
+	else
+		agg_add(k, FSB_R_RSS_PAGES, r->rss_pages);
 	return seq;
 }
 

@@ -67,7 +67,10 @@ enum fsb_counter {
 enum {
 	FSB_R_CALLS, FSB_R_FAILED, FSB_R_CREATE_NS, FSB_R_CREATE_N, FSB_R_TOTAL_NS,
 	FSB_R_CLOSED, FSB_R_PGTABLE, FSB_R_VMAS_COPIED, FSB_R_COW_PARENT, FSB_R_COW_CHILD,
-	FSB_R_COW_COPIES, FSB_R_COW_REUSES, FSB_R_COUNT
+	FSB_R_COW_COPIES, FSB_R_COW_REUSES,
+	FSB_R_RSS_PAGES,	/* the children's rss_pages where known */
+	FSB_R_RSS_UNKNOWN,	/* calls whose child's rss_pages is unknown */
+	FSB_R_COUNT
 };
 
 #define FSB_HIST_BUCKETS 64
