@@ -69,6 +69,7 @@ for kjl in "1 1 1" "100 100 100" "1000 1 1000" "8 100 200"; do
 	run "cow $kjl" "$A" cow $kjl
 done
 run kinds "$A" kinds
+run "remap 64" "$A" remap 64 "$tmp"
 run failfork "$A" failfork
 run sums "$A" sums
 unset FSACCEPT_BPF

@@ -9,6 +9,9 @@
  *   fsaccept cow K J L         COW copies and reuses, by side
  *   fsaccept kinds             vfork, posix_spawn, thread, clone(CLONE_VM)
  *   fsaccept zero N            zero-page COW, shared mappings
+ *   fsaccept remap N DIR       a shared file mapping (DIR: a filesystem
+ *                              that write-protects shared pages, e.g. ext4)
+ *                              where a private one was: not COW
  *   fsaccept failfork          a fork refused by RLIMIT_NPROC
  *   fsaccept sums              /proc/forkstats totals = sums over calls
  *   fsaccept thp K J L         the THP rule (docs/design.md)
@@ -865,6 +868,66 @@ static int cmd_zero(size_t n)
 	return 0;
 }
 
+/*
+ * 4b. A VMA replaced in place: the BPF backend's tracepoint chain reuses
+ * the VMA of a CPU's last write fault while the mm's mmap sequence count
+ * has not moved (docs/bpf.md).  A private mapping's write fault, then a
+ * shared file mapping mapped over the same range: its write faults (read
+ * first: the file system write-protects shared pages until page_mkwrite)
+ * must be shared_wp faults, not COW of the fork made before.
+ */
+static int cmd_remap(size_t n, const char *dir)
+{
+	char path[4096];
+	struct fs_proc a, b;
+	struct fs_call r0, r1;
+	struct snap s0, s1;
+	volatile char sum = 0;
+	char *x;
+	int rel, fd;
+	size_t i;
+	pid_t w;
+
+	snprintf(path, sizeof(path), "%s/fsaccept-remap.XXXXXX", dir);
+	fd = mkstemp(path);
+	if (fd < 0 || ftruncate(fd, (off_t)(n * PAGE)))
+		die(path);
+	unlink(path);
+	x = map_region(n * PAGE, 2 * MIB, MADV_NOHUGEPAGE);
+	without_rseq();
+	snap_alloc(&s0);
+	snap_alloc(&s1);
+	read_proc(&a);
+	w = fork_waiter(&rel);
+	stack_prefault();
+	snap_prefault(&s0);
+	snap_prefault(&s1);
+	snap_take(&s0);
+	/* A write fault in the private VMA (a zero-page COW: no fork's). */
+	sum += ((volatile char *)x)[0];
+	x[0] = 1;
+	/* The same range, now shared: nothing in between faults for writing. */
+	if (mmap(x, n * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) != x)
+		die("mmap");
+	for (i = 0; i < n; i++)
+		sum += ((volatile char *)x)[i * PAGE];
+	fs_touch(x, n, 2);
+	snap_take(&s1);
+	close(rel);
+	reap(w);
+	read_proc(&b);
+	close(fd);
+	snap_record(&s0, w, &r0);
+	snap_record(&s1, w, &r1);
+	tap(r1.r.cow_parent == r0.r.cow_parent,
+	    "remap: %zu writes to a shared file mapping put where a private one was are not the fork's COW (parent %" PRIu64 " before, %" PRIu64 " after)",
+	    n, (uint64_t)r0.r.cow_parent, (uint64_t)r1.r.cow_parent);
+	tap(counter(&b, "shared_wp") - counter(&a, "shared_wp") >= n,
+	    "remap: they are shared_wp faults (%" PRIu64 " >= %zu; none: %s does not write-protect shared pages)",
+	    counter(&b, "shared_wp") - counter(&a, "shared_wp"), n, dir);
+	return 0;
+}
+
 /* 5. A fork refused by RLIMIT_NPROC has a record with its error. */
 static int cmd_failfork(void)
 {
@@ -1351,7 +1414,6 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : "";
 	int ret;
 
-	(void)argc;
 	backend_start();
 	if (!strcmp(cmd, "pgtables") && arg(argv, 2) != ~0UL)
 		ret = cmd_pgtables(arg(argv, 2));
@@ -1363,6 +1425,8 @@ int main(int argc, char **argv)
 		ret = cmd_kinds();
 	else if (!strcmp(cmd, "zero") && arg(argv, 2) != ~0UL)
 		ret = cmd_zero(arg(argv, 2));
+	else if (!strcmp(cmd, "remap") && arg(argv, 2) != ~0UL && argc > 3)
+		ret = cmd_remap(arg(argv, 2), argv[3]);
 	else if (!strcmp(cmd, "failfork"))
 		ret = cmd_failfork();
 	else if (!strcmp(cmd, "sums"))
@@ -1384,7 +1448,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "events") && arg(argv, 3) != ~0UL)
 		ret = cmd_events(arg(argv, 2), arg(argv, 3));
 	else {
-		fprintf(stderr, "usage: fsaccept pgtables MIB | cow K J L | thp K J L | kinds | zero N | failfork | sums | events N RING | control | iouring | forks N\n");
+		fprintf(stderr, "usage: fsaccept pgtables MIB | cow K J L | thp K J L | kinds | zero N | remap N DIR | failfork | sums | events N RING | control | iouring | forks N\n");
 		return 2;
 	}
 	return ret || failures ? 1 : 0;

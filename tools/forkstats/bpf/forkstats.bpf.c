@@ -1220,12 +1220,14 @@ int BPF_PROG(exit_mmap, struct mm_struct *mm)
 	__u64 key = (__u64)mm;
 
 	enter(FSB_HOOK_EXIT_MMAP);
-	forget(key);
+	/* Always: the VMA caches hold mms that have no attribution too. */
+	bpf_map_delete_elem(&mms, &key);
+	mms_changed();
 	return 0;
 }
 
 struct vma_info {
-	unsigned long flags;
+	unsigned long flags, start, end;
 	int anon;
 };
 
@@ -1233,8 +1235,57 @@ static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *d
 {
 	struct vma_info *vi = data;
 
-	vi->flags = BPF_CORE_READ(vma, vm_flags);
-	vi->anon = BPF_CORE_READ(vma, vm_ops) == NULL;
+	vi->flags = vma->vm_flags;
+	vi->start = vma->vm_start;
+	vi->end = vma->vm_end;
+	vi->anon = vma->vm_ops == NULL;
+	return 0;
+}
+
+/*
+ * The VMA at address: bpf_find_vma, which here (interrupts off) hands its
+ * mmap_lock release to an irq_work -- a self-IPI per fault, most of the
+ * chain's cost.  Where mm_lock_seq is a sequence count (6.13+: odd while
+ * the mmap lock is held for writing, moved by every write section, which
+ * every change of a VMA's range or flags needs) the CPU's last answer is
+ * reused while the sequence is even and unchanged and no mm was freed since
+ * (state's mm_gen: a freed mm's address can come back).  0, or -1 when
+ * the VMA could not be looked up.
+ */
+static __always_inline int vma_of(struct fsb_state *s, struct fsb_pcpu *p,
+				  struct task_struct *cur, struct mm_struct *mm,
+				  unsigned long address, struct vma_info *vi)
+{
+	int cacheable = p && bpf_core_field_exists(mm->mm_lock_seq.sequence);
+	__u64 gen = s->mm_gen;
+	__u32 seq = 0;
+
+	if (cacheable) {
+		seq = mm->mm_lock_seq.sequence;
+		barrier();
+		cacheable = !(seq & 1);
+	}
+	if (cacheable && p->vma_cache.mm == (__u64)mm && p->vma_cache.gen == gen &&
+	    p->vma_cache.seq == seq && address >= p->vma_cache.start &&
+	    address < p->vma_cache.end) {
+		vi->flags = p->vma_cache.flags;
+		vi->anon = p->vma_cache.anon;
+		return 0;
+	}
+	if (bpf_find_vma(cur, address, vma_cb, vi, 0))
+		return -1;
+	if (cacheable) {
+		p->vma_cache.gen = ~0ULL;	/* a program nested meanwhile sees none */
+		barrier();
+		p->vma_cache.mm = (__u64)mm;
+		p->vma_cache.start = vi->start;
+		p->vma_cache.end = vi->end;
+		p->vma_cache.flags = vi->flags;
+		p->vma_cache.anon = vi->anon;
+		p->vma_cache.seq = seq;
+		barrier();
+		p->vma_cache.gen = gen;
+	}
 	return 0;
 }
 
@@ -1245,6 +1296,7 @@ static __always_inline int wp_fault(enum fsb_hook h, unsigned long address,
 	struct task_struct *cur;
 	struct vma_info vi = {};
 	struct fsb_state *s;
+	struct fsb_pcpu *p;
 	struct fsb_wp w;
 	struct mm_struct *mm;
 	__u32 t = tid();
@@ -1253,28 +1305,28 @@ static __always_inline int wp_fault(enum fsb_hook h, unsigned long address,
 	if ((error_code & (X86_PF_PROT | X86_PF_WRITE)) != (X86_PF_PROT | X86_PF_WRITE) ||
 	    (error_code & (X86_PF_RSVD | X86_PF_INSTR | X86_PF_PK)) || address >= TASK_SIZE_MAX)
 		return 0;
-	s = enter(h);
+	s = enter_p(h, &p);
 	if (!s)
 		return 0;
 	cur = bpf_get_current_task_btf();
 	mm = cur->mm;
 	if (!mm)
 		return 0;
-	if (bpf_find_vma(cur, address, vma_cb, &vi, 0)) {
-		count(FSB_CTR_wp_unclassified);
+	if (vma_of(s, p, cur, mm, address, &vi)) {
+		count_p(p, FSB_CTR_wp_unclassified);
 		return 0;
 	}
 	if (!(vi.flags & VM_WRITE) || (vi.flags & VM_UFFD_WP))
 		return 0;
 	if (vi.flags & (VM_SHARED | VM_MAYSHARE)) {
-		count(FS_CTR_shared_wp);
+		count_p(p, FS_CTR_shared_wp);
 		return 0;
 	}
-	if (lookup(s, pc(), (__u64)mm, &w.attr)) {
-		cow(s, w.attr, OUT_EVENT, 1);
+	if (lookup(s, p, (__u64)mm, &w.attr)) {
+		cow_p(s, p, w.attr, OUT_EVENT, 1);
 	} else {
 		w.attr = 0;
-		count(FS_CTR_cow_unattributed);
+		count_p(p, FS_CTR_cow_unattributed);
 	}
 	/* In an anonymous VMA the fault may prove to be a zero-page COW. */
 	if (vi.anon) {

@@ -84,6 +84,15 @@ struct fsb_pcpu {
 	struct {
 		__u64 mm, attr, gen;	/* attr 0: mm has none */
 	} mm_cache;
+	/*
+	 * Tracepoint chain: the VMA of the CPU's last write fault, valid while
+	 * state's mm_gen is gen (an mm freed bumps it) and the mm's
+	 * mm_lock_seq is seq (every mmap write lock moves it, 6.13+).
+	 */
+	struct {
+		__u64 mm, gen, start, end, flags;
+		__u32 seq, anon;
+	} vma_cache;
 };
 
 /* How copies and reuses are told apart (as the module's enum fs_split). */
