@@ -147,13 +147,6 @@ enum fs_cow_outcome {
 	FS_COW_REUSE,			/* ... and reused the page */
 };
 
-/* An attribution: the call an mm last took part in, and its role. */
-struct fs_attr {
-	u64 seq;
-	unsigned int kind;
-	enum fs_side side;
-};
-
 int fs_records_init(void);
 void fs_records_exit(void);
 void fs_records_reset(void);

@@ -159,19 +159,6 @@ int fs_mm_attribute(const struct mm_struct *mm, u64 seq, unsigned int kind, enum
 }
 NOKPROBE_SYMBOL(fs_mm_attribute);
 
-/* The call mm last took part in: false if none, or one before a reset. */
-static __always_inline bool mm_lookup(const struct mm_struct *mm, struct fs_attr *a)
-{
-	u64 v;
-
-	if (!fs_ptrmap_get(&fs_mm_table, mm, &v))
-		return false;
-	a->seq = v >> 8;
-	a->kind = (v >> 1) & 0x7f;
-	a->side = v & 1;
-	return !stale(a->seq);
-}
-
 void fs_mm_forget(const struct mm_struct *mm)
 {
 	fs_ptrmap_del(&fs_mm_table, mm, NULL);
@@ -183,30 +170,78 @@ unsigned int fs_mm_tracked(void)
 	return fs_ptrmap_used(&fs_mm_table);
 }
 
-static __always_inline void cow(const struct fs_attr *a, enum fs_cow_outcome o)
+/*
+ * The COW hooks' per-CPU hint: the last mm looked up on this CPU, what the
+ * table said of it (its call, or none), and what counting a fault in it
+ * needs, ready.  It is used while its bucket's generation has not moved
+ * (fs_ptrmap_unchanged(): every write to the bucket, which an attribution
+ * or a forget of this mm would be, bumps it inside its write section); so
+ * a fault sees the table as a lookup at that moment would, and the
+ * attribution rules are unchanged.  A write racing the fault on another
+ * CPU is seen or not, as with the lookup; one that happened before the
+ * fault (in the faulting task's past: the fork that attributed its mm, or
+ * on another CPU before a context switch brought it here) is seen.
+ * Preemption is off while the hint is read or filled (the helper hooks
+ * run preemptible), so nothing else on this CPU uses it meanwhile; no
+ * interrupt or NMI takes a COW fault.
+ */
+struct fs_cow_hint {
+	const struct mm_struct *mm;	/* NULL: empty */
+	u64 gen;			/* mm's bucket's generation at the lookup */
+	unsigned int bucket;
+	unsigned int agg;		/* offset of agg[kind][0] in struct fs_pcpu */
+	unsigned int agg_side;		/* ... of agg[kind][R_COW_PARENT or R_COW_CHILD] */
+	bool parent;
+	u64 seq;			/* the call; 0: mm is in no call */
+	struct fs_slot *slot;
+};
+static DEFINE_PER_CPU(struct fs_cow_hint, fs_cow_hint);
+
+static noinline void notrace hint_fill(struct fs_cow_hint *h, const struct mm_struct *mm)
 {
-	struct fs_slot *s = &fs_ring[a->seq % fs_nrecords];
-	bool event = o == FS_COW_EVENT;
-	bool copy = o == FS_COW_COPY;
-	bool parent = a->side == FS_SIDE_PARENT;
+	unsigned int kind;
+	u64 v;
+
+	h->mm = mm;
+	h->seq = 0;
+	if (!fs_ptrmap_get_gen(&fs_mm_table, mm, &v, &h->bucket, &h->gen))
+		return;
+	/* value = seq << 8 | kind << 1 | side */
+	kind = (v >> 1) & 0x7f;
+	h->seq = v >> 8;
+	h->parent = (v & 1) == FS_SIDE_PARENT;
+	h->agg = offsetof(struct fs_pcpu, agg) + kind * R_COUNT * sizeof(u64);
+	h->agg_side = h->agg + (h->parent ? R_COW_PARENT : R_COW_CHILD) * sizeof(u64);
+	h->slot = &fs_ring[h->seq % fs_nrecords];
+}
+NOKPROBE_SYMBOL(hint_fill);
+
+static __always_inline void agg_inc(unsigned int offset)
+{
+	this_cpu_inc(*(u64 __percpu *)((char __percpu *)fs_pcpu + offset));
+}
+
+static __always_inline void cow(const struct fs_cow_hint *h, enum fs_cow_outcome o)
+{
+	struct fs_slot *s = h->slot;
 	unsigned long flags;
 
-	if (event)
-		agg_add(a->kind, parent ? R_COW_PARENT : R_COW_CHILD, 1);
-	if (copy)
-		agg_add(a->kind, R_COW_COPIES, 1);
-	if (o == FS_COW_REUSE)
-		agg_add(a->kind, R_COW_REUSES, 1);
+	if (o == FS_COW_EVENT)
+		agg_inc(h->agg_side);
+	else if (o == FS_COW_COPY)
+		agg_inc(h->agg + R_COW_COPIES * sizeof(u64));
+	else
+		agg_inc(h->agg + R_COW_REUSES * sizeof(u64));
 
 	raw_spin_lock_irqsave(&s->lock, flags);
-	if (s->rec.seq == a->seq) {
-		if (event && parent)
+	if (s->rec.seq == h->seq) {
+		if (o == FS_COW_EVENT && h->parent)
 			s->rec.cow_parent++;
-		else if (event)
+		else if (o == FS_COW_EVENT)
 			s->rec.cow_child++;
-		if (copy)
+		else if (o == FS_COW_COPY)
 			s->rec.cow_copies++;
-		if (o == FS_COW_REUSE)
+		else
 			s->rec.cow_reuses++;
 	}
 	raw_spin_unlock_irqrestore(&s->lock, flags);
@@ -214,12 +249,17 @@ static __always_inline void cow(const struct fs_attr *a, enum fs_cow_outcome o)
 
 void notrace fs_cow_fault(const struct mm_struct *mm, enum fs_cow_outcome o)
 {
-	struct fs_attr a;
+	struct fs_cow_hint *h;
 
-	if (mm_lookup(mm, &a))
-		cow(&a, o);
+	preempt_disable_notrace();
+	h = this_cpu_ptr(&fs_cow_hint);
+	if (unlikely(h->mm != mm || !fs_ptrmap_unchanged(&fs_mm_table, h->bucket, h->gen)))
+		hint_fill(h, mm);
+	if (h->seq && !stale(h->seq))
+		cow(h, o);
 	else if (o == FS_COW_EVENT)
 		fs_count(FS_CTR_cow_unattributed);
+	preempt_enable_notrace();
 }
 NOKPROBE_SYMBOL(fs_cow_fault);
 
