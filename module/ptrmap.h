@@ -53,14 +53,14 @@ size_t fs_ptrmap_bytes(const struct fs_ptrmap *m);
  * that writers were moving: it stops, and the sequence check sends it
  * round again.
  *
- * Also gives the key's bucket and that bucket's generation, read in the
- * same read section as the value: while fs_ptrmap_unchanged() holds for
- * them, a lookup of key would find the same thing (key's value, or no
- * key).  A write to the bucket (set, add, delete, clear) bumps the
+ * Also gives where key's bucket keeps its generation, and the generation
+ * read in the same read section as the value: while fs_ptrmap_unchanged()
+ * holds for them, a lookup of key would find the same thing (key's value,
+ * or no key).  A write to the bucket (set, add, delete, clear) bumps the
  * generation inside its write section; a u64 never wraps.
  */
 static __always_inline bool fs_ptrmap_get_gen(struct fs_ptrmap *m, const void *key, u64 *val,
-					      unsigned int *bucket, u64 *gen)
+					      const u64 **genp, u64 *gen)
 {
 	unsigned int b = hash_ptr(key, m->bits), seq, steps;
 	struct hlist_node *p;
@@ -85,23 +85,23 @@ static __always_inline bool fs_ptrmap_get_gen(struct fs_ptrmap *m, const void *k
 	} while (read_seqcount_retry(&m->seqs[b], seq));
 	if (found)
 		*val = v;
-	*bucket = b;
+	*genp = &m->gens[b];
 	*gen = g;
 	return found;
 }
 
 static __always_inline bool fs_ptrmap_get(struct fs_ptrmap *m, const void *key, u64 *val)
 {
-	unsigned int b;
+	const u64 *genp;
 	u64 g;
 
-	return fs_ptrmap_get_gen(m, key, val, &b, &g);
+	return fs_ptrmap_get_gen(m, key, val, &genp, &g);
 }
 
-/* No write to the bucket since fs_ptrmap_get_gen() gave gen for it. */
-static __always_inline bool fs_ptrmap_unchanged(struct fs_ptrmap *m, unsigned int bucket, u64 gen)
+/* No write to the bucket since fs_ptrmap_get_gen() gave genp and gen. */
+static __always_inline bool fs_ptrmap_unchanged(const u64 *genp, u64 gen)
 {
-	return READ_ONCE(m->gens[bucket]) == gen;
+	return READ_ONCE(*genp) == gen;
 }
 
 #endif /* FORKSTATS_PTRMAP_H */

@@ -6,7 +6,8 @@
  *
  * Hot-path rules: nothing here sleeps or allocates; all memory is allocated
  * at load from the module parameters.  Aggregates and histograms are per
- * CPU; a record slot is guarded by its own raw spinlock.
+ * CPU; a record slot is guarded by its own raw spinlock, except for its COW
+ * counters, which a COW fault adds to without it (cow_add() below).
  *
  * Reset keeps sequence numbers increasing and remembers the last sequence
  * number before it: events of earlier calls (a vfork still blocked, a COW
@@ -41,6 +42,31 @@ struct fs_slot {
 	raw_spinlock_t lock;
 	struct fs_record rec;		/* rec.seq == 0: empty */
 };
+
+/*
+ * A slot's COW counters (rec.cow_parent, cow_child, cow_copies,
+ * cow_reuses) are added to without the slot's lock: each holds the slot's
+ * lap, seq / records, in its top 24 bits (COW_LAP()) and the count in the
+ * low 40, and a fault adds with a cmpxchg that expects its call's lap
+ * (cow_add()).  fs_call_open() writes them with the new call's lap, under
+ * the lock: from then on an add meant for the call the slot held before
+ * fails, and one that succeeded before is overwritten with the rest of the
+ * old record.  So a fault's count lands on the record of its call or on
+ * none.  The fault also checks the slot's seq first: the lap tag only has
+ * to tell apart the calls that can own the slot between that check and the
+ * cmpxchg, a few instructions with preemption off, and the next one with
+ * the same tag is 2^24 laps (2^28 calls at least) later.  A count
+ * saturates at 2^40 - 1.  Readers take the lock and mask the lap off
+ * (cow_count()).
+ */
+#define COW_COUNT_BITS	40
+#define COW_COUNT_MASK	(BIT_ULL(COW_COUNT_BITS) - 1)
+#define COW_LAP(seq)	(((seq) / fs_nrecords) << COW_COUNT_BITS)
+
+static inline u64 cow_count(u64 w)
+{
+	return w & COW_COUNT_MASK;
+}
 
 static struct fs_pcpu __percpu *fs_pcpu;
 static struct fs_slot *fs_ring;
@@ -107,6 +133,10 @@ u64 fs_call_open(struct fs_record *r)
 	if (s->rec.seq && !stale(s->rec.seq))
 		fs_count(FS_CTR_records_overwritten);
 	s->rec = *r;
+	WRITE_ONCE(s->rec.cow_parent, COW_LAP(seq) | r->cow_parent);
+	WRITE_ONCE(s->rec.cow_child, COW_LAP(seq) | r->cow_child);
+	WRITE_ONCE(s->rec.cow_copies, COW_LAP(seq) | r->cow_copies);
+	WRITE_ONCE(s->rec.cow_reuses, COW_LAP(seq) | r->cow_reuses);
 	raw_spin_unlock_irqrestore(&s->lock, flags);
 
 	agg_add(k, R_CALLS, 1);
@@ -187,81 +217,103 @@ unsigned int fs_mm_tracked(void)
  */
 struct fs_cow_hint {
 	const struct mm_struct *mm;	/* NULL: empty */
-	u64 gen;			/* mm's bucket's generation at the lookup */
-	unsigned int bucket;
-	unsigned int agg;		/* offset of agg[kind][0] in struct fs_pcpu */
-	unsigned int agg_side;		/* ... of agg[kind][R_COW_PARENT or R_COW_CHILD] */
-	bool parent;
-	u64 seq;			/* the call; 0: mm is in no call */
-	struct fs_slot *slot;
+	const u64 *genp;		/* where mm's bucket keeps its generation */
+	u64 gen;			/* ... and what it was at the lookup */
+	u64 seq;			/* the call; 0 (stale) when mm is in none */
+	u64 lap;			/* COW_LAP(seq) */
+	struct fs_slot *slot;		/* seq's */
+	u64 *rec_side;			/* &slot->rec.cow_parent or cow_child */
+	u64 __percpu *agg;		/* &fs_pcpu->agg[kind][0] */
+	u64 __percpu *agg_side;		/* ... [R_COW_PARENT] or [R_COW_CHILD] */
 };
 static DEFINE_PER_CPU(struct fs_cow_hint, fs_cow_hint);
 
 static noinline void notrace hint_fill(struct fs_cow_hint *h, const struct mm_struct *mm)
 {
 	unsigned int kind;
+	bool parent;
 	u64 v;
 
 	h->mm = mm;
 	h->seq = 0;
-	if (!fs_ptrmap_get_gen(&fs_mm_table, mm, &v, &h->bucket, &h->gen))
+	if (!fs_ptrmap_get_gen(&fs_mm_table, mm, &v, &h->genp, &h->gen))
 		return;
 	/* value = seq << 8 | kind << 1 | side */
 	kind = (v >> 1) & 0x7f;
+	parent = (v & 1) == FS_SIDE_PARENT;
 	h->seq = v >> 8;
-	h->parent = (v & 1) == FS_SIDE_PARENT;
-	h->agg = offsetof(struct fs_pcpu, agg) + kind * R_COUNT * sizeof(u64);
-	h->agg_side = h->agg + (h->parent ? R_COW_PARENT : R_COW_CHILD) * sizeof(u64);
+	h->lap = COW_LAP(h->seq);
 	h->slot = &fs_ring[h->seq % fs_nrecords];
+	h->rec_side = parent ? &h->slot->rec.cow_parent : &h->slot->rec.cow_child;
+	h->agg = &fs_pcpu->agg[kind][0];
+	h->agg_side = &fs_pcpu->agg[kind][parent ? R_COW_PARENT : R_COW_CHILD];
 }
 NOKPROBE_SYMBOL(hint_fill);
 
-static __always_inline void agg_inc(unsigned int offset)
+/* One more in a slot's COW counter w, if it still holds lap (see above). */
+static __always_inline void cow_add(u64 *w, u64 lap)
 {
-	this_cpu_inc(*(u64 __percpu *)((char __percpu *)fs_pcpu + offset));
+	u64 old = READ_ONCE(*w);
+
+	/* old ^ lap < COW_COUNT_MASK: lap's tag, and the count not saturated */
+	while ((old ^ lap) < COW_COUNT_MASK && !try_cmpxchg(w, &old, old + 1))
+		;
 }
 
-static __always_inline void cow(const struct fs_cow_hint *h, enum fs_cow_outcome o)
-{
-	struct fs_slot *s = h->slot;
-	unsigned long flags;
-
-	if (o == FS_COW_EVENT)
-		agg_inc(h->agg_side);
-	else if (o == FS_COW_COPY)
-		agg_inc(h->agg + R_COW_COPIES * sizeof(u64));
-	else
-		agg_inc(h->agg + R_COW_REUSES * sizeof(u64));
-
-	raw_spin_lock_irqsave(&s->lock, flags);
-	if (s->rec.seq == h->seq) {
-		if (o == FS_COW_EVENT && h->parent)
-			s->rec.cow_parent++;
-		else if (o == FS_COW_EVENT)
-			s->rec.cow_child++;
-		else if (o == FS_COW_COPY)
-			s->rec.cow_copies++;
-		else
-			s->rec.cow_reuses++;
-	}
-	raw_spin_unlock_irqrestore(&s->lock, flags);
-}
-
-void notrace fs_cow_fault(const struct mm_struct *mm, enum fs_cow_outcome o)
+/*
+ * A COW fault in mm: added to the call mm last took part in (the hint's),
+ * if any and not from before a reset (stale(0) holds too).
+ */
+static __always_inline void cow_fault(const struct mm_struct *mm, enum fs_cow_outcome o)
 {
 	struct fs_cow_hint *h;
+	struct fs_slot *s;
 
 	preempt_disable_notrace();
 	h = this_cpu_ptr(&fs_cow_hint);
-	if (unlikely(h->mm != mm || !fs_ptrmap_unchanged(&fs_mm_table, h->bucket, h->gen)))
+	if (unlikely(h->mm != mm || !fs_ptrmap_unchanged(h->genp, h->gen)))
 		hint_fill(h, mm);
-	if (h->seq && !stale(h->seq))
-		cow(h, o);
-	else if (o == FS_COW_EVENT)
-		fs_count(FS_CTR_cow_unattributed);
+	if (stale(h->seq)) {
+		if (o == FS_COW_EVENT)
+			fs_count(FS_CTR_cow_unattributed);
+		goto out;
+	}
+	if (o == FS_COW_EVENT)
+		this_cpu_inc(*h->agg_side);
+	else if (o == FS_COW_COPY)
+		this_cpu_inc(h->agg[R_COW_COPIES]);
+	else
+		this_cpu_inc(h->agg[R_COW_REUSES]);
+	s = h->slot;
+	if (READ_ONCE(s->rec.seq) != h->seq)
+		goto out;
+	if (o == FS_COW_EVENT)
+		cow_add(h->rec_side, h->lap);
+	else if (o == FS_COW_COPY)
+		cow_add(&s->rec.cow_copies, h->lap);
+	else
+		cow_add(&s->rec.cow_reuses, h->lap);
+out:
 	preempt_enable_notrace();
 }
-NOKPROBE_SYMBOL(fs_cow_fault);
+
+void notrace fs_cow_event(const struct mm_struct *mm)
+{
+	cow_fault(mm, FS_COW_EVENT);
+}
+NOKPROBE_SYMBOL(fs_cow_event);
+
+void notrace fs_cow_copy(const struct mm_struct *mm)
+{
+	cow_fault(mm, FS_COW_COPY);
+}
+NOKPROBE_SYMBOL(fs_cow_copy);
+
+void notrace fs_cow_reuse(const struct mm_struct *mm)
+{
+	cow_fault(mm, FS_COW_REUSE);
+}
+NOKPROBE_SYMBOL(fs_cow_reuse);
 
 /*
  * The outcome not counted directly is derived: events minus the counted one.
@@ -295,8 +347,13 @@ bool fs_record_read(u64 seq, struct fs_record *r)
 	if (ok)
 		*r = s->rec;
 	raw_spin_unlock_irqrestore(&s->lock, flags);
-	if (ok)
-		derive_split(r->cow_parent + r->cow_child, &r->cow_copies, &r->cow_reuses);
+	if (!ok)
+		return false;
+	r->cow_parent = cow_count(r->cow_parent);
+	r->cow_child = cow_count(r->cow_child);
+	r->cow_copies = cow_count(r->cow_copies);
+	r->cow_reuses = cow_count(r->cow_reuses);
+	derive_split(r->cow_parent + r->cow_child, &r->cow_copies, &r->cow_reuses);
 	return ok;
 }
 
