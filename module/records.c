@@ -52,12 +52,12 @@ struct fs_slot {
  * the lock: from then on an add meant for the call the slot held before
  * fails, and one that succeeded before is overwritten with the rest of the
  * old record.  So a fault's count lands on the record of its call or on
- * none.  The fault also checks the slot's seq first: the lap tag only has
- * to tell apart the calls that can own the slot between that check and the
- * cmpxchg, a few instructions with preemption off, and the next one with
- * the same tag is 2^24 laps (2^28 calls at least) later.  A count
- * saturates at 2^40 - 1.  Readers take the lock and mask the lap off
- * (cow_count()).
+ * none.  The fault first checks the slot's seq (which fs_call_open()
+ * writes in single stores): the lap tag then only has to tell apart the
+ * calls that can own the slot between that check and the cmpxchg, a few
+ * instructions with preemption off, and the next one with the same tag is
+ * 2^24 laps (2^28 calls at least) later.  A count saturates at 2^40 - 1.
+ * Readers take the lock and mask the lap off (cow_count()).
  */
 #define COW_COUNT_BITS	40
 #define COW_COUNT_MASK	(BIT_ULL(COW_COUNT_BITS) - 1)
@@ -128,16 +128,25 @@ u64 fs_call_open(struct fs_record *r)
 	unsigned long flags;
 	unsigned int k = r->kind;
 
-	r->seq = seq;
 	raw_spin_lock_irqsave(&s->lock, flags);
 	if (s->rec.seq && !stale(s->rec.seq))
 		fs_count(FS_CTR_records_overwritten);
+	/*
+	 * COW faults read the slot's seq without the lock: it goes to 0, then
+	 * to the new seq last, each in one store (the copy leaves it 0).
+	 */
+	WRITE_ONCE(s->rec.seq, 0);
+	barrier();
+	r->seq = 0;
 	s->rec = *r;
 	WRITE_ONCE(s->rec.cow_parent, COW_LAP(seq) | r->cow_parent);
 	WRITE_ONCE(s->rec.cow_child, COW_LAP(seq) | r->cow_child);
 	WRITE_ONCE(s->rec.cow_copies, COW_LAP(seq) | r->cow_copies);
 	WRITE_ONCE(s->rec.cow_reuses, COW_LAP(seq) | r->cow_reuses);
+	barrier();
+	WRITE_ONCE(s->rec.seq, seq);
 	raw_spin_unlock_irqrestore(&s->lock, flags);
+	r->seq = seq;
 
 	agg_add(k, R_CALLS, 1);
 	if (r->err)
@@ -468,7 +477,7 @@ void fs_records_reset(void)
 	WRITE_ONCE(fs_reset_after, atomic64_read(&fs_next_seq));
 	for (i = 0; i < fs_nrecords; i++) {
 		raw_spin_lock_irqsave(&fs_ring[i].lock, flags);
-		fs_ring[i].rec.seq = 0;
+		WRITE_ONCE(fs_ring[i].rec.seq, 0);
 		raw_spin_unlock_irqrestore(&fs_ring[i].lock, flags);
 	}
 	for_each_possible_cpu(cpu)
