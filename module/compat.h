@@ -74,6 +74,34 @@ static inline bool fs_wp_to_userfaultfd(const struct vm_fault *vmf)
 #endif
 }
 
+/*
+ * is_zero_pfn(pte_pfn(pte)) for a present PTE, as do_wp_page()'s orig_pte
+ * always is.  x86's pte_pfn() first undoes the PROT_NONE inversion (L1TF)
+ * that only a non-present PTE carries: here the pfn bits are compared in
+ * place with zero_bits = fs_zero_pte_bits(), taken once at load.
+ */
+#ifdef CONFIG_X86_64
+static inline pteval_t fs_zero_pte_bits(void)
+{
+	return (pteval_t)my_zero_pfn(0) << PAGE_SHIFT;	/* x86 has one zero page */
+}
+
+static __always_inline bool fs_present_pte_is_zero(pte_t pte, pteval_t zero_bits)
+{
+	return !((pte_val(pte) ^ zero_bits) & PTE_PFN_MASK);
+}
+#else
+static inline pteval_t fs_zero_pte_bits(void)
+{
+	return 0;
+}
+
+static __always_inline bool fs_present_pte_is_zero(pte_t pte, pteval_t zero_bits)
+{
+	return is_zero_pfn(pte_pfn(pte));
+}
+#endif
+
 /* FAULT_FLAG_UNSHARE (5.19+): a read fault that breaks COW for GUP pins. */
 static inline bool fs_vmf_is_unshare(const struct vm_fault *vmf)
 {

@@ -34,13 +34,15 @@
 
 enum wp_class { WP_PRIVATE, WP_SHARED, WP_ZERO, WP_IGNORE };
 
+static pteval_t wp_zero_bits;		/* fs_present_pte_is_zero() */
+
 static __always_inline enum wp_class classify(const struct vm_fault *vmf)
 {
 	if (fs_vmf_is_unshare(vmf))
 		return WP_IGNORE;
 	if (vmf->vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
 		return WP_SHARED;
-	if (is_zero_pfn(pte_pfn(vmf->orig_pte)))
+	if (fs_present_pte_is_zero(vmf->orig_pte, READ_ONCE(wp_zero_bits)))
 		return WP_ZERO;
 	return WP_PRIVATE;
 }
@@ -95,6 +97,7 @@ FS_ENTRY_HOOK(wp_page_reuse_entry);
 
 void fs_cow_probes_setup(void)
 {
+	wp_zero_bits = fs_zero_pte_bits();
 	fs_probes[FS_PROBE_DO_WP_PAGE] = (struct fs_probe) {
 		.name = "do_wp_page", .required = true, FS_ENTRY(do_wp_page_entry),
 	};

@@ -147,13 +147,6 @@ enum fs_cow_outcome {
 	FS_COW_REUSE,			/* ... and reused the page */
 };
 
-/* An attribution: the call an mm last took part in, and its role. */
-struct fs_attr {
-	u64 seq;
-	unsigned int kind;
-	enum fs_side side;
-};
-
 int fs_records_init(void);
 void fs_records_exit(void);
 void fs_records_reset(void);
@@ -172,8 +165,20 @@ void fs_mm_forget(const struct mm_struct *mm);
 /*
  * A COW fault in mm: added to the call mm last took part in, if any, as
  * outcome o; a FS_COW_EVENT in an mm of no call counts as cow_unattributed.
+ * One function per outcome (no test of it on the hot path).
  */
-void fs_cow_fault(const struct mm_struct *mm, enum fs_cow_outcome o);
+void fs_cow_event(const struct mm_struct *mm);
+void fs_cow_copy(const struct mm_struct *mm);
+void fs_cow_reuse(const struct mm_struct *mm);
+static __always_inline void fs_cow_fault(const struct mm_struct *mm, enum fs_cow_outcome o)
+{
+	if (o == FS_COW_EVENT)
+		fs_cow_event(mm);
+	else if (o == FS_COW_COPY)
+		fs_cow_copy(mm);
+	else
+		fs_cow_reuse(mm);
+}
 
 /* Readers */
 struct fs_agg {

@@ -9,6 +9,11 @@
  * are never freed while the map exists, and a deleted node keeps its next
  * pointer (hlist_del_rcu), so a walk that races a writer follows valid
  * nodes to the end of some chain and retries.
+ *
+ * Each bucket also counts the writes ever made to it (gens[], bumped in the
+ * write section): a reader that remembers a lookup's result with its
+ * bucket's generation can reuse it while the generation has not moved
+ * (the COW hooks' per-CPU hint, records.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,8 +38,9 @@ int fs_ptrmap_init(struct fs_ptrmap *m, unsigned int capacity)
 	m->buckets = kvcalloc(nb, sizeof(*m->buckets), GFP_KERNEL);
 	m->locks = kvcalloc(nb, sizeof(*m->locks), GFP_KERNEL);
 	m->seqs = kvcalloc(nb, sizeof(*m->seqs), GFP_KERNEL);
+	m->gens = kvcalloc(nb, sizeof(*m->gens), GFP_KERNEL);
 	m->nodes = kvcalloc(capacity, sizeof(*m->nodes), GFP_KERNEL);
-	if (!m->buckets || !m->locks || !m->seqs || !m->nodes) {
+	if (!m->buckets || !m->locks || !m->seqs || !m->gens || !m->nodes) {
 		fs_ptrmap_destroy(m);
 		return -ENOMEM;
 	}
@@ -55,10 +61,12 @@ void fs_ptrmap_destroy(struct fs_ptrmap *m)
 	kvfree(m->buckets);
 	kvfree(m->locks);
 	kvfree(m->seqs);
+	kvfree(m->gens);
 	kvfree(m->nodes);
 	m->buckets = NULL;
 	m->locks = NULL;
 	m->seqs = NULL;
+	m->gens = NULL;
 	m->nodes = NULL;
 }
 
@@ -72,6 +80,12 @@ static struct fs_ptrmap_node *find(struct fs_ptrmap *m, unsigned int b, const vo
 	return NULL;
 }
 NOKPROBE_SYMBOL(find);
+
+/* In bucket b's write section, its lock held. */
+static __always_inline void bump(struct fs_ptrmap *m, unsigned int b)
+{
+	WRITE_ONCE(m->gens[b], m->gens[b] + 1);
+}
 
 /* A node off the free list, or NULL when all are in use. */
 static struct fs_ptrmap_node *take_free(struct fs_ptrmap *m)
@@ -94,6 +108,7 @@ static void release(struct fs_ptrmap *m, unsigned int b, struct fs_ptrmap_node *
 {
 	write_seqcount_begin(&m->seqs[b]);
 	hlist_del_rcu(&n->link);
+	bump(m, b);
 	write_seqcount_end(&m->seqs[b]);
 	raw_spin_lock(&m->free_lock);
 	hlist_add_head(&n->link, &m->free);
@@ -125,6 +140,7 @@ int fs_ptrmap_set(struct fs_ptrmap *m, const void *key, u64 val)
 		hlist_add_head_rcu(&n->link, &m->buckets[b]);
 	}
 	WRITE_ONCE(n->val, val);
+	bump(m, b);
 	write_seqcount_end(&m->seqs[b]);
 	raw_spin_unlock_irqrestore(&m->locks[b], flags);
 	return 0;
@@ -143,6 +159,7 @@ bool fs_ptrmap_add_unless(struct fs_ptrmap *m, const void *key, u64 delta, u64 m
 	if (n && !(n->val & mask)) {
 		write_seqcount_begin(&m->seqs[b]);
 		WRITE_ONCE(n->val, n->val + delta);
+		bump(m, b);
 		write_seqcount_end(&m->seqs[b]);
 		added = true;
 	}
@@ -191,6 +208,7 @@ unsigned int fs_ptrmap_used(struct fs_ptrmap *m)
 
 size_t fs_ptrmap_bytes(const struct fs_ptrmap *m)
 {
-	return ((sizeof(*m->buckets) + sizeof(*m->locks) + sizeof(*m->seqs)) << m->bits) +
+	return ((sizeof(*m->buckets) + sizeof(*m->locks) + sizeof(*m->seqs) +
+		 sizeof(*m->gens)) << m->bits) +
 	       (size_t)m->capacity * sizeof(*m->nodes);
 }

@@ -29,6 +29,7 @@ struct fs_ptrmap {
 	struct hlist_head *buckets;
 	raw_spinlock_t *locks;		/* one per bucket, for writers */
 	seqcount_t *seqs;		/* one per bucket: lockless lookups */
+	u64 *gens;			/* one per bucket: writes ever made to it */
 	struct fs_ptrmap_node *nodes;
 	struct hlist_head free;
 	raw_spinlock_t free_lock;
@@ -51,16 +52,24 @@ size_t fs_ptrmap_bytes(const struct fs_ptrmap *m);
  * COW fault.  A walk longer than the pool can only have followed nodes
  * that writers were moving: it stops, and the sequence check sends it
  * round again.
+ *
+ * Also gives where key's bucket keeps its generation, and the generation
+ * read in the same read section as the value: while fs_ptrmap_unchanged()
+ * holds for them, a lookup of key would find the same thing (key's value,
+ * or no key).  A write to the bucket (set, add, delete, clear) bumps the
+ * generation inside its write section; a u64 never wraps.
  */
-static __always_inline bool fs_ptrmap_get(struct fs_ptrmap *m, const void *key, u64 *val)
+static __always_inline bool fs_ptrmap_get_gen(struct fs_ptrmap *m, const void *key, u64 *val,
+					      const u64 **genp, u64 *gen)
 {
 	unsigned int b = hash_ptr(key, m->bits), seq, steps;
 	struct hlist_node *p;
 	bool found;
-	u64 v = 0;
+	u64 v = 0, g;
 
 	do {
 		seq = read_seqcount_begin(&m->seqs[b]);
+		g = READ_ONCE(m->gens[b]);
 		found = false;
 		steps = 0;
 		for (p = READ_ONCE(m->buckets[b].first); p && steps++ <= m->capacity;
@@ -76,7 +85,23 @@ static __always_inline bool fs_ptrmap_get(struct fs_ptrmap *m, const void *key, 
 	} while (read_seqcount_retry(&m->seqs[b], seq));
 	if (found)
 		*val = v;
+	*genp = &m->gens[b];
+	*gen = g;
 	return found;
+}
+
+static __always_inline bool fs_ptrmap_get(struct fs_ptrmap *m, const void *key, u64 *val)
+{
+	const u64 *genp;
+	u64 g;
+
+	return fs_ptrmap_get_gen(m, key, val, &genp, &g);
+}
+
+/* No write to the bucket since fs_ptrmap_get_gen() gave genp and gen. */
+static __always_inline bool fs_ptrmap_unchanged(const u64 *genp, u64 gen)
+{
+	return READ_ONCE(*genp) == gen;
 }
 
 #endif /* FORKSTATS_PTRMAP_H */

@@ -6,7 +6,8 @@
  *
  * Hot-path rules: nothing here sleeps or allocates; all memory is allocated
  * at load from the module parameters.  Aggregates and histograms are per
- * CPU; a record slot is guarded by its own raw spinlock.
+ * CPU; a record slot is guarded by its own raw spinlock, except for its COW
+ * counters, which a COW fault adds to without it (cow_add() below).
  *
  * Reset keeps sequence numbers increasing and remembers the last sequence
  * number before it: events of earlier calls (a vfork still blocked, a COW
@@ -41,6 +42,31 @@ struct fs_slot {
 	raw_spinlock_t lock;
 	struct fs_record rec;		/* rec.seq == 0: empty */
 };
+
+/*
+ * A slot's COW counters (rec.cow_parent, cow_child, cow_copies,
+ * cow_reuses) are added to without the slot's lock: each holds the slot's
+ * lap, seq / records, in its top 24 bits (COW_LAP()) and the count in the
+ * low 40, and a fault adds with a cmpxchg that expects its call's lap
+ * (cow_add()).  fs_call_open() writes them with the new call's lap, under
+ * the lock: from then on an add meant for the call the slot held before
+ * fails, and one that succeeded before is overwritten with the rest of the
+ * old record.  So a fault's count lands on the record of its call or on
+ * none.  The fault first checks the slot's seq (which fs_call_open()
+ * writes in single stores): the lap tag then only has to tell apart the
+ * calls that can own the slot between that check and the cmpxchg, a few
+ * instructions with preemption off, and the next one with the same tag is
+ * 2^24 laps (2^28 calls at least) later.  A count saturates at 2^40 - 1.
+ * Readers take the lock and mask the lap off (cow_count()).
+ */
+#define COW_COUNT_BITS	40
+#define COW_COUNT_MASK	(BIT_ULL(COW_COUNT_BITS) - 1)
+#define COW_LAP(seq)	(((seq) / fs_nrecords) << COW_COUNT_BITS)
+
+static inline u64 cow_count(u64 w)
+{
+	return w & COW_COUNT_MASK;
+}
 
 static struct fs_pcpu __percpu *fs_pcpu;
 static struct fs_slot *fs_ring;
@@ -102,12 +128,25 @@ u64 fs_call_open(struct fs_record *r)
 	unsigned long flags;
 	unsigned int k = r->kind;
 
-	r->seq = seq;
 	raw_spin_lock_irqsave(&s->lock, flags);
 	if (s->rec.seq && !stale(s->rec.seq))
 		fs_count(FS_CTR_records_overwritten);
+	/*
+	 * COW faults read the slot's seq without the lock: it goes to 0, then
+	 * to the new seq last, each in one store (the copy leaves it 0).
+	 */
+	WRITE_ONCE(s->rec.seq, 0);
+	barrier();
+	r->seq = 0;
 	s->rec = *r;
+	WRITE_ONCE(s->rec.cow_parent, COW_LAP(seq) | r->cow_parent);
+	WRITE_ONCE(s->rec.cow_child, COW_LAP(seq) | r->cow_child);
+	WRITE_ONCE(s->rec.cow_copies, COW_LAP(seq) | r->cow_copies);
+	WRITE_ONCE(s->rec.cow_reuses, COW_LAP(seq) | r->cow_reuses);
+	barrier();
+	WRITE_ONCE(s->rec.seq, seq);
 	raw_spin_unlock_irqrestore(&s->lock, flags);
+	r->seq = seq;
 
 	agg_add(k, R_CALLS, 1);
 	if (r->err)
@@ -159,19 +198,6 @@ int fs_mm_attribute(const struct mm_struct *mm, u64 seq, unsigned int kind, enum
 }
 NOKPROBE_SYMBOL(fs_mm_attribute);
 
-/* The call mm last took part in: false if none, or one before a reset. */
-static __always_inline bool mm_lookup(const struct mm_struct *mm, struct fs_attr *a)
-{
-	u64 v;
-
-	if (!fs_ptrmap_get(&fs_mm_table, mm, &v))
-		return false;
-	a->seq = v >> 8;
-	a->kind = (v >> 1) & 0x7f;
-	a->side = v & 1;
-	return !stale(a->seq);
-}
-
 void fs_mm_forget(const struct mm_struct *mm)
 {
 	fs_ptrmap_del(&fs_mm_table, mm, NULL);
@@ -183,45 +209,120 @@ unsigned int fs_mm_tracked(void)
 	return fs_ptrmap_used(&fs_mm_table);
 }
 
-static __always_inline void cow(const struct fs_attr *a, enum fs_cow_outcome o)
+/*
+ * The COW hooks' per-CPU hint: the last mm looked up on this CPU, what the
+ * table said of it (its call, or none), and what counting a fault in it
+ * needs, ready.  It is used while its bucket's generation has not moved
+ * (fs_ptrmap_unchanged(): every write to the bucket, which an attribution
+ * or a forget of this mm would be, bumps it inside its write section); so
+ * a fault sees the table as a lookup at that moment would, and the
+ * attribution rules are unchanged.  A write racing the fault on another
+ * CPU is seen or not, as with the lookup; one that happened before the
+ * fault (in the faulting task's past: the fork that attributed its mm, or
+ * on another CPU before a context switch brought it here) is seen.
+ * Preemption is off while the hint is read or filled (the helper hooks
+ * run preemptible), so nothing else on this CPU uses it meanwhile; no
+ * interrupt or NMI takes a COW fault.
+ */
+struct fs_cow_hint {
+	const struct mm_struct *mm;	/* NULL: empty */
+	const u64 *genp;		/* where mm's bucket keeps its generation */
+	u64 gen;			/* ... and what it was at the lookup */
+	u64 seq;			/* the call; 0 (stale) when mm is in none */
+	u64 lap;			/* COW_LAP(seq) */
+	struct fs_slot *slot;		/* seq's */
+	u64 *rec_side;			/* &slot->rec.cow_parent or cow_child */
+	u64 __percpu *agg;		/* &fs_pcpu->agg[kind][0] */
+	u64 __percpu *agg_side;		/* ... [R_COW_PARENT] or [R_COW_CHILD] */
+};
+static DEFINE_PER_CPU(struct fs_cow_hint, fs_cow_hint);
+
+static noinline void notrace hint_fill(struct fs_cow_hint *h, const struct mm_struct *mm)
 {
-	struct fs_slot *s = &fs_ring[a->seq % fs_nrecords];
-	bool event = o == FS_COW_EVENT;
-	bool copy = o == FS_COW_COPY;
-	bool parent = a->side == FS_SIDE_PARENT;
-	unsigned long flags;
+	unsigned int kind;
+	bool parent;
+	u64 v;
 
-	if (event)
-		agg_add(a->kind, parent ? R_COW_PARENT : R_COW_CHILD, 1);
-	if (copy)
-		agg_add(a->kind, R_COW_COPIES, 1);
-	if (o == FS_COW_REUSE)
-		agg_add(a->kind, R_COW_REUSES, 1);
+	h->mm = mm;
+	h->seq = 0;
+	if (!fs_ptrmap_get_gen(&fs_mm_table, mm, &v, &h->genp, &h->gen))
+		return;
+	/* value = seq << 8 | kind << 1 | side */
+	kind = (v >> 1) & 0x7f;
+	parent = (v & 1) == FS_SIDE_PARENT;
+	h->seq = v >> 8;
+	h->lap = COW_LAP(h->seq);
+	h->slot = &fs_ring[h->seq % fs_nrecords];
+	h->rec_side = parent ? &h->slot->rec.cow_parent : &h->slot->rec.cow_child;
+	h->agg = &fs_pcpu->agg[kind][0];
+	h->agg_side = &fs_pcpu->agg[kind][parent ? R_COW_PARENT : R_COW_CHILD];
+}
+NOKPROBE_SYMBOL(hint_fill);
 
-	raw_spin_lock_irqsave(&s->lock, flags);
-	if (s->rec.seq == a->seq) {
-		if (event && parent)
-			s->rec.cow_parent++;
-		else if (event)
-			s->rec.cow_child++;
-		if (copy)
-			s->rec.cow_copies++;
-		if (o == FS_COW_REUSE)
-			s->rec.cow_reuses++;
+/* One more in a slot's COW counter w, if it still holds lap (see above). */
+static __always_inline void cow_add(u64 *w, u64 lap)
+{
+	u64 old = READ_ONCE(*w);
+
+	/* old ^ lap < COW_COUNT_MASK: lap's tag, and the count not saturated */
+	while ((old ^ lap) < COW_COUNT_MASK && !try_cmpxchg(w, &old, old + 1))
+		;
+}
+
+/*
+ * A COW fault in mm: added to the call mm last took part in (the hint's),
+ * if any and not from before a reset (stale(0) holds too).
+ */
+static __always_inline void cow_fault(const struct mm_struct *mm, enum fs_cow_outcome o)
+{
+	struct fs_cow_hint *h;
+	struct fs_slot *s;
+
+	preempt_disable_notrace();
+	h = this_cpu_ptr(&fs_cow_hint);
+	if (unlikely(h->mm != mm || !fs_ptrmap_unchanged(h->genp, h->gen)))
+		hint_fill(h, mm);
+	if (stale(h->seq)) {
+		if (o == FS_COW_EVENT)
+			fs_count(FS_CTR_cow_unattributed);
+		goto out;
 	}
-	raw_spin_unlock_irqrestore(&s->lock, flags);
+	if (o == FS_COW_EVENT)
+		this_cpu_inc(*h->agg_side);
+	else if (o == FS_COW_COPY)
+		this_cpu_inc(h->agg[R_COW_COPIES]);
+	else
+		this_cpu_inc(h->agg[R_COW_REUSES]);
+	s = h->slot;
+	if (READ_ONCE(s->rec.seq) != h->seq)
+		goto out;
+	if (o == FS_COW_EVENT)
+		cow_add(h->rec_side, h->lap);
+	else if (o == FS_COW_COPY)
+		cow_add(&s->rec.cow_copies, h->lap);
+	else
+		cow_add(&s->rec.cow_reuses, h->lap);
+out:
+	preempt_enable_notrace();
 }
 
-void notrace fs_cow_fault(const struct mm_struct *mm, enum fs_cow_outcome o)
+void notrace fs_cow_event(const struct mm_struct *mm)
 {
-	struct fs_attr a;
-
-	if (mm_lookup(mm, &a))
-		cow(&a, o);
-	else if (o == FS_COW_EVENT)
-		fs_count(FS_CTR_cow_unattributed);
+	cow_fault(mm, FS_COW_EVENT);
 }
-NOKPROBE_SYMBOL(fs_cow_fault);
+NOKPROBE_SYMBOL(fs_cow_event);
+
+void notrace fs_cow_copy(const struct mm_struct *mm)
+{
+	cow_fault(mm, FS_COW_COPY);
+}
+NOKPROBE_SYMBOL(fs_cow_copy);
+
+void notrace fs_cow_reuse(const struct mm_struct *mm)
+{
+	cow_fault(mm, FS_COW_REUSE);
+}
+NOKPROBE_SYMBOL(fs_cow_reuse);
 
 /*
  * The outcome not counted directly is derived: events minus the counted one.
@@ -255,8 +356,13 @@ bool fs_record_read(u64 seq, struct fs_record *r)
 	if (ok)
 		*r = s->rec;
 	raw_spin_unlock_irqrestore(&s->lock, flags);
-	if (ok)
-		derive_split(r->cow_parent + r->cow_child, &r->cow_copies, &r->cow_reuses);
+	if (!ok)
+		return false;
+	r->cow_parent = cow_count(r->cow_parent);
+	r->cow_child = cow_count(r->cow_child);
+	r->cow_copies = cow_count(r->cow_copies);
+	r->cow_reuses = cow_count(r->cow_reuses);
+	derive_split(r->cow_parent + r->cow_child, &r->cow_copies, &r->cow_reuses);
 	return ok;
 }
 
@@ -371,7 +477,7 @@ void fs_records_reset(void)
 	WRITE_ONCE(fs_reset_after, atomic64_read(&fs_next_seq));
 	for (i = 0; i < fs_nrecords; i++) {
 		raw_spin_lock_irqsave(&fs_ring[i].lock, flags);
-		fs_ring[i].rec.seq = 0;
+		WRITE_ONCE(fs_ring[i].rec.seq, 0);
 		raw_spin_unlock_irqrestore(&fs_ring[i].lock, flags);
 	}
 	for_each_possible_cpu(cpu)
