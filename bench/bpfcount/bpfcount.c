@@ -36,6 +36,12 @@
  */
 enum need { REQUIRED, OPTIONAL, COPY, REUSE, IF_COPY, UNLESS_COPY };
 
+/* One of do_wp_page's two programs always attaches: each is required. */
+static int required(enum need n)
+{
+	return n == REQUIRED || n == IF_COPY || n == UNLESS_COPY;
+}
+
 /* Indexed by enum bc_prog: the program, its target, whether it must attach. */
 static const struct {
 	const char *prog;
@@ -103,8 +109,7 @@ static int choose(struct bpfcount *skel, int on[BC_NPROGS])
 			btf__free(btf);
 			return fail("program %s missing from the object", progs[i].prog);
 		}
-		if ((progs[i].need == REQUIRED || progs[i].need == IF_COPY ||
-		     progs[i].need == UNLESS_COPY) && !on[i]) {
+		if (required(progs[i].need) && !on[i]) {
 			btf__free(btf);
 			return fail("the kernel has no %s", progs[i].target);
 		}
@@ -130,8 +135,7 @@ static int attach(struct bpfcount *skel, const int on[BC_NPROGS],
 		links[i] = bpf_program__attach(prog);
 		if (links[i])
 			continue;
-		if (progs[i].need == REQUIRED || progs[i].need == IF_COPY ||
-		    progs[i].need == UNLESS_COPY)
+		if (required(progs[i].need))
 			return fail("attaching %s to %s failed (%s)", progs[i].prog,
 				    progs[i].target, strerror(errno));
 		/* Optional, as in the backend: left out (6.12's notrace wp_page_reuse). */

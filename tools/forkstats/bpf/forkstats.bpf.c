@@ -218,28 +218,28 @@ static __always_inline struct fsb_state *enter(enum fsb_hook h)
 	return enter_p(h, &p);
 }
 
-static __always_inline void count_p(struct fsb_pcpu *p, int c)
+static __always_inline void count_add_p(struct fsb_pcpu *p, int c, __s64 v)
 {
-	__u64 i = (__u64)c;
-
-	BOUND(i, FSB_CTR_COUNT);
-	if (p)
-		p->ctr[i]++;
-}
-
-static __always_inline void count(int c)
-{
-	count_p(pc(), c);
-}
-
-static __always_inline void count_add(int c, __s64 v)
-{
-	struct fsb_pcpu *p = pc();
 	__u64 i = (__u64)c;
 
 	BOUND(i, FSB_CTR_COUNT);
 	if (p)
 		p->ctr[i] += v;
+}
+
+static __always_inline void count_p(struct fsb_pcpu *p, int c)
+{
+	count_add_p(p, c, 1);
+}
+
+static __always_inline void count(int c)
+{
+	count_add_p(pc(), c, 1);
+}
+
+static __always_inline void count_add(int c, __s64 v)
+{
+	count_add_p(pc(), c, v);
 }
 
 static __always_inline void agg_add_p(struct fsb_pcpu *p, __u32 kind, int field, __u64 v)
@@ -861,8 +861,10 @@ static __always_inline void wp_read(struct vm_fault *vmf, int direct, struct wp_
 		v->mm = (__u64)vma->vm_mm;
 		v->pte = vmf->orig_pte.pte;
 	} else {
-		v->vm_flags = BPF_CORE_READ(vmf, vma, vm_flags);
-		v->mm = (__u64)BPF_CORE_READ(vmf, vma, vm_mm);
+		struct vm_area_struct *vma = BPF_CORE_READ(vmf, vma);
+
+		v->vm_flags = BPF_CORE_READ(vma, vm_flags);
+		v->mm = (__u64)BPF_CORE_READ(vma, vm_mm);
 		v->pte = BPF_CORE_READ(vmf, orig_pte.pte);
 	}
 	/* Read only where the flag exists: flags was an int before enum fault_flag. */
@@ -1012,14 +1014,12 @@ static __always_inline int wp_exit(struct vm_fault *vmf, int direct, unsigned in
 	struct fsb_pcpu *p;
 	struct fsb_state *s = enter_p(FSB_HOOK_DO_WP_PAGE, &p);
 	struct wp_view v;
-	enum wp_class cl;
 	__u64 attr;
 
 	if (!s || !wp_done(ret))
 		return 0;
 	wp_read(vmf, direct, &v);
-	cl = classify(&v);
-	if (cl == WP_IGNORE || !wp_count_class(p, cl))
+	if (!wp_count_class(p, classify(&v)))
 		return 0;
 	if (lookup(s, p, v.mm, &attr)) {
 		cow_p(s, p, attr, OUT_EVENT, 1);
