@@ -39,6 +39,7 @@ if [ -n "${MODULES_ROOT:-}" ]; then
 	cp -a "$MODULES_ROOT/lib" "$root/"
 fi
 cp "$top"/tests/guest/*.sh "$root/forkstats/tests/"
+cp "$here/kernel-log.awk" "$root/forkstats/"
 # GUEST_TESTS="28 45": only the numbered tests whose names start so (a
 # developer's shortcut; make check runs them all).
 if [ -n "${GUEST_TESTS:-}" ]; then
