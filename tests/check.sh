@@ -189,8 +189,18 @@ for s in ${KERNELS:-$(tests/vm/kernels.sh series)}; do
 		sed 's/^/#   /' "$vm/boot.err"
 	fi
 	[ -f "$vm/results" ] && tap "$vm/results" "in-guest tests"
+	# The tests that need two CPUs at once (# forkstats: mttcg), in a boot
+	# of their own under multi-threaded TCG (docs/vm.md).
+	par=$vm/parallel
+	if tests/vm/boot.sh --mode parallel --timeout 400 "$s" "$vm/initramfs.cpio" "$par" 2>"$par.err"; then
+		ok "parallel guest (multi-threaded TCG) ran to the end; console free of panic/Oops/BUG/WARNING"
+	else
+		not_ok "parallel guest (multi-threaded TCG) ran to the end; console free of panic/Oops/BUG/WARNING"
+		sed 's/^/#   /' "$par.err"
+	fi
+	[ -f "$par/results" ] && tap "$par/results" "in-guest tests (parallel boot)"
 	if [ "${fail[$G]}" != 0 ]; then
-		echo "# $s: console log $vm/console.log, guest report $vm/results"
+		echo "# $s: console logs $vm/console.log, $par/console.log; guest reports $vm/results, $par/results"
 	fi
 done
 
