@@ -20,6 +20,8 @@
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
@@ -99,6 +101,25 @@ static int kernel_clone_entry(struct kretprobe_instance *ri, struct pt_regs *reg
 }
 NOKPROBE_SYMBOL(kernel_clone_entry);
 
+/*
+ * The pid nr of the caller's pid namespace (what kernel_clone returns) in
+ * the initial one, as every record gives pids; 0 when no task has it any
+ * more (the child already exited and was reaped).
+ */
+static pid_t init_ns_pid(pid_t nr)
+{
+	struct pid *pid;
+	pid_t ret = 0;
+
+	rcu_read_lock();
+	pid = find_vpid(nr);
+	if (pid)
+		ret = pid_nr(pid);
+	rcu_read_unlock();
+	return ret;
+}
+NOKPROBE_SYMBOL(init_ns_pid);
+
 static int kernel_clone_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct call_data *d = (void *)ri->data;
@@ -113,11 +134,18 @@ static int kernel_clone_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 			      (v & ~FS_INFLIGHT_SEQ) >> FS_INFLIGHT_KIND_SHIFT, total);
 		return 0;
 	}
-	/* No copy_process ran (an early error), or the call was not tracked. */
+	/*
+	 * No copy_process ran (an early error), or its return was missed: the
+	 * call as kernel_clone returns it.
+	 */
 	fill_parent(&r, d->ts, d->flags);
 	r.kind = fs_kind(d->flags, NULL);
 	r.err = ret < 0 ? ret : 0;
-	r.child_pid = ret > 0 ? ret : 0;
+	if (ret > 0) {
+		r.child_pid = init_ns_pid(ret);
+		if (!r.child_pid)
+			r.unknown |= BIT(FS_COL_child_pid);
+	}
 	fs_call_close(fs_call_open(&r), r.kind, total);
 	return 0;
 }
