@@ -87,6 +87,8 @@ else
 	diag "vfork records in the ring: $vn, open $vopen, closed without their wait $vnowait"
 	at_least "$vn" 1000 "stress-ng --vforkmany: the ring holds its vfork records"
 	is "$vopen $vnowait" "0 0" "stress-ng --vforkmany: every vfork record is closed, with its wait in total_ns (none closed by copy_process alone)"
+	forkstats status >/tmp/status.out 2>&1
+	is "$(grep -c '^lost:' /tmp/status.out)" 0 "stress-ng --vforkmany: forkstats status reports no loss"
 	check "rmmod after stress-ng --vforkmany" rmmod forkstats
 fi
 
