@@ -251,6 +251,7 @@ static int probes_show(struct seq_file *m, void *v)
 	seq_printf(m, "records %u\n", fs_records_size());
 	seq_printf(m, "max_tracked %u\n", fs_param_max_tracked);
 	seq_printf(m, "max_active %u\n", fs_param_max_active);
+	seq_printf(m, "max_vforks %u\n", fs_param_max_vforks);
 	seq_printf(m, "completed %llu\n", fs_done_head());
 	seq_printf(m, "mm_tracked %u\n", fs_mm_tracked());
 	seq_printf(m, "memory_bytes %zu\n",

@@ -4,7 +4,8 @@
  *
  *   main.c         load, unload, module parameters
  *   probes.c       the probe table: registration, hit counts, nmissed
- *   fork_probes.c  kernel_clone / copy_process / copy_page_range / __mmdrop
+ *   fork_probes.c  kernel_clone / copy_process / copy_page_range / __mmdrop,
+ *                  exit_mm_release / exec_mm_release (a vfork's end)
  *   cow_probes.c   do_wp_page and its helpers: COW faults and their outcome
  *   records.c      the accounting: record ring, completion log, aggregates,
  *                  histograms, the mm attribution table
@@ -30,6 +31,7 @@
 extern unsigned int fs_param_records;
 extern unsigned int fs_param_max_tracked;
 extern unsigned int fs_param_max_active;
+extern unsigned int fs_param_max_vforks;
 extern bool fs_enabled;
 
 static inline bool fs_on(void)
@@ -43,6 +45,8 @@ enum fs_probe_id {
 	FS_PROBE_COPY_PROCESS,
 	FS_PROBE_COPY_PAGE_RANGE,
 	FS_PROBE_MMDROP,
+	FS_PROBE_EXIT_MM_RELEASE,
+	FS_PROBE_EXEC_MM_RELEASE,
 	FS_PROBE_DO_WP_PAGE,
 	FS_PROBE_WP_PAGE_COPY,
 	FS_PROBE_WP_PAGE_REUSE,

@@ -25,7 +25,12 @@ MODULE_PARM_DESC(max_tracked, "Address spaces tracked for COW attribution (64..4
 unsigned int fs_param_max_active = 1024;
 module_param_named(max_active, fs_param_max_active, uint, 0444);
 MODULE_PARM_DESC(max_active,
-		 "kretprobe maxactive: calls and faults in flight at once, blocked vfork parents included (16..65536, default 1024)");
+		 "kretprobe maxactive: kernel_clone and copy_process calls running at once; vfork parents waiting for their child hold none (16..65536, default 1024)");
+
+unsigned int fs_param_max_vforks;
+module_param_named(max_vforks, fs_param_max_vforks, uint, 0444);
+MODULE_PARM_DESC(max_vforks,
+		 "vfork calls waiting for their child at once (0: threads-max of this machine's memory, or 64..4194304)");
 
 bool fs_enabled;
 
@@ -44,6 +49,8 @@ static int __init forkstats_init(void)
 	ret = check_range("records", fs_param_records, 16, 1U << 20);
 	ret = ret ?: check_range("max_tracked", fs_param_max_tracked, 64, 1U << 22);
 	ret = ret ?: check_range("max_active", fs_param_max_active, 16, 65536);
+	if (fs_param_max_vforks)
+		ret = ret ?: check_range("max_vforks", fs_param_max_vforks, 64, 1U << 22);
 	if (ret)
 		return ret;
 
@@ -68,8 +75,8 @@ static int __init forkstats_init(void)
 	fs_fork_probes_configure();
 	fs_cow_probes_configure();
 	WRITE_ONCE(fs_enabled, true);
-	pr_info("loaded: records=%u max_tracked=%u max_active=%u\n", fs_param_records,
-		fs_param_max_tracked, fs_param_max_active);
+	pr_info("loaded: records=%u max_tracked=%u max_active=%u max_vforks=%u\n",
+		fs_param_records, fs_param_max_tracked, fs_param_max_active, fs_param_max_vforks);
 	return 0;
 
 err_debugfs:

@@ -23,6 +23,7 @@ pkgs=(
 	prometheus                     # promtool: checks show --prometheus and docs/fleet.md's rules
 	prometheus-node-exporter       # tests/prometheus.sh runs its binary on a free loopback port
 	strace                         # tests/prometheus.sh: export's fsync and rename order
+	stress-ng                      # tests/guest/65-vforkmany.sh: a real load of blocked vfork parents
 )
 
 missing=()

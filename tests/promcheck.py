@@ -140,6 +140,7 @@ def exact(proc, debugfs):
         "records_overwritten": "forkstats_records_overwritten_total",
         "mm_table_overflow": "forkstats_mm_table_overflow_total",
         "inflight_overflow": "forkstats_inflight_overflow_total",
+        "vfork_overflow": "forkstats_vfork_overflow_total",
         "huge_wp": "forkstats_huge_wp_faults_total",
         "wp_unclassified": "forkstats_wp_unclassified_faults_total",
     }

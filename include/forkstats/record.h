@@ -158,7 +158,8 @@ enum fs_agg_column {
 	X(cow_unattributed)		\
 	X(records_overwritten)		\
 	X(mm_table_overflow)		\
-	X(inflight_overflow)
+	X(inflight_overflow)		\
+	X(vfork_overflow)
 
 enum fs_counter {
 #define FS_CTR_ENUM(name) FS_CTR_##name,

@@ -7,7 +7,10 @@
 #   initramfs.sh OUT.cpio SERIES MODULE.ko TOOLS-DIR
 #
 # TOOLS-DIR holds static binaries, sh scripts and awk files (any depth);
-# each is installed in /forkstats/bin of the guest.
+# each is installed in /forkstats/bin of the guest.  The host's dynamic
+# programs named in GUEST_DYNAMIC (default: stress-ng, for
+# tests/guest/65-vforkmany.sh) go there too, with the shared libraries and
+# the loader ldd names for them, at the paths ldd names.
 set -euo pipefail
 
 [ $# -eq 4 ] || { echo "usage: initramfs.sh OUT.cpio SERIES MODULE.ko TOOLS-DIR" >&2; exit 2; }
@@ -63,6 +66,19 @@ find "$tools" -type f \( -perm -u+x -o -name '*.awk' \) | while read -r f; do
 		;;
 	esac
 	cp "$f" "$root/forkstats/bin/"
+done
+# Dynamic programs of the host (Debian's), with what ldd says they load.
+for prog in ${GUEST_DYNAMIC-stress-ng}; do
+	path=$(command -v "$prog") ||
+		{ echo "initramfs.sh: $prog not found on the host: run scripts/deps.sh" >&2; exit 1; }
+	libs=$(ldd "$path") || { echo "initramfs.sh: ldd $path failed" >&2; exit 1; }
+	cp -L "$path" "$root/forkstats/bin/$prog"
+	# "name => /path (addr)", or "/path (addr)" for the loader; the vDSO has no path.
+	echo "$libs" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
+		while read -r lib; do
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
 done
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) > "$out.tmp"
 mv "$out.tmp" "$out"

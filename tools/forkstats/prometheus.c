@@ -103,6 +103,8 @@ static const struct {
 	  "Address spaces not tracked for COW attribution because the table was full (events)" },
 	{ "inflight_overflow", "forkstats_inflight_overflow_total",
 	  "kernel_clone calls not tracked in flight, recorded by copy_process alone (calls)" },
+	{ "vfork_overflow", "forkstats_vfork_overflow_total",
+	  "vfork calls whose wait was not tracked, closed without it when copy_process returned (calls)" },
 	{ "huge_wp", "forkstats_huge_wp_faults_total",
 	  "BPF backend: write faults on a huge PMD, not counted as COW by the tracepoint chain (faults)" },
 	{ "wp_unclassified", "forkstats_wp_unclassified_faults_total",

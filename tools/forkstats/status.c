@@ -11,6 +11,82 @@
 #include "probesfile.h"
 #include "procfile.h"
 
+/*
+ * Calls that lost part of their data, by the counter that counts them: what
+ * they lack, why, and the module parameter that prevents it
+ * (docs/interfaces.md).  The BPF backend has no vfork or in-flight table of
+ * this kind; its misses are its hooks' (docs/bpf.md).
+ */
+static const struct loss {
+	const char *counter, *what, *why, *param;
+} losses[] = {
+	{ "missed_kernel_clone", "without kernel_clone's return",
+	  "more calls in kernel_clone at once than its max_active kretprobe instances; "
+	  "their total_ns is their create_ns", "max_active" },
+	{ "missed_copy_process", "without copy_process's return",
+	  "more calls in copy_process at once than its max_active kretprobe instances; "
+	  "recorded by kernel_clone's return with create_ns, page tables, VMAs and RSS 0, "
+	  "or, a vfork, not recorded", "max_active" },
+	{ "inflight_overflow", "not tracked in flight",
+	  "more calls in kernel_clone at once than max_active; recorded by copy_process alone, "
+	  "their total_ns is their create_ns", "max_active" },
+	{ "vfork_overflow", "of vfork without their wait",
+	  "more vfork parents waiting at once than max_vforks; closed when copy_process returned",
+	  "max_vforks" },
+};
+
+/* One line per counter of losses[] that is not 0. */
+static void print_losses(const struct fs_proc *p, const struct fs_probes *pr, int detail, int bpf)
+{
+	const struct fs_proc_counter *c, *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(losses) / sizeof(losses[0]); i++) {
+		c = fs_proc_counter(p, losses[i].counter);
+		if (!c || !c->value)
+			continue;
+		printf("lost: %llu calls %s (%s): ", (unsigned long long)c->value, losses[i].what,
+		       losses[i].counter);
+		if (bpf) {
+			v = detail ? fs_probes_counter(pr, "kretprobe_maxactive") : NULL;
+			printf("missed by the BPF backend's hooks (docs/bpf.md); raise forkstats attach --max-active");
+		} else {
+			v = detail ? fs_probes_counter(pr, losses[i].param) : NULL;
+			printf("%s; raise the module parameter %s", losses[i].why, losses[i].param);
+		}
+		if (v)
+			printf(" (now %llu)", (unsigned long long)v->value);
+		printf("\n");
+	}
+}
+
+/* The same as [{"counter", "calls", "lost", "why", "parameter"}]. */
+static void json_losses(struct fs_cli *cli, const struct fs_proc *p)
+{
+	const struct fs_proc_counter *c;
+	size_t i;
+
+	fs_json_begin_array(&cli->j);
+	for (i = 0; i < sizeof(losses) / sizeof(losses[0]); i++) {
+		c = fs_proc_counter(p, losses[i].counter);
+		if (!c || !c->value)
+			continue;
+		fs_json_begin_object(&cli->j);
+		fs_json_key(&cli->j, "counter");
+		fs_json_str(&cli->j, losses[i].counter);
+		fs_json_key(&cli->j, "calls");
+		fs_json_u64(&cli->j, c->value);
+		fs_json_key(&cli->j, "lost");
+		fs_json_str(&cli->j, losses[i].what);
+		fs_json_key(&cli->j, "why");
+		fs_json_str(&cli->j, cli->bpf ? "missed by the BPF backend's hooks" : losses[i].why);
+		fs_json_key(&cli->j, "parameter");
+		fs_json_str(&cli->j, cli->bpf ? "max-active" : losses[i].param);
+		fs_json_end_object(&cli->j);
+	}
+	fs_json_end_array(&cli->j);
+}
+
 static const char *const keys[] = { "probe", "type", "attached", "hits", "missed" };
 static const char *const heads[] = { "PROBE", "TYPE", "ATTACHED", "HITS", "MISSED" };
 
@@ -90,6 +166,8 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 			fs_json_null(&cli->j);
 		fs_json_key(&cli->j, "counters");
 		fs_cli_json_counters(cli, p.counters, p.ncounters);
+		fs_json_key(&cli->j, "losses");
+		json_losses(cli, &p);
 		fs_json_key(&cli->j, "module");
 		if (detail)
 			json_module(cli, &pr);
@@ -119,9 +197,11 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 		for (i = 0; i < p.ncounters; i++)
 			if (!strcmp(p.counters[i].name, "records_overwritten") ||
 			    !strcmp(p.counters[i].name, "mm_table_overflow") ||
-			    !strcmp(p.counters[i].name, "inflight_overflow"))
+			    !strcmp(p.counters[i].name, "inflight_overflow") ||
+			    !strcmp(p.counters[i].name, "vfork_overflow"))
 				printf("%s: %llu\n", p.counters[i].name,
 				       (unsigned long long)p.counters[i].value);
+		print_losses(&p, &pr, detail, cli->bpf);
 		if (detail) {
 			printf("\n");
 			fs_table_print(&t, stdout);
@@ -141,6 +221,8 @@ const struct fs_command fs_cmd_status = {
 	.usage = "status",
 	.help = "Which backends are usable, the kernel, the probes attached and missing, their hits\n"
 		"and nmissed, records overwritten, and how copies and reuses are told apart here.\n"
+		"A line \"lost: ...\" for each kind of call data lost (missed kretprobe returns,\n"
+		"calls not tracked): which calls, what, why, and the parameter to raise.\n"
 		"Per-probe detail needs root (debugfs).\n",
 };
 
