@@ -5,7 +5,9 @@
 KO=/forkstats/forkstats.ko
 dmesg -c >/dev/null
 
-# Blocked parents: 200 vfork parents in kernel_clone at once.
+# Blocked parents: 200 vfork parents in kernel_clone at once.  A parent
+# waiting for its vfork child holds no kretprobe instance (docs/design.md):
+# max_active=100 < 200 waiting parents loses nothing either.
 for ma in 1024 100; do
 	insmod $KO max_active=$ma
 	storm vforks 200 3 >/tmp/vforks.out
@@ -13,12 +15,8 @@ for ma in 1024 100; do
 	read -r _ n _ rec _ alone _ missed _ win _ lost </tmp/vforks.out
 	diag "max_active=$ma: $(cat /tmp/vforks.out)"
 	is "$rec $lost" "200 0" "blocked parents (max_active=$ma): all 200 vforks recorded"
-	if [ $ma = 1024 ]; then
-		is "$missed $alone" "0 0" "blocked parents: maxactive 1024 holds 200 blocked vfork parents, nothing missed"
-	else
-		at_least "$missed" 100 "blocked parents: maxactive 100 < 200 blocked: kernel_clone misses, counted ($missed)"
-		is "$alone" "$missed" "blocked parents: every missed kernel_clone is a call recorded by copy_process alone (total_ns = create_ns), no more, no less"
-	fi
+	is "$missed $alone" "0 0" \
+		"blocked parents (max_active=$ma): kernel_clone missed nothing, no call closed by copy_process alone"
 done
 
 # COW faults that sleep: 200 do_wp_page calls asleep in userfaultfd at once.
