@@ -89,17 +89,13 @@ while [ $n -lt "$N" ]; do
 	usleep $((RANDOM % 800000))
 	poke
 	# rmmod at once; refused while a reader holds a file of the module open
-	# (the kernel's rule), so again until it goes (at most 30 s).
-	i=0
-	until rmmod forkstats 2>/dev/null; do
-		refused=$((refused + 1))
-		i=$((i + 1))
-		[ $i -ge 1500 ] && break
-		usleep 20000
-	done
-	if grep -q '^forkstats ' /proc/modules; then
+	# (the kernel's rule, for every module), so again every millisecond
+	# until it goes, as a user's shell loop would (at most 30 s).
+	if userstorm unload forkstats 30 >/tmp/us.unload; then
+		refused=$((refused + $(cut -d' ' -f2 /tmp/us.unload)))
+	else
 		stuck=$((stuck + 1))
-		diag "cycle $n: rmmod refused for 30 s"
+		diag "cycle $n: rmmod: $(cat /tmp/us.unload)"
 		break
 	fi
 	unloaded=$((unloaded + 1))

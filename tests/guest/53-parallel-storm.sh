@@ -61,12 +61,7 @@ while [ $r -lt "$R" ]; do
 		grep -v '^ok' /tmp/ps.conserve | head -n 20 | sed 's/^/#   /' >&3
 	fi
 	[ "$(probes_value memory_bytes)" = "$mem0" ] || memmoved=$((memmoved + 1))
-	i=0
-	until rmmod forkstats 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -ge 1500 ] && break
-		usleep 20000
-	done
+	userstorm unload forkstats 30 >/tmp/ps.unload || diag "round $r: rmmod: $(cat /tmp/ps.unload)"
 	r=$((r + 1))
 done
 touch /tmp/ps.stop

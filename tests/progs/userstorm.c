@@ -26,6 +26,17 @@
  *	still fork: the files are read until two rounds agree).  Prints "ok -"
  *	and "not ok -" lines (tests/guest/tap.sh tap_run) and "# " details.
  *
+ *   userstorm grab PATH SECONDS
+ *	Tries to open PATH as fast as it can for SECONDS; once open, reads
+ *	it (blocking) to its end or an error, and exits 1 ("opened" on
+ *	stdout); exits 0 when it never could open it.
+ *
+ *   userstorm unload MODULE SECONDS
+ *	delete_module(MODULE) every millisecond while the kernel refuses
+ *	because the module is in use (a reader has one of its files open),
+ *	for at most SECONDS.  Prints "refused N" and exits 0 once unloaded,
+ *	1 otherwise (errno said).
+ *
  *   userstorm noop
  *	Exits 0 (what the load's exec and posix_spawn run).
  */
@@ -42,6 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,7 +71,8 @@ extern char **environ;
 #define PAIR_PAGES	((8u << 20) / PAGE)	/* 8 MiB */
 #define STACK_SIZE	(64 * 1024)
 
-static const char *self;
+/* This program, whatever PATH found it by: what exec and posix_spawn run. */
+static const char self[] = "/proc/self/exe";
 
 static void die(const char *what)
 {
@@ -246,7 +259,7 @@ static void *file_reader(void *arg)
 
 	while (access(rd.stop, F_OK)) {
 		read_file(files[rnd(&seed, sizeof(files) / sizeof(files[0]))]);
-		pause_ms(rnd(&seed, 20));
+		pause_ms(rnd(&seed, 200));
 	}
 	return NULL;
 }
@@ -324,7 +337,7 @@ static void *events_reader(void *arg)
 			note_errno(path, errno);
 		tally(1, a.reads + b.reads, a.bytes + b.bytes, (a.r == 1) + (b.r == 1));
 		close(a.fd);
-		pause_ms(rnd(&seed, 100));
+		pause_ms(rnd(&seed, 600));
 	}
 	return NULL;
 }
@@ -546,9 +559,53 @@ static int cmd_conserve(void)
 	return failures ? 1 : 0;
 }
 
+static int cmd_grab(const char *path, unsigned int seconds)
+{
+	static char buf[1 << 16];
+	time_t end = time(NULL) + seconds;
+	int fd;
+
+	do {
+		fd = open(path, O_RDONLY);
+		if (fd >= 0) {
+			printf("opened\n");
+			fflush(stdout);
+			while (read(fd, buf, sizeof(buf)) > 0)
+				;
+			close(fd);
+			return 1;
+		}
+	} while (time(NULL) < end);
+	return 0;
+}
+
+static int cmd_unload(const char *module, unsigned int seconds)
+{
+	struct timespec t0, t;
+	unsigned long refused = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (!syscall(SYS_delete_module, module, O_NONBLOCK)) {
+			printf("refused %lu\n", refused);
+			return 0;
+		}
+		if (errno != EAGAIN && errno != EBUSY) {
+			printf("refused %lu error %s\n", refused, strerror(errno));
+			return 1;
+		}
+		refused++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec >= seconds) {
+			printf("refused %lu for %u s\n", refused, seconds);
+			return 1;
+		}
+		pause_ms(1);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	self = argv[0];
 	if (argc == 2 && !strcmp(argv[1], "noop"))
 		return 0;
 	if (argc == 4 && !strcmp(argv[1], "load"))
@@ -557,6 +614,10 @@ int main(int argc, char **argv)
 		return cmd_readers(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "conserve"))
 		return cmd_conserve();
-	fprintf(stderr, "usage: userstorm load SECONDS STOPFILE | readers STOPFILE | conserve | noop\n");
+	if (argc == 4 && !strcmp(argv[1], "unload"))
+		return cmd_unload(argv[2], (unsigned int)atoi(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "grab"))
+		return cmd_grab(argv[2], (unsigned int)atoi(argv[3]));
+	fprintf(stderr, "usage: userstorm load SECONDS STOPFILE | readers STOPFILE | conserve | grab PATH SECONDS | unload MODULE SECONDS | noop\n");
 	return 2;
 }

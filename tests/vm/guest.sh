@@ -30,7 +30,7 @@ done
 
 rc=0
 if [ $keep = 0 ] || [ ! -d "$guest_bin" ]; then
-	build_guest_tools "$top/build/guest-tools.log" ||
+	mkdir -p "$top/build" && build_guest_tools "$top/build/guest-tools.log" ||
 		{ echo "guest.sh: static tools: see build/guest-tools.log" >&2; exit 1; }
 fi
 for s in "$@"; do
