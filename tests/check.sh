@@ -169,20 +169,22 @@ dkms_checks() {	# series
 	fi
 }
 
-for s in ${KERNELS:-$(tests/vm/kernels.sh series)}; do
-	group "$s ($(tests/vm/kernels.sh get "$s" release 2>/dev/null || echo 'not fetched'))"
+kernel_job() {	# series
+	local s=$1 t0=$SECONDS
+	group "$(series_group "$s")"
 	vm=$(vm_dir "$s")
 	mkdir -p "$vm"
 	run "module builds with W=1 and no warnings" "$vm/module.log" \
-		build_module "$s" "$vm/kbuild.log" || continue
-	modroot=""
+		build_module "$s" "$vm/kbuild.log" || return
+	local modroot=""
 	dkms_checks "$s"
 	[ -n "$modroot" ] && echo "# the guest gets the DKMS install tree: $modroot"
-	MODULES_ROOT=$modroot run "initramfs builds" "$vm/initramfs.log" build_initramfs "$s" /dev/stdout || continue
-	# 600 s: a guest runs 4-6 min, the storm's 50 load/unload cycles
-	# 150-220 s of it (each unload of an ftrace hook waits for an RCU-tasks
-	# grace period).
-	if tests/vm/boot.sh --timeout 600 "$s" "$vm/initramfs.cpio" "$vm" 2>"$vm/boot.err"; then
+	MODULES_ROOT=$modroot run "initramfs builds" "$vm/initramfs.log" build_initramfs "$s" /dev/stdout || return
+	touch "$jobdir/$s.initramfs"
+	# 900 s: a guest runs 8-10 min, the users' storm's 100 load/unload
+	# cycles about 280 s of it (each unload of an ftrace hook waits for an
+	# RCU-tasks grace period), and two jobs share the machine.
+	if tests/vm/boot.sh --timeout 900 "$s" "$vm/initramfs.cpio" "$vm" 2>"$vm/boot.err"; then
 		ok "guest ran to the end; console free of panic/Oops/BUG/WARNING"
 	else
 		not_ok "guest ran to the end; console free of panic/Oops/BUG/WARNING"
@@ -202,10 +204,12 @@ for s in ${KERNELS:-$(tests/vm/kernels.sh series)}; do
 	if [ "${fail[$G]}" != 0 ]; then
 		echo "# $s: console logs $vm/console.log, $par/console.log; guest reports $vm/results, $par/results"
 	fi
-done
+	echo "# $s: $((SECONDS - t0)) s"
+}
 
 # make demo, as a user runs it: the sweep in the 6.1 guest, plotted here.
-if [ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" 6.1 "* ]]; then
+demo_job() {
+	local t0=$SECONDS
 	group "make demo"
 	demo=$top/build/demo
 	if run "make demo runs to the end" "$logs/demo.log" scripts/demo.sh; then
@@ -222,7 +226,58 @@ if [ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" 6.1 "* ]]; then
 			not_ok "the plotted CSV has every method"
 		fi
 	fi
+	echo "# make demo: $((SECONDS - t0)) s"
+}
+
+# The kernels run as jobs, CHECK_JOBS (2) at a time: a check boot keeps one
+# host CPU busy (single-threaded TCG), so on a 2-CPU machine two kernels take
+# about the time of one.  Each job writes its report to a file of its own,
+# replayed below in the matrix's order.  make demo boots the 6.1 guest and
+# rebuilds the static tools (build/guest/bin), so it waits for the 6.1 job
+# and for every other job's initramfs.
+series_group() { echo "$1 ($(tests/vm/kernels.sh get "$1" release 2>/dev/null || echo 'not fetched'))"; }
+jobdir=$logs/jobs
+rm -rf "$jobdir" && mkdir -p "$jobdir"
+slot() { while [ "$(jobs -pr | wc -l)" -ge "${CHECK_JOBS:-2}" ]; do wait -n; done; }
+matrix=$(tests/vm/kernels.sh series)
+matrix=${KERNELS:-$matrix}
+# 6.1 first: the demo waits for it.
+order=$(for s in $matrix; do echo "$s"; done | awk '$1 == "6.1" { print; next } { l = l $1 "\n" } END { printf "%s", l }')
+declare -A jobpid
+for s in $order; do
+	slot
+	{ kernel_job "$s"; touch "$jobdir/$s.initramfs"; } >"$jobdir/$s.out" 2>&1 &
+	jobpid[$s]=$!
+done
+demo_wanted=0
+if [ -z "${KERNELS:-}" ] || [[ " $KERNELS " == *" 6.1 "* ]]; then
+	demo_wanted=1
+	wait "${jobpid[6.1]}"
+	for s in $matrix; do
+		while [ ! -e "$jobdir/$s.initramfs" ] && kill -0 "${jobpid[$s]}" 2>/dev/null; do sleep 2; done
+	done
+	slot
+	demo_job >"$jobdir/demo.out" 2>&1 &
 fi
+wait
+
+# Replay a job's report into its group's tally.
+replay() {	# group file
+	local line
+	group "$1"
+	while IFS= read -r line; do
+		case $line in
+		"== "*) ;;
+		"ok - "*) ok "${line#ok - }" ;;
+		"not ok - "*) not_ok "${line#not ok - }" ;;
+		*) echo "$line" ;;
+		esac
+	done <"$2"
+}
+for s in $matrix; do
+	replay "$(series_group "$s")" "$jobdir/$s.out"
+done
+[ $demo_wanted = 1 ] && replay "make demo" "$jobdir/demo.out"
 
 echo
 echo "== summary ($(($(date +%s) - start)) s)"
