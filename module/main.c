@@ -42,6 +42,16 @@ static int __init check_range(const char *name, unsigned int v, unsigned int lo,
 	return -EINVAL;
 }
 
+/*
+ * Nothing is reachable from outside before the state behind it is complete:
+ * the records and tables first, then the probes (registered with the
+ * handlers disabled, and configured for the running kernel), then the
+ * files: /proc/forkstats (if it cannot be created, nothing was reachable
+ * yet), then debugfs, which cannot fail the load (it is optional); then the
+ * handlers are enabled.  A failure undoes in reverse.  Unload removes the files first (no reader
+ * is left: an open file holds a reference to the module, so rmmod waits
+ * for none), then the probes, which waits for the handlers running.
+ */
 static int __init forkstats_init(void)
 {
 	int ret;
@@ -60,29 +70,24 @@ static int __init forkstats_init(void)
 	ret = fs_fork_probes_init();
 	if (ret)
 		goto err_records;
-	ret = fs_procfs_init();
-	if (ret)
-		goto err_fork;
-	ret = fs_debugfs_init();
-	if (ret)
-		goto err_procfs;
-
 	fs_fork_probes_setup();
 	fs_cow_probes_setup();
 	ret = fs_probes_register();
 	if (ret)
-		goto err_debugfs;
+		goto err_fork;
 	fs_fork_probes_configure();
 	fs_cow_probes_configure();
+	ret = fs_procfs_init();
+	if (ret)
+		goto err_probes;
+	fs_debugfs_init();
 	WRITE_ONCE(fs_enabled, true);
 	pr_info("loaded: records=%u max_tracked=%u max_active=%u max_vforks=%u\n",
 		fs_param_records, fs_param_max_tracked, fs_param_max_active, fs_param_max_vforks);
 	return 0;
 
-err_debugfs:
-	fs_debugfs_exit();
-err_procfs:
-	fs_procfs_exit();
+err_probes:
+	fs_probes_unregister();
 err_fork:
 	fs_fork_probes_exit();
 err_records:
@@ -92,11 +97,11 @@ err_records:
 
 static void __exit forkstats_exit(void)
 {
+	fs_debugfs_exit();
+	fs_procfs_exit();
 	WRITE_ONCE(fs_enabled, false);
 	/* Waits for running handlers; no handler runs after this. */
 	fs_probes_unregister();
-	fs_debugfs_exit();
-	fs_procfs_exit();
 	fs_fork_probes_exit();
 	fs_records_exit();
 	pr_info("unloaded\n");
