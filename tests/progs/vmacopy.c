@@ -10,11 +10,17 @@
  *   HUGETLB  1 if it copies a hugetlb VMA without an anon_vma (5.10), 0 if
  *            it leaves it to faults (6.0+)
  *
+ * uffd-wp on shmem (UFFD_FEATURE_WP_HUGETLBFS_SHMEM) came with that rule
+ * (5.19): where UFFD_WP is 1 the kernel must have it, and a shmem page
+ * write-protected untouched holds a uffd-wp PTE marker, which pagemap shows
+ * (swap/uffd-wp bits) and fork copies with the rest; where UFFD_WP is 0 it
+ * must not, and those classes are skipped.
+ *
  * For each VMA class: a baseline fork, then one VMA of the class alone in its
  * own 2 MiB slot, then the measured fork.  When the parent has a PTE there
- * (written, or read: the zero page, mapped without an anon_vma), the child's
- * pagemap says whether copy_page_range copied it, and that must be the
- * expected rule; an untouched VMA has no PTE to see, its read twin (same
+ * (written; read: the zero page, mapped without an anon_vma; or a PTE
+ * marker), the child's pagemap says whether copy_page_range copied it, and
+ * that must be the expected rule; an untouched VMA has no PTE to see, its read twin (same
  * flags, no anon_vma either) stands for it.  Then the measured record must
  * have exactly the baseline's vmas_copied plus 1 if the class is copied, 0
  * if not, and both records pgtable_bytes equal to their child's VmPTE.
@@ -24,7 +30,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/userfaultfd.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -43,6 +48,12 @@
 #define SLOT		(2UL << 20)
 #define CALLS_PATH	FS_DEBUGFS_DIR "/calls"
 #define PM_PRESENT	(1ULL << 63)
+#define PM_SWAP		(1ULL << 62)	/* also a PTE marker */
+#define PM_UFFD_WP	(1ULL << 57)
+#define PM_ENTRY	(PM_PRESENT | PM_SWAP | PM_UFFD_WP)
+#ifndef UFFD_FEATURE_WP_HUGETLBFS_SHMEM
+#define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)	/* 5.19+ */
+#endif
 
 static int failures;
 
@@ -88,6 +99,7 @@ static char *map_in(char *slot, size_t size, int flags)
 	return slot;
 }
 
+/* A userfaultfd with these features; -1 if the kernel does not know them. */
 static int uffd_open(uint64_t features)
 {
 	struct uffdio_api api = { .api = UFFD_API, .features = features };
@@ -95,8 +107,12 @@ static int uffd_open(uint64_t features)
 
 	if (fd < 0)
 		die("userfaultfd");
-	if (ioctl(fd, UFFDIO_API, &api))
-		die("UFFDIO_API");
+	if (ioctl(fd, UFFDIO_API, &api)) {
+		if (errno != EINVAL)
+			die("UFFDIO_API");
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -111,7 +127,23 @@ static void uffd_register_wp(int fd, char *p, size_t len)
 		die("UFFDIO_REGISTER (WP)");
 }
 
-/* The monitor: a fork event holds the forking parent until it is read. */
+/* Write-protects a page never touched: on shmem, a uffd-wp PTE marker. */
+static void uffd_protect(int fd, char *p)
+{
+	struct uffdio_writeprotect wp = {
+		.range = { .start = (uintptr_t)p, .len = PAGE },
+		.mode = UFFDIO_WRITEPROTECT_MODE_WP,
+	};
+
+	if (ioctl(fd, UFFDIO_WRITEPROTECT, &wp))
+		die("UFFDIO_WRITEPROTECT");
+}
+
+/*
+ * The monitor: a fork event holds the forking parent until it is read.  The
+ * child's userfaultfd it brings stays open: its release would unregister the
+ * child's VMAs and clear their uffd-wp PTE markers before pagemap sees them.
+ */
 static void *monitor(void *arg)
 {
 	int fd = *(int *)arg;
@@ -120,9 +152,7 @@ static void *monitor(void *arg)
 	for (;;) {
 		ssize_t n = read(fd, &msg, sizeof(msg));
 
-		if (n == (ssize_t)sizeof(msg) && msg.event == UFFD_EVENT_FORK)
-			close((int)msg.arg.fork.ufd);
-		else if (n < 0 && errno != EINTR && errno != EAGAIN)
+		if (n < 0 && errno != EINTR && errno != EAGAIN)
 			return NULL;
 	}
 }
@@ -183,12 +213,16 @@ static __attribute__((noinline)) void stack_prefault(void)
 		pad[i] = 0;
 }
 
-enum touch { UNTOUCHED, READ, WRITTEN };
+enum touch { UNTOUCHED, READ, WRITTEN, MARKED };
+enum uffd { NO_UFFD, UFFD_FORK, UFFD_NOFORK, UFFD_SHMEM_FORK, UFFD_SHMEM_NOFORK, UFFDS };
 
-#define C(n, t, e, w)	{ .name = (n), .touch = (t), .expect = (e), .why = (w) }
+#define C(n, f, u, t, e, w) \
+	{ .name = (n), .flags = (f), .uffd = (u), .touch = (t), .expect = (e), .why = (w) }
 
 struct class {
 	const char *name;
+	int flags;		/* mmap flags, MAP_ANONYMOUS and MAP_FIXED added */
+	enum uffd uffd;		/* registered for WP in this userfaultfd */
 	char *p;
 	enum touch touch;
 	int expect;		/* copy_page_range copies its page tables */
@@ -199,7 +233,12 @@ struct class {
 
 int main(int argc, char **argv)
 {
-	int uffd_rule, huge_rule, ufork, unofork, rb, rc, i, n;
+	static const uint64_t features[UFFDS] = {
+		[UFFD_FORK] = UFFD_FEATURE_EVENT_FORK,
+		[UFFD_SHMEM_FORK] = UFFD_FEATURE_EVENT_FORK | UFFD_FEATURE_WP_HUGETLBFS_SHMEM,
+		[UFFD_SHMEM_NOFORK] = UFFD_FEATURE_WP_HUGETLBFS_SHMEM,
+	};
+	int uffd_rule, huge_rule, uffd[UFFDS], rb, rc, i, n;
 	struct fs_calls calls;
 	char err[256];
 	pthread_t th;
@@ -212,39 +251,55 @@ int main(int argc, char **argv)
 	huge_rule = atoi(argv[2]);
 
 	struct class cls[] = {
-		C("anonymous written", WRITTEN, 1, "anon_vma"),
-		C("anonymous untouched", UNTOUCHED, 0, "no anon_vma"),
-		C("anonymous read (zero page)", READ, 0, "no anon_vma"),
-		C("uffd-wp, fork event, untouched", UNTOUCHED, uffd_rule,
+		C("anonymous written", MAP_PRIVATE, NO_UFFD, WRITTEN, 1, "anon_vma"),
+		C("anonymous untouched", MAP_PRIVATE, NO_UFFD, UNTOUCHED, 0, "no anon_vma"),
+		C("anonymous read (zero page)", MAP_PRIVATE, NO_UFFD, READ, 0, "no anon_vma"),
+		C("uffd-wp, fork event, untouched", MAP_PRIVATE, UFFD_FORK, UNTOUCHED, uffd_rule,
 		  "child VMA has VM_UFFD_WP, no anon_vma"),
-		C("uffd-wp, fork event, read", READ, uffd_rule,
+		C("uffd-wp, fork event, read", MAP_PRIVATE, UFFD_FORK, READ, uffd_rule,
 		  "child VMA has VM_UFFD_WP, no anon_vma"),
-		C("uffd-wp, no fork event, untouched", UNTOUCHED, 0,
+		C("uffd-wp, no fork event, untouched", MAP_PRIVATE, UFFD_NOFORK, UNTOUCHED, 0,
 		  "dup_userfaultfd() cleared the child's VM_UFFD_WP"),
-		C("uffd-wp, no fork event, read", READ, 0,
+		C("uffd-wp, no fork event, read", MAP_PRIVATE, UFFD_NOFORK, READ, 0,
 		  "dup_userfaultfd() cleared the child's VM_UFFD_WP"),
-		C("wipeonfork written", WRITTEN, 0, "VM_WIPEONFORK: no copy_page_range"),
-		C("shared anonymous written", WRITTEN, 0, "shmem, no anon_vma"),
-		C("hugetlb shared written", WRITTEN, huge_rule, "VM_HUGETLB, no anon_vma"),
-		C("hugetlb private written", WRITTEN, 1, "VM_HUGETLB, anon_vma"),
+		C("shmem uffd-wp, fork event, PTE marker", MAP_SHARED, UFFD_SHMEM_FORK, MARKED,
+		  uffd_rule, "child VMA has VM_UFFD_WP, no anon_vma"),
+		C("shmem uffd-wp, no fork event, PTE marker", MAP_SHARED, UFFD_SHMEM_NOFORK,
+		  MARKED, 0, "dup_userfaultfd() cleared the child's VM_UFFD_WP"),
+		C("wipeonfork written", MAP_PRIVATE, NO_UFFD, WRITTEN, 0,
+		  "VM_WIPEONFORK: no copy_page_range"),
+		C("shared anonymous written", MAP_SHARED, NO_UFFD, WRITTEN, 0, "shmem, no anon_vma"),
+		C("hugetlb shared written", MAP_SHARED | MAP_HUGETLB, NO_UFFD, WRITTEN, huge_rule,
+		  "VM_HUGETLB, no anon_vma"),
+		C("hugetlb private written", MAP_PRIVATE | MAP_HUGETLB, NO_UFFD, WRITTEN, 1,
+		  "VM_HUGETLB, anon_vma"),
 	};
 	n = (int)(sizeof(cls) / sizeof(cls[0]));
 
 	stack_prefault();
-	ufork = uffd_open(UFFD_FEATURE_EVENT_FORK);
-	unofork = uffd_open(0);
-	if (pthread_create(&th, NULL, monitor, &ufork))
-		die("pthread_create");
+	for (i = NO_UFFD + 1; i < UFFDS; i++) {
+		uffd[i] = uffd_open(features[i]);
+		if (uffd[i] < 0 && i < UFFD_SHMEM_FORK)
+			die("UFFDIO_API");
+		/* A fork event holds the forking parent until a monitor reads it. */
+		if (uffd[i] >= 0 && (features[i] & UFFD_FEATURE_EVENT_FORK) &&
+		    pthread_create(&th, NULL, monitor, &uffd[i]))
+			die("pthread_create");
+	}
+	/* uffd-wp on shmem (PTE markers) came with the fork rule, 5.19. */
+	tap((uffd[UFFD_SHMEM_FORK] >= 0) == uffd_rule,
+	    "userfaultfd WP on shmem (UFFD_FEATURE_WP_HUGETLBFS_SHMEM) %s",
+	    uffd_rule ? "is there" : "is not there (the shmem classes are skipped)");
 
 	for (i = 0; i < n; i++) {
 		struct class *k = &cls[i];
-		int huge = strstr(k->name, "hugetlb") != NULL;
-		int flags = strstr(k->name, "shared") ? MAP_SHARED : MAP_PRIVATE;
-		size_t size = huge ? SLOT : PAGE;
+		size_t size = k->flags & MAP_HUGETLB ? SLOT : PAGE;
 		uint64_t pe, ce;
 		int copied;
 		char *slot;
 
+		if (k->uffd != NO_UFFD && uffd[k->uffd] < 0)
+			continue;
 		/* The slot first: the baseline fork has all but the class's VMA. */
 		slot = reserve_slot(size);
 		k->base = fs_fork_waiter(&rb);
@@ -255,14 +310,14 @@ int main(int argc, char **argv)
 		if (fs_reap(k->base, NULL))
 			die("baseline child");
 
-		k->p = map_in(slot, size, flags | (huge ? MAP_HUGETLB : 0));
+		k->p = map_in(slot, size, k->flags);
 		if (strstr(k->name, "wipeonfork") && madvise(k->p, PAGE, MADV_WIPEONFORK))
 			die("MADV_WIPEONFORK");
-		if (!strncmp(k->name, "uffd-wp, fork", 13))
-			uffd_register_wp(ufork, k->p, PAGE);
-		else if (!strncmp(k->name, "uffd-wp, no", 11))
-			uffd_register_wp(unofork, k->p, PAGE);
-		if (k->touch == WRITTEN)
+		if (k->uffd != NO_UFFD)
+			uffd_register_wp(uffd[k->uffd], k->p, PAGE);
+		if (k->touch == MARKED)
+			uffd_protect(uffd[k->uffd], k->p);
+		else if (k->touch == WRITTEN)
 			*(volatile char *)k->p = 1;
 		else if (k->touch == READ)
 			(void)*(volatile char *)k->p;
@@ -273,7 +328,7 @@ int main(int argc, char **argv)
 		k->vm = vmpte_bytes(k->child);
 		pe = pagemap(getpid(), k->p);
 		ce = pagemap(k->child, k->p);
-		copied = !!(ce & PM_PRESENT);
+		copied = !!(ce & PM_ENTRY);
 		close(rc);
 		if (fs_reap(k->child, NULL))
 			die("child");
@@ -281,12 +336,12 @@ int main(int argc, char **argv)
 			die("munmap");
 
 		if (k->touch == UNTOUCHED) {
-			tap(!(pe & PM_PRESENT),
+			tap(!(pe & PM_ENTRY),
 			    "%s: no PTE in the parent (%s): copied = %d as its read twin",
 			    k->name, k->why, k->expect);
 			continue;
 		}
-		tap(!!(pe & PM_PRESENT), "%s: the parent has its PTE", k->name);
+		tap(!!(pe & PM_ENTRY), "%s: the parent has its PTE", k->name);
 		tap(copied == k->expect, "%s: the child %s it (%s): copy_page_range %s",
 		    k->name, copied ? "has" : "has not", k->why,
 		    k->expect ? "copies it" : "skips it");
@@ -300,6 +355,8 @@ int main(int argc, char **argv)
 		struct class *k = &cls[i];
 		struct fs_call base, rec;
 
+		if (!k->p)
+			continue;
 		if (record_of(&calls, k->base, &base) || record_of(&calls, k->child, &rec))
 			continue;
 		tap(base.r.pgtable_bytes == k->base_vm && rec.r.pgtable_bytes == k->vm,
