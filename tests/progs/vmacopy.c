@@ -268,6 +268,8 @@ int main(int argc, char **argv)
 		  MARKED, 0, "dup_userfaultfd() cleared the child's VM_UFFD_WP"),
 		C("wipeonfork written", MAP_PRIVATE, NO_UFFD, WRITTEN, 0,
 		  "VM_WIPEONFORK: no copy_page_range"),
+		C("dontfork written", MAP_PRIVATE, NO_UFFD, WRITTEN, 0,
+		  "VM_DONTCOPY: not in the child"),
 		C("shared anonymous written", MAP_SHARED, NO_UFFD, WRITTEN, 0, "shmem, no anon_vma"),
 		C("hugetlb shared written", MAP_SHARED | MAP_HUGETLB, NO_UFFD, WRITTEN, huge_rule,
 		  "VM_HUGETLB, no anon_vma"),
@@ -313,6 +315,8 @@ int main(int argc, char **argv)
 		k->p = map_in(slot, size, k->flags);
 		if (strstr(k->name, "wipeonfork") && madvise(k->p, PAGE, MADV_WIPEONFORK))
 			die("MADV_WIPEONFORK");
+		if (strstr(k->name, "dontfork") && madvise(k->p, PAGE, MADV_DONTFORK))
+			die("MADV_DONTFORK");
 		if (k->uffd != NO_UFFD)
 			uffd_register_wp(uffd[k->uffd], k->p, PAGE);
 		if (k->touch == MARKED)
