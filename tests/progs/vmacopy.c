@@ -20,8 +20,10 @@
  * own 2 MiB slot, then the measured fork.  When the parent has a PTE there
  * (written; read: the zero page, mapped without an anon_vma; or a PTE
  * marker), the child's pagemap says whether copy_page_range copied it, and
- * that must be the expected rule; an untouched VMA has no PTE to see, its read twin (same
- * flags, no anon_vma either) stands for it.  Then the measured record must
+ * that must be the expected rule (a VM_PFNMAP VMA, which pagemap does not
+ * walk: whether the child got page tables for its slot); an untouched VMA
+ * has no PTE to see, its read twin (same flags, no anon_vma either) stands
+ * for it.  Then the measured record must
  * have exactly the baseline's vmas_copied plus 1 if the class is copied, 0
  * if not, and both records pgtable_bytes equal to their child's VmPTE.
  * Prints TAP lines ("ok - ...", "# ...") for tests/guest/tap.sh's tap_run.
@@ -96,6 +98,22 @@ static char *map_in(char *slot, size_t size, int flags)
 	if (mmap(slot, size, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
 	    MAP_FAILED)
 		die("mmap");
+	return slot;
+}
+
+/*
+ * The BIOS ROM page at 0xf0000 of /dev/mem, read-only: below 1 MiB, which
+ * STRICT_DEVMEM allows; mmap_mem() maps it with remap_pfn_range().
+ */
+static char *map_devmem(char *slot)
+{
+	int fd = open("/dev/mem", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die("/dev/mem");
+	if (mmap(slot, PAGE, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0xf0000) == MAP_FAILED)
+		die("mmap /dev/mem");
+	close(fd);
 	return slot;
 }
 
@@ -223,6 +241,7 @@ struct class {
 	const char *name;
 	int flags;		/* mmap flags, MAP_ANONYMOUS and MAP_FIXED added */
 	enum uffd uffd;		/* registered for WP in this userfaultfd */
+	int devmem;		/* a page of /dev/mem: VM_PFNMAP (remap_pfn_range) */
 	char *p;
 	enum touch touch;
 	int expect;		/* copy_page_range copies its page tables */
@@ -271,6 +290,8 @@ int main(int argc, char **argv)
 		C("dontfork written", MAP_PRIVATE, NO_UFFD, WRITTEN, 0,
 		  "VM_DONTCOPY: not in the child"),
 		C("shared anonymous written", MAP_SHARED, NO_UFFD, WRITTEN, 0, "shmem, no anon_vma"),
+		{ .name = "/dev/mem BIOS page read", .flags = MAP_SHARED, .devmem = 1,
+		  .touch = READ, .expect = 1, .why = "VM_PFNMAP, no anon_vma" },
 		C("hugetlb shared written", MAP_SHARED | MAP_HUGETLB, NO_UFFD, WRITTEN, huge_rule,
 		  "VM_HUGETLB, no anon_vma"),
 		C("hugetlb private written", MAP_PRIVATE | MAP_HUGETLB, NO_UFFD, WRITTEN, 1,
@@ -312,7 +333,7 @@ int main(int argc, char **argv)
 		if (fs_reap(k->base, NULL))
 			die("baseline child");
 
-		k->p = map_in(slot, size, k->flags);
+		k->p = k->devmem ? map_devmem(slot) : map_in(slot, size, k->flags);
 		if (strstr(k->name, "wipeonfork") && madvise(k->p, PAGE, MADV_WIPEONFORK))
 			die("MADV_WIPEONFORK");
 		if (strstr(k->name, "dontfork") && madvise(k->p, PAGE, MADV_DONTFORK))
@@ -332,7 +353,11 @@ int main(int argc, char **argv)
 		k->vm = vmpte_bytes(k->child);
 		pe = pagemap(getpid(), k->p);
 		ce = pagemap(k->child, k->p);
-		copied = !!(ce & PM_ENTRY);
+		/*
+		 * pagemap does not walk a VM_PFNMAP VMA (walk_page_test()): there,
+		 * whether the child got page tables for the slot says it.
+		 */
+		copied = k->devmem ? k->vm > k->base_vm : !!(ce & PM_ENTRY);
 		close(rc);
 		if (fs_reap(k->child, NULL))
 			die("child");
@@ -345,7 +370,8 @@ int main(int argc, char **argv)
 			    k->name, k->why, k->expect);
 			continue;
 		}
-		tap(!!(pe & PM_ENTRY), "%s: the parent has its PTE", k->name);
+		if (!k->devmem)
+			tap(!!(pe & PM_ENTRY), "%s: the parent has its PTE", k->name);
 		tap(copied == k->expect, "%s: the child %s it (%s): copy_page_range %s",
 		    k->name, copied ? "has" : "has not", k->why,
 		    k->expect ? "copies it" : "skips it");
