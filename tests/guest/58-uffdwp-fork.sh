@@ -16,6 +16,14 @@ old_huge=$(cat /proc/sys/vm/nr_hugepages)
 echo 4 > /proc/sys/vm/nr_hugepages
 is "$(cat /proc/sys/vm/nr_hugepages)" 4 "4 huge pages reserved for the hugetlb VMAs"
 tap_run "vmacopy (uffd-wp copied: $uffd_wp, hugetlb copied: $hugetlb)" vmacopy $uffd_wp $hugetlb
+
+# The BPF backend's copy_page_range hook (fentry) follows the same rule.
+rmmod forkstats
+check "bpf: attach for vmacopy" forkstats --backend bpf attach
+export VMACOPY_BPF=/forkstats/bin/forkstats
+tap_run "bpf: vmacopy (uffd-wp copied: $uffd_wp, hugetlb copied: $hugetlb)" vmacopy $uffd_wp $hugetlb
+unset VMACOPY_BPF
+check "bpf: detach after vmacopy" forkstats --backend bpf detach
 echo "$old_huge" > /proc/sys/vm/nr_hugepages
 
-[ $loaded = 1 ] || check "rmmod after the vmacopy tests" rmmod forkstats
+[ $loaded = 0 ] || check "insmod again after the vmacopy tests" insmod /forkstats/forkstats.ko

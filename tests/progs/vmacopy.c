@@ -26,6 +26,7 @@
  * for it.  Then the measured record must
  * have exactly the baseline's vmas_copied plus 1 if the class is copied, 0
  * if not, and both records pgtable_bytes equal to their child's VmPTE.
+ * With VMACOPY_BPF=<forkstats binary>, the records are the BPF backend's.
  * Prints TAP lines ("ok - ...", "# ...") for tests/guest/tap.sh's tap_run.
  */
 #include <errno.h>
@@ -49,6 +50,7 @@
 #define PAGE		4096UL
 #define SLOT		(2UL << 20)
 #define CALLS_PATH	FS_DEBUGFS_DIR "/calls"
+#define BPF_CALLS	"/tmp/vmacopy.calls"
 #define PM_PRESENT	(1ULL << 63)
 #define PM_SWAP		(1ULL << 62)	/* also a PTE marker */
 #define PM_UFFD_WP	(1ULL << 57)
@@ -257,6 +259,7 @@ int main(int argc, char **argv)
 		[UFFD_SHMEM_FORK] = UFFD_FEATURE_EVENT_FORK | UFFD_FEATURE_WP_HUGETLBFS_SHMEM,
 		[UFFD_SHMEM_NOFORK] = UFFD_FEATURE_WP_HUGETLBFS_SHMEM,
 	};
+	const char *bpf = getenv("VMACOPY_BPF");
 	int uffd_rule, huge_rule, uffd[UFFDS], rb, rc, i, n;
 	struct fs_calls calls;
 	char err[256];
@@ -377,8 +380,18 @@ int main(int argc, char **argv)
 		    k->expect ? "copies it" : "skips it");
 	}
 
-	if (fs_calls_read(CALLS_PATH, &calls, err, sizeof(err))) {
-		tap(0, "read %s: %s", CALLS_PATH, err);
+	/* VMACOPY_BPF=<forkstats binary>: the BPF backend's records. */
+	if (bpf && *bpf) {
+		char cmd[512];
+
+		snprintf(cmd, sizeof(cmd), "%s --backend bpf cat calls >%s", bpf, BPF_CALLS);
+		if (system(cmd)) {
+			tap(0, "%s", cmd);
+			return 1;
+		}
+	}
+	if (fs_calls_read(bpf && *bpf ? BPF_CALLS : CALLS_PATH, &calls, err, sizeof(err))) {
+		tap(0, "read the records: %s", err);
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
