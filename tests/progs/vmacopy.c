@@ -292,7 +292,8 @@ int main(int argc, char **argv)
 		  "VM_WIPEONFORK: no copy_page_range"),
 		C("dontfork written", MAP_PRIVATE, NO_UFFD, WRITTEN, 0,
 		  "VM_DONTCOPY: not in the child"),
-		C("shared anonymous written", MAP_SHARED, NO_UFFD, WRITTEN, 0, "shmem, no anon_vma"),
+		C("shared anonymous written", MAP_SHARED, NO_UFFD, WRITTEN, 0,
+		  "shmem, no anon_vma"),
 		{ .name = "/dev/mem BIOS page read", .flags = MAP_SHARED, .devmem = 1,
 		  .touch = READ, .expect = 1, .why = "VM_PFNMAP, no anon_vma" },
 		C("hugetlb shared written", MAP_SHARED | MAP_HUGETLB, NO_UFFD, WRITTEN, huge_rule,
@@ -404,9 +405,10 @@ int main(int argc, char **argv)
 		if (record_of(&calls, k->base, &base) || record_of(&calls, k->child, &rec))
 			continue;
 		tap(base.r.pgtable_bytes == k->base_vm && rec.r.pgtable_bytes == k->vm,
-		    "%s: records' pgtable_bytes %" PRIu64 ", %" PRIu64 " = children's VmPTE %" PRIu64
-		    ", %" PRIu64, k->name, (uint64_t)base.r.pgtable_bytes,
-		    (uint64_t)rec.r.pgtable_bytes, k->base_vm, k->vm);
+		    "%s: records' pgtable_bytes %" PRIu64 ", %" PRIu64
+		    " = children's VmPTE %" PRIu64 ", %" PRIu64, k->name,
+		    (uint64_t)base.r.pgtable_bytes, (uint64_t)rec.r.pgtable_bytes,
+		    k->base_vm, k->vm);
 		known = !((base.unknown | rec.unknown) & (1u << FS_COL_vmas_copied));
 		tap(known && rec.r.vmas_copied == base.r.vmas_copied + (unsigned int)k->expect,
 		    "%s: vmas_copied %u = baseline %u + %d (%s)%s", k->name, rec.r.vmas_copied,
