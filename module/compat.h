@@ -131,19 +131,31 @@ static inline unsigned long fs_mm_rss_pages(struct mm_struct *mm)
 }
 
 /*
- * copy_page_range(dst_vma, src_vma) copies page tables only when this holds:
- * vma_needs_copy() in 6.1 and 6.12, the same test written inline in 5.10.
- * Two differences are not followed (docs/design.md): 5.10 also copies
- * hugetlb VMAs without an anon_vma, and since 5.19 a VMA with uffd-wp
- * registered is always copied (userfaultfd_wp() covers the latter where the
- * kernel has file-backed uffd-wp).
+ * copy_page_range(dst_vma, src_vma) copies page tables only when this holds
+ * (mm/memory.c; dup_mmap() does not call it for VM_WIPEONFORK, and has
+ * already cleared the child's VM_UFFD_WP unless the context asked for
+ * UFFD_FEATURE_EVENT_FORK, dup_userfaultfd()):
+ *  - 5.19+, vma_needs_copy(): userfaultfd_wp(dst_vma), VM_PFNMAP or
+ *    VM_MIXEDMAP, or an anon_vma (6.0+ leaves hugetlb VMAs without an
+ *    anon_vma to faults, "hugetlb: lazy page table copies in fork()");
+ *  - before (5.10), at the top of copy_page_range(): VM_HUGETLB, VM_PFNMAP
+ *    or VM_MIXEDMAP, or an anon_vma; uffd-wp plays no part.
+ * FS_HAVE_UFFD_WP_FORK_COPY tells the two apart.  6.0's change is in
+ * mm/memory.c alone, out of a conftest's sight: on 5.19 (end of life), which
+ * has both rules, hugetlb VMAs without an anon_vma are missing from
+ * vmas_copied.
  */
 static inline bool fs_vma_needs_copy(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
+#ifdef FS_HAVE_UFFD_WP_FORK_COPY
 	if (userfaultfd_wp(dst))
 		return true;
 	if (src->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))
 		return true;
+#else
+	if (src->vm_flags & (VM_HUGETLB | VM_PFNMAP | VM_MIXEDMAP))
+		return true;
+#endif
 	return src->anon_vma;
 }
 #endif /* FORKSTATS_COMPAT_H */

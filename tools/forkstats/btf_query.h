@@ -49,4 +49,23 @@ static inline void fs_btf_wp_helpers(const struct btf *btf, int at_return, int *
 	*use_reuse = !*use_copy && fs_btf_has(btf, "wp_page_reuse", BTF_KIND_FUNC);
 }
 
+/*
+ * Whether fork copies the page tables of a VMA whose child keeps uffd-wp
+ * (vma_needs_copy(), 5.19+; before, hugetlb VMAs are always copied and
+ * uffd-wp plays no part): the module's conftest uffd_wp_fork_copy, the same
+ * series' copy_hugetlb_page_range() taking the child's VMA (4 arguments).
+ * Without the function in BTF (no CONFIG_HUGETLB_PAGE), the newer rule.
+ */
+static inline int fs_btf_uffd_wp_fork_copy(const struct btf *btf)
+{
+	const struct btf_type *t;
+	int id;
+
+	id = btf ? btf__find_by_name_kind(btf, "copy_hugetlb_page_range", BTF_KIND_FUNC) : -1;
+	if (id < 0)
+		return 1;
+	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	return t && btf_is_func_proto(t) && btf_vlen(t) == 4;
+}
+
 #endif /* FORKSTATS_BTF_QUERY_H */

@@ -50,6 +50,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define VM_MAYSHARE	0x00000080UL
 #define VM_PFNMAP	0x00000400UL
 #define VM_UFFD_WP	0x00001000UL
+#define VM_HUGETLB	0x00400000UL
 #define VM_MIXEDMAP	0x10000000UL
 
 #define SIGCHLD		17
@@ -744,7 +745,7 @@ static __always_inline int page_range_entry(struct vm_area_struct *dst,
 					    struct vm_area_struct *src, int direct)
 {
 	struct fsb_state *s = enter(FSB_HOOK_COPY_PAGE_RANGE);
-	unsigned long df, sf;
+	unsigned long df, sf, uf, sm = VM_PFNMAP | VM_MIXEDMAP;
 	struct fsb_call *c;
 	void *anon_vma;
 	__u32 t = tid();
@@ -760,7 +761,17 @@ static __always_inline int page_range_entry(struct vm_area_struct *dst,
 		sf = BPF_CORE_READ(src, vm_flags);
 		anon_vma = BPF_CORE_READ(src, anon_vma);
 	}
-	if (!(df & VM_UFFD_WP) && !(sf & (VM_PFNMAP | VM_MIXEDMAP)) && !anon_vma)
+	/*
+	 * copy_page_range's rule, as the module's fs_vma_needs_copy().  (One
+	 * test, the pointer last: the verifier refuses a bitwise OR of it.)
+	 */
+	if (s->uffd_wp_fork_copy) {
+		uf = VM_UFFD_WP;
+	} else {
+		uf = 0;
+		sm |= VM_HUGETLB;
+	}
+	if (!(df & uf) && !(sf & sm) && !anon_vma)
 		return 0;
 	c = bpf_map_lookup_elem(&inflight, &t);
 	if (c && c->state == FSB_IN_CLONE && !c->seq)

@@ -117,6 +117,7 @@ struct fsb_state {
 	__u32 kprobe_pid;	/* kprobe chain: its events are group forkstats_<pid> */
 	__u32 holder_pid;	/* kprobe chain without BPF perf links: the process holding them */
 	__u32 maxactive;	/* kprobe chain: kretprobe instances per function */
+	__u32 uffd_wp_fork_copy; /* fork copies a VMA whose child keeps uffd-wp (5.19+) */
 };
 
 /* One entry of the completion log: pos1 = position + 1 once written. */
