@@ -2,18 +2,21 @@
 # forkstats: any
 # Reset under load (issue 17, defect 2): 40 resets (debugfs control and
 # /proc/forkstats, at random moments) while two users' loads fork, vfork,
-# spawn, exec, clone, create threads and write COW pages; then the load is
-# stopped (SIGSTOP) and every invariant must hold exactly (userstorm
-# conserve: calls = returned + open calls, records since the reset +
-# overwritten = calls, hist, /proc = sums over calls); 4 rounds.  The module
-# is loaded and unloaded with the load stopped (the parallel boot's emulator
-# loses kernel text patched under load: 05-emulator.sh).
+# spawn, exec, clone, create threads and write COW pages; the last one while
+# the load is being stopped (SIGSTOP); then every invariant must hold
+# exactly (userstorm conserve: calls = returned + open calls, records since
+# the reset + overwritten = calls, hist, /proc = sums over calls); 4 rounds.
+# With records=1048576 a reset has the most to clear: calls keep coming
+# while it runs.  The module is loaded and unloaded with the load stopped
+# (the parallel boot's emulator loses kernel text patched under load:
+# 05-emulator.sh).
 KO=/forkstats/forkstats.ko
 D=/sys/kernel/debug/forkstats
 R=${reset_rounds:-4}
 dmesg -c >/dev/null
 rm -f /tmp/rs.stop
-grep -q '^forkstats ' /proc/modules || insmod $KO || not_ok "insmod forkstats.ko for the reset test"
+grep -q '^forkstats ' /proc/modules && rmmod forkstats
+insmod $KO records=1048576 || not_ok "insmod forkstats.ko for the reset test"
 loads=
 for i in 1 2; do
 	setsid userstorm load 3600 /tmp/rs.stop >/tmp/rs.load$i 2>&1 &
@@ -22,16 +25,19 @@ done
 r=0 resets=0 t0=$(date +%s)
 while [ $r -lt "$R" ]; do
 	i=0
-	while [ $i -lt 40 ]; do
+	while [ $i -lt 39 ]; do
 		if [ $((RANDOM % 2)) = 0 ]; then
 			echo reset >$D/control && resets=$((resets + 1))
 		else
 			echo reset >/proc/forkstats && resets=$((resets + 1))
 		fi
-		usleep $((RANDOM % 100000))
+		usleep $((RANDOM % 50000))
 		i=$((i + 1))
 	done
+	echo reset >$D/control &
+	rp=$!
 	stop_groups $loads
+	wait $rp && resets=$((resets + 1))
 	tap_run "reset round $r" userstorm conserve
 	cont_groups $loads
 	r=$((r + 1))
