@@ -201,7 +201,7 @@ unsigned int fs_mm_tracked(void);
 
 /* The completion log, for the events stream */
 u64 fs_done_head(void);
-bool fs_done_get(u64 pos, u64 *seq);
+bool fs_done_peek(u64 *pos, u64 *lost, u64 *seq);
 extern wait_queue_head_t fs_done_wq;
 u64 fs_reset_seq(void);
 

@@ -430,16 +430,25 @@ u64 fs_done_head(void)
 	return n;
 }
 
-/* The seq of the pos-th completed call, if still in the log. */
-bool fs_done_get(u64 pos, u64 *seq)
+/*
+ * A reader at *pos of the completion log (*pos <= the head): entries that
+ * fell out of the log are added to *lost and skipped (*pos moves to the
+ * oldest one kept); then the seq of the entry at *pos, false when *pos is
+ * the head.  One look under the log's lock: *pos never passes the head.
+ */
+bool fs_done_peek(u64 *pos, u64 *lost, u64 *seq)
 {
 	unsigned long flags;
 	bool ok;
 
 	raw_spin_lock_irqsave(&fs_done_lock, flags);
-	ok = pos < fs_done_n && pos + fs_nrecords >= fs_done_n;
+	if (*pos + fs_nrecords < fs_done_n) {
+		*lost += fs_done_n - fs_nrecords - *pos;
+		*pos = fs_done_n - fs_nrecords;
+	}
+	ok = *pos < fs_done_n;
 	if (ok)
-		*seq = fs_done_log[pos % fs_nrecords];
+		*seq = fs_done_log[*pos % fs_nrecords];
 	raw_spin_unlock_irqrestore(&fs_done_lock, flags);
 	return ok;
 }
