@@ -38,7 +38,7 @@
 #define MAX_SEQS (1u << 22)
 
 static int fd;
-static volatile int stop_load_phase, stop_all;
+static volatile int stop_load_phase;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t *seqs;
 static size_t nseqs;
@@ -157,7 +157,7 @@ static void *reader(void *arg)
 		uint64_t t0, dt;
 		ssize_t n;
 
-		if (stop_all || (stop_load_phase && idle >= 20))
+		if (stop_load_phase && idle >= 20)
 			break;
 		poll(&p, 1, 20);
 		t0 = now_ns();
@@ -295,8 +295,6 @@ int main(int argc, char **argv)
 	/* Whatever completed since (the kernel's own threads), read by one thread. */
 	do {
 		c1 = completed();
-		stop_all = 0;
-		stop_load_phase = 1;
 		reader((void *)(intptr_t)0);
 	} while (completed() != c1);
 	close(fd);
@@ -310,18 +308,20 @@ int main(int argc, char **argv)
 	if (first_bad[0])
 		printf("# first bad: %s\n", first_bad);
 	tap(!torn && !bad_lines && !bad_lost && !read_errors,
-	    "events shared by %u threads: every read gives whole lines, records or '# lost N' with N >= 1 (torn %" PRIu64
-	    ", bad lines %" PRIu64 ", bad losses %" PRIu64 ", errors %" PRIu64 ")",
+	    "events shared by %u threads: every read gives whole lines, records or '# lost N' "
+	    "with N >= 1 (torn %" PRIu64 ", bad lines %" PRIu64 ", bad losses %" PRIu64
+	    ", errors %" PRIu64 ")",
 	    nthreads, torn, bad_lines, bad_lost, read_errors);
 	tap(headers == 1, "events shared by %u threads: the header once for the open file (%" PRIu64 ")",
 	    nthreads, headers);
 	tap(!dups, "events shared by %u threads: no record streamed twice (%" PRIu64 " of %zu)",
 	    nthreads, dups, nseqs);
 	tap(nseqs + lost == c1 - c0 && nseqs - dups + lost == c1 - c0,
-	    "events shared by %u threads: records + lost = completions since open, exactly (%zu + %" PRIu64
-	    " = %" PRIu64 ")", nthreads, nseqs, lost, c1 - c0);
+	    "events shared by %u threads: records + lost = completions since open, exactly "
+	    "(%zu + %" PRIu64 " = %" PRIu64 ")", nthreads, nseqs, lost, c1 - c0);
 	tap(!stuck && nseqs > 0,
-	    "events shared by %u threads: every read() returns (longest %" PRIu64 " us), none spins in the kernel",
+	    "events shared by %u threads: every read() returns (longest %" PRIu64
+	    " us), none spins in the kernel",
 	    nthreads, longest_ns / 1000);
 	return failures ? 1 : 0;
 }
