@@ -14,6 +14,7 @@
 
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
+#include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
@@ -94,9 +95,14 @@ static const struct file_operations calls_fops = {
 	.release = seq_release_private,
 };
 
-/* events: records in completion order, from the moment of open. */
+/*
+ * events: records in completion order, from the moment of open.  Threads
+ * that share one open file read it one at a time (lock): each record goes
+ * to one of them, and pos never passes the completion log's head.
+ */
 struct events_reader {
-	u64 pos;		/* next entry of the completion log */
+	struct mutex lock;	/* one read() at a time: pos, lost, header_sent */
+	u64 pos;		/* next entry of the completion log, <= its head */
 	u64 lost;		/* records that fell out before they were read */
 	bool header_sent;
 };
@@ -107,6 +113,7 @@ static int events_open(struct inode *inode, struct file *file)
 
 	if (!r)
 		return -ENOMEM;
+	mutex_init(&r->lock);
 	r->pos = fs_done_head();
 	file->private_data = r;
 	return stream_open(inode, file);
@@ -114,7 +121,10 @@ static int events_open(struct inode *inode, struct file *file)
 
 static int events_release(struct inode *inode, struct file *file)
 {
-	kfree(file->private_data);
+	struct events_reader *r = file->private_data;
+
+	mutex_destroy(&r->lock);
+	kfree(r);
 	return 0;
 }
 
@@ -130,17 +140,20 @@ static ssize_t put_line(char __user *ubuf, size_t len, size_t *done, const char 
 	return n;
 }
 
-static ssize_t events_read(struct file *file, char __user *ubuf, size_t len, loff_t *off)
+/*
+ * What is pending for rd, into ubuf, rd->lock held: the bytes given (0:
+ * nothing pending), or an error when none could be given.  Every entry
+ * taken from the log moves pos by one, and an entry is taken only below
+ * the head (fs_done_peek()): no loop here can outrun the log.
+ */
+static ssize_t events_fill(struct events_reader *rd, char __user *ubuf, size_t len)
 {
-	struct events_reader *rd = file->private_data;
 	char line[FS_RECORD_LINE_MAX];
 	struct fs_record rec;
 	size_t done = 0;
-	u64 head, seq, n = fs_records_size();
 	ssize_t ret;
+	u64 seq;
 
-	if (len < FS_RECORD_LINE_MAX)
-		return -EINVAL;
 	if (!rd->header_sent) {
 		fs_record_header(line, sizeof(line));
 		ret = put_line(ubuf, len, &done, line);
@@ -148,23 +161,8 @@ static ssize_t events_read(struct file *file, char __user *ubuf, size_t len, lof
 			return ret;
 		rd->header_sent = true;
 	}
-	for (;;) {
-		head = fs_done_head();
-		if (rd->pos == head) {
-			if (done)
-				break;
-			if (file->f_flags & O_NONBLOCK)
-				return -EAGAIN;
-			if (wait_event_interruptible(fs_done_wq, fs_done_head() != rd->pos))
-				return -ERESTARTSYS;
-			continue;
-		}
-		if (rd->pos + n < head) {
-			rd->lost += head - n - rd->pos;
-			rd->pos = head - n;
-		}
-		if (!fs_done_get(rd->pos, &seq))
-			continue;
+	while (fs_done_peek(&rd->pos, &rd->lost, &seq)) {
+		cond_resched();
 		if (seq <= fs_reset_seq()) {
 			rd->pos++;
 			continue;
@@ -178,18 +176,40 @@ static ssize_t events_read(struct file *file, char __user *ubuf, size_t len, lof
 			scnprintf(line, sizeof(line), "# lost %llu\n", rd->lost);
 			ret = put_line(ubuf, len, &done, line);
 			if (ret <= 0)
-				return ret < 0 ? ret : done;
+				return ret < 0 && !done ? ret : done;
 			rd->lost = 0;
 		}
 		fs_record_format(&rec, line, sizeof(line));
 		ret = put_line(ubuf, len, &done, line);
-		if (ret < 0)
-			return ret;
-		if (!ret)
-			break;
+		if (ret <= 0)
+			return ret < 0 && !done ? ret : done;
 		rd->pos++;
 	}
 	return done;
+}
+
+static ssize_t events_read(struct file *file, char __user *ubuf, size_t len, loff_t *off)
+{
+	struct events_reader *rd = file->private_data;
+	ssize_t ret;
+	u64 pos;
+
+	if (len < FS_RECORD_LINE_MAX)
+		return -EINVAL;
+	for (;;) {
+		if (mutex_lock_interruptible(&rd->lock))
+			return -ERESTARTSYS;
+		ret = events_fill(rd, ubuf, len);
+		pos = rd->pos;
+		mutex_unlock(&rd->lock);
+		if (ret)
+			return ret;
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		/* Not holding the lock: another reader of the file may go on. */
+		if (wait_event_interruptible(fs_done_wq, fs_done_head() > pos))
+			return -ERESTARTSYS;
+	}
 }
 
 static __poll_t events_poll(struct file *file, struct poll_table_struct *pt)
@@ -197,7 +217,8 @@ static __poll_t events_poll(struct file *file, struct poll_table_struct *pt)
 	struct events_reader *rd = file->private_data;
 
 	poll_wait(file, &fs_done_wq, pt);
-	return fs_done_head() != rd->pos || !rd->header_sent ? EPOLLIN | EPOLLRDNORM : 0;
+	return fs_done_head() > READ_ONCE(rd->pos) || !READ_ONCE(rd->header_sent) ?
+	       EPOLLIN | EPOLLRDNORM : 0;
 }
 
 static const struct file_operations events_fops = {

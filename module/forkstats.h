@@ -159,12 +159,17 @@ enum fs_split fs_records_split(void);
 void fs_records_set_unknown(enum fs_record_column col);
 bool fs_records_unknown(enum fs_record_column col);
 
+/*
+ * fs_call_open() gives the call's handle (< 2^56: its seq and its epoch,
+ * records.c), which fs_call_close() and fs_mm_attribute() take; r->seq is
+ * set to the seq.
+ */
 u64 fs_call_open(struct fs_record *r);
-void fs_call_close(u64 seq, unsigned int kind, u64 total_ns);
+void fs_call_close(u64 h, unsigned int kind, u64 total_ns);
 void fs_count(enum fs_counter c);
 u64 fs_counter_read(enum fs_counter c);
 
-int fs_mm_attribute(const struct mm_struct *mm, u64 seq, unsigned int kind, enum fs_side side);
+int fs_mm_attribute(const struct mm_struct *mm, u64 h, unsigned int kind, enum fs_side side);
 void fs_mm_forget(const struct mm_struct *mm);
 /*
  * A COW fault in mm: added to the call mm last took part in, if any, as
@@ -201,7 +206,7 @@ unsigned int fs_mm_tracked(void);
 
 /* The completion log, for the events stream */
 u64 fs_done_head(void);
-bool fs_done_get(u64 pos, u64 *seq);
+bool fs_done_peek(u64 *pos, u64 *lost, u64 *seq);
 extern wait_queue_head_t fs_done_wq;
 u64 fs_reset_seq(void);
 

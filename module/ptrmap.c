@@ -186,7 +186,8 @@ bool fs_ptrmap_del(struct fs_ptrmap *m, const void *key, u64 *val)
 }
 NOKPROBE_SYMBOL(fs_ptrmap_del);
 
-void fs_ptrmap_clear(struct fs_ptrmap *m)
+/* Deletes every entry whose value drop() says so (process context). */
+void fs_ptrmap_clear_if(struct fs_ptrmap *m, bool (*drop)(u64 val))
 {
 	unsigned int b;
 	struct fs_ptrmap_node *n;
@@ -196,8 +197,11 @@ void fs_ptrmap_clear(struct fs_ptrmap *m)
 	for (b = 0; b < (1U << m->bits); b++) {
 		raw_spin_lock_irqsave(&m->locks[b], flags);
 		hlist_for_each_entry_safe(n, tmp, &m->buckets[b], link)
-			release(m, b, n);
+			if (drop(n->val))
+				release(m, b, n);
 		raw_spin_unlock_irqrestore(&m->locks[b], flags);
+		if (!(b & 1023))
+			cond_resched();
 	}
 }
 

@@ -43,7 +43,7 @@ int fs_ptrmap_set(struct fs_ptrmap *m, const void *key, u64 val);
 /* Add delta to the value of key, in place, unless the value has a bit of mask. */
 bool fs_ptrmap_add_unless(struct fs_ptrmap *m, const void *key, u64 delta, u64 mask);
 bool fs_ptrmap_del(struct fs_ptrmap *m, const void *key, u64 *val);
-void fs_ptrmap_clear(struct fs_ptrmap *m);
+void fs_ptrmap_clear_if(struct fs_ptrmap *m, bool (*drop)(u64 val));
 unsigned int fs_ptrmap_used(struct fs_ptrmap *m);
 size_t fs_ptrmap_bytes(const struct fs_ptrmap *m);
 

@@ -13,6 +13,27 @@
  * number before it: events of earlier calls (a vfork still blocked, a COW
  * fault in an mm forked before) are then ignored, so that the aggregates
  * always equal the sums over the records.
+ *
+ * Reset is exact while handlers run, by epochs.  The per-CPU aggregates,
+ * counters and histograms exist twice, one set per epoch parity; readers
+ * read the set of the current epoch.  A call's epoch comes with its seq,
+ * from one atomic operation on fs_next_seq, whose bits above the seq count
+ * the resets: fs_call_open() returns a handle, the seq and the epoch's
+ * parity (FS_HANDLE_EPOCH), which the probes keep for the call (in-flight,
+ * vfork and attribution tables) and give back; everything a call adds
+ * (open, close, its COW faults, its record overwritten) goes to its own
+ * epoch's set, or nowhere once the call is stale.  A reset (serialized by
+ * fs_reset_mutex) zeroes the set of the next parity, which nothing writes
+ * any more (below), then starts the new epoch with one atomic add to
+ * fs_next_seq: a call whose seq came before is of the old epoch, any later
+ * one of the new (no window in between); then publishes the last seq before
+ * it (fs_reset_after: from then on those calls are stale and add nothing)
+ * and waits for an RCU grace period: every handler that judged such a call
+ * current before the publication, and added to the old set, has finished
+ * (each judges and adds with preemption off).  So the old set is written no
+ * more when the reset after the next one zeroes it; a reset never writes a
+ * set a handler may be adding to (a remote memset would race this_cpu_add),
+ * and only slots and attributions of stale calls are cleared.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,7 +41,10 @@
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
 
@@ -40,8 +64,31 @@ struct fs_pcpu {
 
 struct fs_slot {
 	raw_spinlock_t lock;
+	unsigned int epoch;		/* the parity of rec's epoch */
 	struct fs_record rec;		/* rec.seq == 0: empty */
 };
+
+/*
+ * fs_next_seq: the seq count in the low FS_SEQ_BITS bits, the resets above
+ * them.  A handle (fs_call_open()): the seq, and bit FS_SEQ_BITS the parity
+ * of the call's epoch; < 2^56, as the probes' tables need (fork_probes.c:
+ * 56 bits in the in-flight and vfork tables, seq << 8 in the attribution
+ * table).  2^55 calls: a million a second for a thousand years.
+ */
+#define FS_SEQ_BITS	55
+#define FS_SEQ_MASK	(BIT_ULL(FS_SEQ_BITS) - 1)
+#define FS_HANDLE_EPOCH	BIT_ULL(FS_SEQ_BITS)
+#define FS_HANDLE_MASK	(BIT_ULL(FS_SEQ_BITS + 1) - 1)
+
+static inline u64 handle_seq(u64 h)
+{
+	return h & FS_SEQ_MASK;
+}
+
+static inline unsigned int handle_epoch(u64 h)
+{
+	return (h >> FS_SEQ_BITS) & 1;
+}
 
 /*
  * A slot's COW counters (rec.cow_parent, cow_child, cow_copies,
@@ -68,11 +115,13 @@ static inline u64 cow_count(u64 w)
 	return w & COW_COUNT_MASK;
 }
 
-static struct fs_pcpu __percpu *fs_pcpu;
+static struct fs_pcpu __percpu *fs_pcpu[2];	/* per epoch parity */
 static struct fs_slot *fs_ring;
 static unsigned int fs_nrecords;
-static atomic64_t fs_next_seq;
+static atomic64_t fs_next_seq;		/* resets << FS_SEQ_BITS | seqs given */
 static u64 fs_reset_after;		/* seq of the last call before the last reset */
+static unsigned int fs_epoch;		/* resets published: readers' set, fs_count()'s */
+static DEFINE_MUTEX(fs_reset_mutex);
 
 static u64 *fs_done_log;
 static u64 fs_done_n;			/* entries ever appended, under fs_done_lock */
@@ -90,9 +139,21 @@ static inline bool stale(u64 seq)
 	return seq <= READ_ONCE(fs_reset_after);
 }
 
-static inline void agg_add(unsigned int kind, int field, u64 v)
+/* The set of epoch parity e; of the current epoch for readers. */
+static inline struct fs_pcpu __percpu *pcpu(unsigned int e)
 {
-	this_cpu_add(fs_pcpu->agg[kind][field], v);
+	return fs_pcpu[e & 1];
+}
+
+static inline struct fs_pcpu __percpu *pcpu_now(void)
+{
+	return pcpu(smp_load_acquire(&fs_epoch));
+}
+
+/* Handlers add with preemption off (see the top of the file). */
+static inline void agg_add(unsigned int e, unsigned int kind, int field, u64 v)
+{
+	this_cpu_add(pcpu(e)->agg[kind][field], v);
 }
 
 static inline unsigned int hist_bucket(u64 ns)
@@ -100,19 +161,23 @@ static inline unsigned int hist_bucket(u64 ns)
 	return ns ? min_t(unsigned int, ilog2(ns), FS_HIST_BUCKETS - 1) : 0;
 }
 
+/* A counter of no call: the current epoch's. */
 void notrace fs_count(enum fs_counter c)
 {
-	this_cpu_inc(fs_pcpu->ctr[c]);
+	preempt_disable_notrace();
+	this_cpu_inc(pcpu_now()->ctr[c]);
+	preempt_enable_notrace();
 }
 NOKPROBE_SYMBOL(fs_count);
 
 u64 fs_counter_read(enum fs_counter c)
 {
+	struct fs_pcpu __percpu *p = pcpu_now();
 	u64 sum = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += per_cpu_ptr(fs_pcpu, cpu)->ctr[c];
+		sum += per_cpu_ptr(p, cpu)->ctr[c];
 	return sum;
 }
 
@@ -121,16 +186,23 @@ static void fs_wake(struct irq_work *w)
 	wake_up_interruptible_all(&fs_done_wq);
 }
 
+/* Opens the call of record r: its handle (seq and epoch, see above). */
 u64 fs_call_open(struct fs_record *r)
 {
-	u64 seq = atomic64_inc_return(&fs_next_seq);
-	struct fs_slot *s = &fs_ring[seq % fs_nrecords];
+	unsigned int k = r->kind, e;
 	unsigned long flags;
-	unsigned int k = r->kind;
+	struct fs_slot *s;
+	u64 h, seq;
 
+	preempt_disable_notrace();
+	h = atomic64_inc_return(&fs_next_seq) & FS_HANDLE_MASK;
+	seq = handle_seq(h);
+	e = handle_epoch(h);
+	s = &fs_ring[seq % fs_nrecords];
 	raw_spin_lock_irqsave(&s->lock, flags);
+	/* Counted in the epoch of the record that falls out. */
 	if (s->rec.seq && !stale(s->rec.seq))
-		fs_count(FS_CTR_records_overwritten);
+		this_cpu_inc(pcpu(s->epoch)->ctr[FS_CTR_records_overwritten]);
 	/*
 	 * COW faults read the slot's seq without the lock: it goes to 0, then
 	 * to the new seq last, each in one store (the copy leaves it 0).
@@ -143,30 +215,36 @@ u64 fs_call_open(struct fs_record *r)
 	WRITE_ONCE(s->rec.cow_child, COW_LAP(seq) | r->cow_child);
 	WRITE_ONCE(s->rec.cow_copies, COW_LAP(seq) | r->cow_copies);
 	WRITE_ONCE(s->rec.cow_reuses, COW_LAP(seq) | r->cow_reuses);
+	s->epoch = e;
 	barrier();
 	WRITE_ONCE(s->rec.seq, seq);
 	raw_spin_unlock_irqrestore(&s->lock, flags);
 	r->seq = seq;
 
-	agg_add(k, R_CALLS, 1);
+	agg_add(e, k, R_CALLS, 1);
 	if (r->err)
-		agg_add(k, R_FAILED, 1);
-	agg_add(k, R_CREATE_NS, r->create_ns);
-	agg_add(k, R_PGTABLE, r->pgtable_bytes);
-	agg_add(k, R_VMAS_COPIED, r->vmas_copied);
-	agg_add(k, R_RSS_PAGES, r->rss_pages);
-	this_cpu_inc(fs_pcpu->hist[k][0][hist_bucket(r->create_ns)]);
-	return seq;
+		agg_add(e, k, R_FAILED, 1);
+	agg_add(e, k, R_CREATE_NS, r->create_ns);
+	agg_add(e, k, R_PGTABLE, r->pgtable_bytes);
+	agg_add(e, k, R_VMAS_COPIED, r->vmas_copied);
+	agg_add(e, k, R_RSS_PAGES, r->rss_pages);
+	this_cpu_inc(pcpu(e)->hist[k][0][hist_bucket(r->create_ns)]);
+	preempt_enable_notrace();
+	return h;
 }
 NOKPROBE_SYMBOL(fs_call_open);
 
-void fs_call_close(u64 seq, unsigned int kind, u64 total_ns)
+/* Closes the call of handle h (fs_call_open()'s), unless it is stale. */
+void fs_call_close(u64 h, unsigned int kind, u64 total_ns)
 {
+	u64 seq = handle_seq(h);
 	struct fs_slot *s = &fs_ring[seq % fs_nrecords];
+	unsigned int e = handle_epoch(h);
 	unsigned long flags;
 
+	preempt_disable_notrace();
 	if (stale(seq))
-		return;
+		goto out;
 	raw_spin_lock_irqsave(&s->lock, flags);
 	if (s->rec.seq == seq) {
 		s->rec.total_ns = total_ns;
@@ -174,9 +252,9 @@ void fs_call_close(u64 seq, unsigned int kind, u64 total_ns)
 	}
 	raw_spin_unlock_irqrestore(&s->lock, flags);
 
-	agg_add(kind, R_TOTAL_NS, total_ns);
-	agg_add(kind, R_CLOSED, 1);
-	this_cpu_inc(fs_pcpu->hist[kind][1][hist_bucket(total_ns)]);
+	agg_add(e, kind, R_TOTAL_NS, total_ns);
+	agg_add(e, kind, R_CLOSED, 1);
+	this_cpu_inc(pcpu(e)->hist[kind][1][hist_bucket(total_ns)]);
 
 	raw_spin_lock_irqsave(&fs_done_lock, flags);
 	fs_done_log[fs_done_n % fs_nrecords] = seq;
@@ -184,13 +262,15 @@ void fs_call_close(u64 seq, unsigned int kind, u64 total_ns)
 	raw_spin_unlock_irqrestore(&fs_done_lock, flags);
 	if (wq_has_sleeper(&fs_done_wq))
 		irq_work_queue(&fs_wake_work);
+out:
+	preempt_enable_notrace();
 }
 NOKPROBE_SYMBOL(fs_call_close);
 
-/* mm attribution: value = seq << 8 | kind << 1 | side */
-int fs_mm_attribute(const struct mm_struct *mm, u64 seq, unsigned int kind, enum fs_side side)
+/* mm attribution: value = handle << 8 | kind << 1 | side */
+int fs_mm_attribute(const struct mm_struct *mm, u64 h, unsigned int kind, enum fs_side side)
 {
-	if (fs_ptrmap_set(&fs_mm_table, mm, seq << 8 | kind << 1 | side)) {
+	if (fs_ptrmap_set(&fs_mm_table, mm, h << 8 | kind << 1 | side)) {
 		fs_count(FS_CTR_mm_table_overflow);
 		return -ENOSPC;
 	}
@@ -232,13 +312,14 @@ struct fs_cow_hint {
 	u64 lap;			/* COW_LAP(seq) */
 	struct fs_slot *slot;		/* seq's */
 	u64 *rec_side;			/* &slot->rec.cow_parent or cow_child */
-	u64 __percpu *agg;		/* &fs_pcpu->agg[kind][0] */
+	u64 __percpu *agg;		/* &pcpu(epoch)->agg[kind][0] */
 	u64 __percpu *agg_side;		/* ... [R_COW_PARENT] or [R_COW_CHILD] */
 };
 static DEFINE_PER_CPU(struct fs_cow_hint, fs_cow_hint);
 
 static noinline void notrace hint_fill(struct fs_cow_hint *h, const struct mm_struct *mm)
 {
+	struct fs_pcpu __percpu *p;
 	unsigned int kind;
 	bool parent;
 	u64 v;
@@ -247,15 +328,16 @@ static noinline void notrace hint_fill(struct fs_cow_hint *h, const struct mm_st
 	h->seq = 0;
 	if (!fs_ptrmap_get_gen(&fs_mm_table, mm, &v, &h->genp, &h->gen))
 		return;
-	/* value = seq << 8 | kind << 1 | side */
+	/* value = handle << 8 | kind << 1 | side: the call's epoch's set */
 	kind = (v >> 1) & 0x7f;
 	parent = (v & 1) == FS_SIDE_PARENT;
-	h->seq = v >> 8;
+	h->seq = handle_seq(v >> 8);
+	p = pcpu(handle_epoch(v >> 8));
 	h->lap = COW_LAP(h->seq);
 	h->slot = &fs_ring[h->seq % fs_nrecords];
 	h->rec_side = parent ? &h->slot->rec.cow_parent : &h->slot->rec.cow_child;
-	h->agg = &fs_pcpu->agg[kind][0];
-	h->agg_side = &fs_pcpu->agg[kind][parent ? R_COW_PARENT : R_COW_CHILD];
+	h->agg = &p->agg[kind][0];
+	h->agg_side = &p->agg[kind][parent ? R_COW_PARENT : R_COW_CHILD];
 }
 NOKPROBE_SYMBOL(hint_fill);
 
@@ -368,7 +450,7 @@ bool fs_record_read(u64 seq, struct fs_record *r)
 
 u64 fs_records_last_seq(void)
 {
-	return atomic64_read(&fs_next_seq);
+	return atomic64_read(&fs_next_seq) & FS_SEQ_MASK;
 }
 
 unsigned int fs_records_size(void)
@@ -383,11 +465,12 @@ u64 fs_reset_seq(void)
 
 void fs_agg_read(struct fs_agg agg[FS_KIND_COUNT])
 {
+	struct fs_pcpu __percpu *set = pcpu_now();
 	int cpu, k;
 
 	memset(agg, 0, sizeof(*agg) * FS_KIND_COUNT);
 	for_each_possible_cpu(cpu) {
-		struct fs_pcpu *p = per_cpu_ptr(fs_pcpu, cpu);
+		struct fs_pcpu *p = per_cpu_ptr(set, cpu);
 
 		for (k = 0; k < FS_KIND_COUNT; k++) {
 			agg[k].calls += p->agg[k][R_CALLS];
@@ -411,12 +494,13 @@ void fs_agg_read(struct fs_agg agg[FS_KIND_COUNT])
 
 void fs_hist_read(unsigned int kind, bool total, u64 buckets[FS_HIST_BUCKETS])
 {
+	struct fs_pcpu __percpu *set = pcpu_now();
 	int cpu, b;
 
 	memset(buckets, 0, sizeof(u64) * FS_HIST_BUCKETS);
 	for_each_possible_cpu(cpu)
 		for (b = 0; b < FS_HIST_BUCKETS; b++)
-			buckets[b] += per_cpu_ptr(fs_pcpu, cpu)->hist[kind][total][b];
+			buckets[b] += per_cpu_ptr(set, cpu)->hist[kind][total][b];
 }
 
 u64 fs_done_head(void)
@@ -430,16 +514,25 @@ u64 fs_done_head(void)
 	return n;
 }
 
-/* The seq of the pos-th completed call, if still in the log. */
-bool fs_done_get(u64 pos, u64 *seq)
+/*
+ * A reader at *pos of the completion log (*pos <= the head): entries that
+ * fell out of the log are added to *lost and skipped (*pos moves to the
+ * oldest one kept); then the seq of the entry at *pos, false when *pos is
+ * the head.  One look under the log's lock: *pos never passes the head.
+ */
+bool fs_done_peek(u64 *pos, u64 *lost, u64 *seq)
 {
 	unsigned long flags;
 	bool ok;
 
 	raw_spin_lock_irqsave(&fs_done_lock, flags);
-	ok = pos < fs_done_n && pos + fs_nrecords >= fs_done_n;
+	if (*pos + fs_nrecords < fs_done_n) {
+		*lost += fs_done_n - fs_nrecords - *pos;
+		*pos = fs_done_n - fs_nrecords;
+	}
+	ok = *pos < fs_done_n;
 	if (ok)
-		*seq = fs_done_log[pos % fs_nrecords];
+		*seq = fs_done_log[*pos % fs_nrecords];
 	raw_spin_unlock_irqrestore(&fs_done_lock, flags);
 	return ok;
 }
@@ -468,27 +561,52 @@ bool fs_records_unknown(enum fs_record_column col)
 	return test_bit(col, &fs_unknown_cols);
 }
 
+/* An attribution to a call before the last reset. */
+static bool mm_stale(u64 v)
+{
+	return stale(handle_seq(v >> 8));
+}
+
+/* Sleeps (an RCU grace period): process context only. */
 void fs_records_reset(void)
 {
+	struct fs_pcpu __percpu *next;
 	unsigned long flags;
 	unsigned int i;
+	u64 v, r;
 	int cpu;
 
-	WRITE_ONCE(fs_reset_after, atomic64_read(&fs_next_seq));
-	for (i = 0; i < fs_nrecords; i++) {
-		raw_spin_lock_irqsave(&fs_ring[i].lock, flags);
-		WRITE_ONCE(fs_ring[i].rec.seq, 0);
-		raw_spin_unlock_irqrestore(&fs_ring[i].lock, flags);
-	}
+	mutex_lock(&fs_reset_mutex);
+	/* Written by no one since the last reset's grace period (above). */
+	next = pcpu(fs_epoch + 1);
 	for_each_possible_cpu(cpu)
-		memset(per_cpu_ptr(fs_pcpu, cpu), 0, sizeof(struct fs_pcpu));
-	fs_ptrmap_clear(&fs_mm_table);
+		memset(per_cpu_ptr(next, cpu), 0, sizeof(struct fs_pcpu));
+	/* The new epoch: every seq given from here on (a full barrier). */
+	v = atomic64_fetch_add(FS_HANDLE_EPOCH, &fs_next_seq);
+	r = v & FS_SEQ_MASK;
+	WRITE_ONCE(fs_reset_after, r);
+	smp_store_release(&fs_epoch, fs_epoch + 1);
+	/* Handlers that took a call of before r for current are done. */
+	synchronize_rcu();
+	for (i = 0; i < fs_nrecords; i++) {
+		struct fs_slot *s = &fs_ring[i];
+
+		raw_spin_lock_irqsave(&s->lock, flags);
+		if (s->rec.seq <= r)
+			WRITE_ONCE(s->rec.seq, 0);
+		raw_spin_unlock_irqrestore(&s->lock, flags);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	fs_ptrmap_clear_if(&fs_mm_table, mm_stale);
+	mutex_unlock(&fs_reset_mutex);
 }
 
 size_t fs_records_memory(void)
 {
 	return (size_t)fs_nrecords * (sizeof(*fs_ring) + sizeof(*fs_done_log)) +
-	       num_possible_cpus() * sizeof(struct fs_pcpu) + fs_ptrmap_bytes(&fs_mm_table);
+	       num_possible_cpus() * sizeof(struct fs_pcpu) * ARRAY_SIZE(fs_pcpu) +
+	       fs_ptrmap_bytes(&fs_mm_table);
 }
 
 int fs_records_init(void)
@@ -499,9 +617,10 @@ int fs_records_init(void)
 	fs_nrecords = fs_param_records;
 	fs_ring = kvcalloc(fs_nrecords, sizeof(*fs_ring), GFP_KERNEL);
 	fs_done_log = kvcalloc(fs_nrecords, sizeof(*fs_done_log), GFP_KERNEL);
-	fs_pcpu = alloc_percpu(struct fs_pcpu);
+	fs_pcpu[0] = alloc_percpu(struct fs_pcpu);
+	fs_pcpu[1] = alloc_percpu(struct fs_pcpu);
 	ret = fs_ptrmap_init(&fs_mm_table, fs_param_max_tracked);
-	if (!fs_ring || !fs_done_log || !fs_pcpu || ret) {
+	if (!fs_ring || !fs_done_log || !fs_pcpu[0] || !fs_pcpu[1] || ret) {
 		fs_records_exit();
 		return -ENOMEM;
 	}
@@ -515,10 +634,12 @@ void fs_records_exit(void)
 {
 	irq_work_sync(&fs_wake_work);
 	fs_ptrmap_destroy(&fs_mm_table);
-	free_percpu(fs_pcpu);
+	free_percpu(fs_pcpu[1]);
+	free_percpu(fs_pcpu[0]);
 	kvfree(fs_done_log);
 	kvfree(fs_ring);
-	fs_pcpu = NULL;
+	fs_pcpu[0] = NULL;
+	fs_pcpu[1] = NULL;
 	fs_done_log = NULL;
 	fs_ring = NULL;
 }
