@@ -51,7 +51,9 @@ elif insmod $KO; then
 		fi
 		dmesg | grep forkstats >/tmp/dmesg.fs
 		check "dmesg names kernel.ftrace_enabled and how to fix it" \
-			grep -q 'kernel.ftrace_enabled=0.*sysctl kernel.ftrace_enabled=1' /tmp/dmesg.fs
+			grep -q 'ftrace is off (kernel.ftrace_enabled=0)' /tmp/dmesg.fs
+		check "dmesg says how to load: sysctl kernel.ftrace_enabled=1" \
+			grep -q 'to load: sysctl kernel.ftrace_enabled=1' /tmp/dmesg.fs
 		diag_file /tmp/dmesg.fs
 		check "nothing left of the failed load" test ! -e /proc/forkstats
 	else
