@@ -157,8 +157,7 @@ size_t fs_probes_memory(void)
 		const struct fs_probe *p = &fs_probes[i];
 
 		if (p->attached && is_ret(p))
-			sum += (size_t)p->rp.maxactive *
-			       (sizeof(struct kretprobe_instance) + p->rp.data_size);
+			sum += fs_kretprobe_bytes(&p->rp);
 	}
 	return sum;
 }
