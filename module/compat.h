@@ -9,10 +9,19 @@
 #define FORKSTATS_COMPAT_H
 
 #include <linux/ftrace.h>
+#include <linux/kprobes.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/slab.h>
 #include <linux/userfaultfd_k.h>
+#ifdef FS_HAVE_OBJPOOL
+#include <linux/objpool.h>
+#endif
+#ifdef CONFIG_KRETPROBE_ON_RETHOOK
+#include <linux/rethook.h>
+#endif
 
 /* Task flags of kernel-created workers that are not kernel threads. */
 #ifdef PF_IO_WORKER
@@ -157,5 +166,88 @@ static inline bool fs_vma_needs_copy(struct vm_area_struct *dst, struct vm_area_
 		return true;
 #endif
 	return src->anon_vma;
+}
+
+/*
+ * What kmalloc(size) really takes: the object size of its kmalloc cache, or
+ * whole pages (an order of them) above KMALLOC_MAX_CACHE_SIZE.
+ * kmalloc_size_roundup() (6.1+) says it; before, the same from
+ * kmalloc_index(), whose index 1 and 2 are the 96 and 192 byte caches.
+ */
+static inline size_t fs_kmalloc_bytes(size_t size)
+{
+#ifdef FS_HAVE_KMALLOC_SIZE_ROUNDUP
+	return kmalloc_size_roundup(size);
+#else
+	unsigned int i;
+
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return PAGE_SIZE << get_order(size);
+	i = kmalloc_index(size);
+	return i == 1 ? 96 : i == 2 ? 192 : 1UL << i;
+#endif
+}
+
+/*
+ * What vmalloc(size) really takes: whole pages, and the array of their
+ * struct page pointers (__vmalloc_area_node(): kmalloc'd up to a page, else
+ * vmalloc'd, whose own array is then at most a page for areas up to 1 GiB).
+ * The vm_struct, vmap_area and page tables are not counted.
+ */
+static inline size_t fs_vmalloc_bytes(size_t size)
+{
+	size_t pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	size_t array = pages * sizeof(struct page *);
+
+	if (array <= PAGE_SIZE)
+		return (pages << PAGE_SHIFT) + fs_kmalloc_bytes(array);
+	return ((pages + (PAGE_ALIGN(array) >> PAGE_SHIFT)) << PAGE_SHIFT) +
+	       fs_kmalloc_bytes((PAGE_ALIGN(array) >> PAGE_SHIFT) * sizeof(struct page *));
+}
+
+/*
+ * What register_kretprobe() allocated for rp (maxactive instances of
+ * sizeof(struct kretprobe_instance) + data_size bytes), in bytes:
+ *   6.7+ (objpool): rethook_alloc() (x86: CONFIG_KRETPROBE_ON_RETHOOK) or
+ *     the kretprobe_holder, kzalloc'd, holding an objpool; objpool_init()
+ *     (lib/objpool.c) kzallocs nr_cpu_ids struct objpool_slot pointers'
+ *     worth (sizeof(struct objpool_slot) each, as it is written) and, per
+ *     possible CPU, vmallocs one slot: its header,
+ *     roundup_pow_of_two(maxactive) entry pointers and its share of the
+ *     objects (maxactive / CPUs, the first maxactive % CPUs one more), each
+ *     aligned to a long;
+ *   6.1 on x86 (rethook, before objpool): a kzalloc'd struct rethook and
+ *     maxactive kzalloc'd instances;
+ *   5.10: maxactive kmalloc'd instances.
+ * Elsewhere (no rethook, 5.11 to 6.6) a small kretprobe_holder is not
+ * counted.
+ */
+static inline size_t fs_kretprobe_bytes(const struct kretprobe *rp)
+{
+	size_t obj = sizeof(struct kretprobe_instance) + rp->data_size;
+#ifdef FS_HAVE_OBJPOOL
+	size_t cap = roundup_pow_of_two(rp->maxactive), each, extra, sum;
+	unsigned int cpus = num_possible_cpus(), n = 0;
+	int cpu;
+
+#ifdef CONFIG_KRETPROBE_ON_RETHOOK
+	sum = fs_kmalloc_bytes(sizeof(struct rethook));
+#else
+	sum = fs_kmalloc_bytes(sizeof(struct kretprobe_holder));
+#endif
+	sum += fs_kmalloc_bytes(nr_cpu_ids * sizeof(struct objpool_slot));
+	obj = ALIGN(obj, sizeof(long));
+	each = rp->maxactive / cpus;
+	extra = rp->maxactive % cpus;
+	for_each_possible_cpu(cpu)
+		sum += fs_vmalloc_bytes(sizeof(struct objpool_slot) + cap * sizeof(void *) +
+					obj * (each + (n++ < extra)));
+	return sum;
+#elif defined(CONFIG_KRETPROBE_ON_RETHOOK)
+	return fs_kmalloc_bytes(sizeof(struct rethook)) +
+	       (size_t)rp->maxactive * fs_kmalloc_bytes(obj);
+#else
+	return (size_t)rp->maxactive * fs_kmalloc_bytes(obj);
+#endif
 }
 #endif /* FORKSTATS_COMPAT_H */

@@ -113,7 +113,7 @@ static __always_inline void fs_probe_hit(enum fs_probe_id id)
 {
 	this_cpu_inc(fs_hits[id]);
 }
-/* Bytes of the kretprobe instances, as registered (maxactive each). */
+/* Bytes register_kretprobe() allocated for the kretprobes (compat.h). */
 size_t fs_probes_memory(void);
 static inline bool fs_probe_attached(enum fs_probe_id id)
 {

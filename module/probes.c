@@ -9,6 +9,14 @@
  * (docs/bench.md).  A function ftrace cannot trace gets a kprobe running
  * the same body.
  *
+ * The ftrace_ops are FTRACE_OPS_FL_PERMANENT: while one is registered
+ * ftrace refuses sysctl kernel.ftrace_enabled=0 (-EBUSY), which would
+ * otherwise silence them and every kprobe on an fentry site (kretprobes on
+ * kernel_clone, copy_process go through kprobes-on-ftrace) while the probes
+ * file still said attached, 0 missed.  With ftrace already disabled,
+ * registering one fails with -EBUSY and so does the load: a kprobe instead
+ * would be on ftrace too (docs/reliability.md).
+ *
  * fork_probes.c and cow_probes.c fill in their entries (symbol, handlers,
  * whether required).  A required probe the running kernel lacks fails the
  * load, naming the symbol; an optional one is reported as not attached and
@@ -42,7 +50,11 @@ static void fs_ftrace_clear_filter(struct fs_probe *p)
 	ftrace_set_filter(&p->ops, NULL, 0, 1);
 }
 
-/* An entry hook: on ftrace where it can trace the function, else a kprobe. */
+/*
+ * An entry hook: on ftrace where it can trace the function, else a kprobe.
+ * -EBUSY: ftrace is disabled by the sysctl (__register_ftrace_function()
+ * refuses a permanent ops then); no fallback, the load fails.
+ */
 static int register_entry(struct fs_probe *p)
 {
 	char buf[KSYM_NAME_LEN];
@@ -50,7 +62,7 @@ static int register_entry(struct fs_probe *p)
 
 	strscpy(buf, p->name, sizeof(buf));
 	p->ops.func = p->entry_ftrace;
-	p->ops.flags = FS_FTRACE_FLAGS;
+	p->ops.flags = FS_FTRACE_FLAGS | FTRACE_OPS_FL_PERMANENT;
 	ret = ftrace_set_filter(&p->ops, buf, strlen(buf), 1);
 	if (!ret) {
 		ret = register_ftrace_function(&p->ops);
@@ -60,6 +72,11 @@ static int register_entry(struct fs_probe *p)
 		}
 	}
 	fs_ftrace_clear_filter(p);
+	if (ret == -EBUSY) {
+		pr_err("cannot hook %s: ftrace is off (kernel.ftrace_enabled=0)\n", p->name);
+		pr_err("to load: sysctl kernel.ftrace_enabled=1 (kprobes on ftrace are off too)\n");
+		return ret;
+	}
 	p->kp.symbol_name = p->name;
 	p->kp.pre_handler = p->entry_kprobe;
 	return register_kprobe(&p->kp);
@@ -93,6 +110,7 @@ void fs_probes_unregister(void)
 
 int fs_probes_register(void)
 {
+	bool ftrace_off;
 	int i, ret;
 
 	for (i = 0; i < FS_PROBE_COUNT; i++) {
@@ -114,10 +132,12 @@ int fs_probes_register(void)
 			p->attached = true;
 			continue;
 		}
-		if (p->required) {
+		/* ftrace disabled: register_entry() said why. */
+		ftrace_off = p->entry_ftrace && ret == -EBUSY;
+		if (p->required || ftrace_off) {
 			if (ret == -ENOENT)
 				pr_err("cannot probe %s: symbol not found in this kernel\n", p->name);
-			else
+			else if (!ftrace_off)
 				pr_err("cannot probe %s: error %d\n", p->name, ret);
 			fs_probes_unregister();
 			return ret;
@@ -137,8 +157,7 @@ size_t fs_probes_memory(void)
 		const struct fs_probe *p = &fs_probes[i];
 
 		if (p->attached && is_ret(p))
-			sum += (size_t)p->rp.maxactive *
-			       (sizeof(struct kretprobe_instance) + p->rp.data_size);
+			sum += fs_kretprobe_bytes(&p->rp);
 	}
 	return sum;
 }

@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/forkstats: the aggregate view, readable by everyone (no pids, no
- * command names).  Root may write "reset".  Format: docs/interfaces.md.
+ * command names), or by root and one group only (proc_gid).  Root may write
+ * "reset".  Format: docs/interfaces.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
+#include <linux/uidgid.h>
+#include <linux/user_namespace.h>
 #include <linux/utsname.h>
 
 #include "forkstats.h"
@@ -162,12 +166,37 @@ static const struct proc_ops fs_proc_ops = {
 	.proc_write = fs_proc_write,
 };
 
+/*
+ * Who may read /proc/forkstats: everyone (-1, mode 0644 root:root), or
+ * root and the members of one group (mode 0640 root:proc_gid).  Here rather
+ * than in main.c: only this file uses it.
+ */
+static int fs_param_proc_gid = -1;
+module_param_named(proc_gid, fs_param_proc_gid, int, 0444);
+MODULE_PARM_DESC(proc_gid,
+		 "/proc/forkstats readable by root and this group only, 0640 (-1: by all, 0644)");
+
 int fs_procfs_init(void)
 {
-	if (!proc_create("forkstats", 0644, NULL, &fs_proc_ops)) {
+	struct proc_dir_entry *pde;
+	kgid_t gid = GLOBAL_ROOT_GID;
+
+	if (fs_param_proc_gid != -1) {
+		gid = make_kgid(&init_user_ns, fs_param_proc_gid);
+		if (fs_param_proc_gid < 0 || !gid_valid(gid)) {
+			pr_err("proc_gid=%d is not a group id (-1: readable by everyone)\n",
+			       fs_param_proc_gid);
+			return -EINVAL;
+		}
+	}
+	/* Created 0640 root:root then given its group: never wider than asked. */
+	pde = proc_create("forkstats", fs_param_proc_gid == -1 ? 0644 : 0640, NULL,
+			  &fs_proc_ops);
+	if (!pde) {
 		pr_err("cannot create /proc/forkstats\n");
 		return -ENOMEM;
 	}
+	proc_set_user(pde, GLOBAL_ROOT_UID, gid);
 	return 0;
 }
 

@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: GPL-2.0
+# memory_bytes (debugfs probes) against what the kernel really allocated for
+# the module's load (docs/reliability.md, "Memory"), measured in each insmod:
+#   - kmalloc (slab objects and large kmallocs): the kmem:kmalloc(_node)
+#     trace events of the insmod task, at their bytes_alloc (what the
+#     allocator really gave), less those kfree'd before insmod returned;
+#   - vmalloc: the pages of the areas the load left (/proc/vmallocinfo:
+#     callers in [forkstats], and the kretprobe object pools' objpool_init
+#     or rethook_alloc).
+# The insmod itself (module text, sysfs, kallsyms) allocates too, so each
+# load is compared with a minimal one (records=16 max_tracked=64
+# max_active=16): for max_active (the kretprobes and the in-flight table)
+# the growth of memory_bytes must equal the growth of what was measured
+# within MEM_TOL_BYTES: the in-flight table's arrays are counted at their
+# requested sizes (ptrmap.c), not their kmalloc caches' (up to a few hundred
+# bytes each).
+# The ring (records) and the attribution table (max_tracked) are shown, not
+# checked: on 6.1 and 6.12 kvmalloc maps an area of 2 MiB or more with huge
+# pages, rounded up to 2 MiB, and every vmalloc'd area over 2 MiB has a
+# vmalloc'd array of its page pointers, which records.c's and ptrmap.c's
+# counts do not follow yet.
+KO=/forkstats/forkstats.ko
+T=/sys/kernel/tracing
+MEM_TOL_BYTES=4096
+
+vm_pages() {
+	awk '/\[forkstats\]|objpool_init|rethook_alloc/ {
+		for (i = 1; i <= NF; i++) if ($i ~ /^pages=/) { sub(/^pages=/, "", $i); s += $i } }
+		END { print s + 0 }' /proc/vmallocinfo
+}
+
+# kmalloc_live: bytes kmalloc'd by insmod in the trace and not freed.
+kmalloc_live() {
+	awk '/ kmalloc(_node)?: / && /^ *insmod-/ {
+		p = b = ""
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^ptr=/) p = $i
+			if ($i ~ /^bytes_alloc=/) { b = $i; sub(/^bytes_alloc=/, "", b) }
+		}
+		if (p != "" && p !~ /^ptr=(0+|\(null\))$/ && b != "") live[p] = b
+		next }
+	/ kfree: / { for (i = 1; i <= NF; i++) if ($i ~ /^ptr=/ && ($i in live)) delete live[$i] }
+	END { for (p in live) s += live[p]; printf "%.0f\n", s }' $T/trace
+}
+
+trace_on() {
+	echo 0 >$T/tracing_on
+	echo 16384 >$T/buffer_size_kb	# per CPU: 131 072 kmalloc events and more
+	echo >$T/trace
+	for e in kmalloc kmalloc_node kfree; do
+		[ -e $T/events/kmem/$e/enable ] && echo 1 >$T/events/kmem/$e/enable
+	done
+	echo 1 >$T/tracing_on
+}
+trace_off() {
+	echo 0 >$T/tracing_on
+	for e in kmalloc kmalloc_node kfree; do
+		[ -e $T/events/kmem/$e/enable ] && echo 0 >$T/events/kmem/$e/enable
+	done
+}
+
+# load_measure PARAMS...: sets MEASURED (bytes) and REPORTED (memory_bytes).
+load_measure() {
+	MEASURED= REPORTED=
+	trace_on
+	insmod $KO "$@"
+	rc=$?
+	trace_off
+	[ $rc = 0 ] || return 1
+	k=$(kmalloc_live) v=$(vm_pages)
+	overrun=$(awk '/overrun:/ { s += $2 } END { print s + 0 }' $T/per_cpu/cpu*/stats)
+	[ "$overrun" = 0 ] || diag "  trace buffer overrun: $overrun events lost"
+	REPORTED=$(awk '$1 == "memory_bytes" { print $2 }' /sys/kernel/debug/forkstats/probes)
+	MEASURED=$((v * 4096 + k))
+	diag "  $*: memory_bytes $REPORTED, measured $MEASURED (vmalloc $v pages, kmalloc live $k)"
+	rmmod forkstats
+}
+
+MIN="records=16 max_tracked=64 max_active=16"
+# shellcheck disable=SC2086
+if load_measure $MIN; then
+	base_r=$REPORTED base_m=$MEASURED
+	for cfg in "records=16 max_tracked=64 max_active=65536" \
+		"records=16 max_tracked=64 max_active=4096" \
+		"records=16 max_tracked=64 max_active=100"; do
+		# shellcheck disable=SC2086
+		if load_measure $cfg; then
+			dr=$((REPORTED - base_r)) dm=$((MEASURED - base_m))
+			err=$((dr - dm))
+			tol=$MEM_TOL_BYTES
+			if [ ${err#-} -le $tol ]; then
+				ok "$cfg: memory_bytes grew by what was allocated ($dr vs $dm, off by $err)"
+			else
+				not_ok "$cfg: memory_bytes grew by what was allocated ($dr vs $dm, off by $err)"
+				diag "  tolerance $tol bytes"
+			fi
+		else
+			not_ok "insmod forkstats.ko $cfg"
+		fi
+	done
+	for cfg in "records=65536 max_tracked=64 max_active=16" \
+		"records=16 max_tracked=262144 max_active=16"; do
+		# shellcheck disable=SC2086
+		load_measure $cfg &&
+			diag "  $cfg (not checked): memory_bytes grew by $((REPORTED - base_r)), measured $((MEASURED - base_m))"
+	done
+else
+	not_ok "insmod forkstats.ko $MIN"
+fi
+echo >$T/trace
+echo 1408 >$T/buffer_size_kb	# the default
