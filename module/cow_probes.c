@@ -104,8 +104,9 @@ void fs_cow_probes_setup(void)
 	fs_probes[FS_PROBE_WP_PAGE_COPY] = (struct fs_probe) {
 		.name = "wp_page_copy", FS_ENTRY(wp_page_copy_entry),
 	};
+	/* Not armed where wp_page_copy is: no text patched for nothing. */
 	fs_probes[FS_PROBE_WP_PAGE_REUSE] = (struct fs_probe) {
-		.name = "wp_page_reuse", FS_ENTRY(wp_page_reuse_entry),
+		.name = "wp_page_reuse", .fallback = true, FS_ENTRY(wp_page_reuse_entry),
 	};
 }
 
@@ -115,15 +116,10 @@ void fs_cow_probes_setup(void)
  */
 void fs_cow_probes_configure(void)
 {
-	struct fs_probe *reuse = &fs_probes[FS_PROBE_WP_PAGE_REUSE];
-
-	if (fs_probe_attached(FS_PROBE_WP_PAGE_COPY)) {
+	if (fs_probe_attached(FS_PROBE_WP_PAGE_COPY))
 		fs_records_set_split(FS_SPLIT_COUNT_COPIES);
-		if (reuse->attached)
-			fs_probe_detach(FS_PROBE_WP_PAGE_REUSE);
-	} else if (reuse->attached) {
+	else if (fs_probe_attached(FS_PROBE_WP_PAGE_REUSE))
 		fs_records_set_split(FS_SPLIT_COUNT_REUSES);
-	} else {
+	else
 		fs_records_set_split(FS_SPLIT_NONE);
-	}
 }

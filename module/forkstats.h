@@ -63,6 +63,7 @@ enum fs_probe_id {
 struct fs_probe {
 	const char *name;		/* the symbol */
 	bool required;			/* the load fails without it */
+	bool fallback;			/* only where the probe before it is not attached */
 	bool attached;
 	bool ftrace;			/* the entry hook is on ftrace */
 	struct kprobe kp;		/* for entry probes */

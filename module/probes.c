@@ -116,7 +116,7 @@ int fs_probes_register(void)
 	for (i = 0; i < FS_PROBE_COUNT; i++) {
 		struct fs_probe *p = &fs_probes[i];
 
-		if (!p->name)
+		if (!p->name || (p->fallback && fs_probes[i - 1].attached))
 			continue;
 		if (is_ret(p)) {
 			p->rp.kp.symbol_name = p->name;
