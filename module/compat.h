@@ -16,6 +16,7 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/userfaultfd_k.h>
+#include <linux/vmalloc.h>
 #ifdef FS_HAVE_OBJPOOL
 #include <linux/objpool.h>
 #endif
@@ -203,6 +204,37 @@ static inline size_t fs_vmalloc_bytes(size_t size)
 		return (pages << PAGE_SHIFT) + fs_kmalloc_bytes(array);
 	return ((pages + (PAGE_ALIGN(array) >> PAGE_SHIFT)) << PAGE_SHIFT) +
 	       fs_kmalloc_bytes((PAGE_ALIGN(array) >> PAGE_SHIFT) * sizeof(struct page *));
+}
+
+/*
+ * What kvmalloc(size) (kvcalloc) really took for p, decided at run time:
+ * kvmalloc_node() (mm/util.c) tries kmalloc first (its cache's size, or
+ * whole pages above 8 KiB), then vmalloc.  Where kvmalloc passes
+ * VM_ALLOW_HUGE_VMAP (5.18+, conftest vm_allow_huge_vmap) and the arch maps
+ * huge vmalloc pages, __vmalloc_node_range() maps an area of PMD_SIZE or
+ * more per node with PMD pages: its size rounded up to PMD_SIZE, aligned to
+ * it, the page pointer array for all of its small pages; if the huge pages
+ * could not be had it starts again with small pages, at the size asked.
+ * A huge area is PMD-aligned and its first PMD_SIZE physically contiguous
+ * from a PMD-aligned frame (vmalloc_to_pfn()); a small-page one almost
+ * never is.
+ */
+static inline size_t fs_kvmalloc_bytes(const void *p, size_t size)
+{
+	if (!p)
+		return 0;
+	if (!is_vmalloc_addr(p))
+		return fs_kmalloc_bytes(size);
+#if defined(FS_HAVE_VM_ALLOW_HUGE_VMAP) && defined(CONFIG_HAVE_ARCH_HUGE_VMALLOC)
+	if (size / num_online_nodes() >= PMD_SIZE && IS_ALIGNED((unsigned long)p, PMD_SIZE)) {
+		unsigned long pfn = vmalloc_to_pfn(p);
+
+		if (IS_ALIGNED(pfn, PMD_SIZE >> PAGE_SHIFT) &&
+		    vmalloc_to_pfn((const char *)p + PMD_SIZE - PAGE_SIZE) == pfn + (PMD_SIZE >> PAGE_SHIFT) - 1)
+			return fs_vmalloc_bytes(ALIGN(size, PMD_SIZE));
+	}
+#endif
+	return fs_vmalloc_bytes(size);
 }
 
 /*

@@ -25,6 +25,7 @@
 #include <linux/seqlock.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "ptrmap.h"
 
 int fs_ptrmap_init(struct fs_ptrmap *m, unsigned int capacity)
@@ -53,6 +54,11 @@ int fs_ptrmap_init(struct fs_ptrmap *m, unsigned int capacity)
 	for (i = 0; i < capacity; i++)
 		hlist_add_head(&m->nodes[i].link, &m->free);
 	raw_spin_lock_init(&m->free_lock);
+	m->bytes = fs_kvmalloc_bytes(m->buckets, nb * sizeof(*m->buckets)) +
+		   fs_kvmalloc_bytes(m->locks, nb * sizeof(*m->locks)) +
+		   fs_kvmalloc_bytes(m->seqs, nb * sizeof(*m->seqs)) +
+		   fs_kvmalloc_bytes(m->gens, nb * sizeof(*m->gens)) +
+		   fs_kvmalloc_bytes(m->nodes, (size_t)capacity * sizeof(*m->nodes));
 	return 0;
 }
 
@@ -210,9 +216,8 @@ unsigned int fs_ptrmap_used(struct fs_ptrmap *m)
 	return READ_ONCE(m->used);
 }
 
+/* What the arrays really took (fs_kvmalloc_bytes()), counted once at init. */
 size_t fs_ptrmap_bytes(const struct fs_ptrmap *m)
 {
-	return ((sizeof(*m->buckets) + sizeof(*m->locks) + sizeof(*m->seqs) +
-		 sizeof(*m->gens)) << m->bits) +
-	       (size_t)m->capacity * sizeof(*m->nodes);
+	return m->bytes;
 }

@@ -34,6 +34,7 @@ struct fs_ptrmap {
 	struct hlist_head free;
 	raw_spinlock_t free_lock;
 	unsigned int used;		/* under free_lock */
+	size_t bytes;			/* what the arrays took (compat.h), at init */
 };
 
 int fs_ptrmap_init(struct fs_ptrmap *m, unsigned int capacity);

@@ -602,11 +602,12 @@ void fs_records_reset(void)
 	mutex_unlock(&fs_reset_mutex);
 }
 
+/* Counted once at load: it does not move while loaded. */
+static size_t fs_records_bytes;
+
 size_t fs_records_memory(void)
 {
-	return (size_t)fs_nrecords * (sizeof(*fs_ring) + sizeof(*fs_done_log)) +
-	       num_possible_cpus() * sizeof(struct fs_pcpu) * ARRAY_SIZE(fs_pcpu) +
-	       fs_ptrmap_bytes(&fs_mm_table);
+	return fs_records_bytes;
 }
 
 int fs_records_init(void)
@@ -627,6 +628,12 @@ int fs_records_init(void)
 	for (i = 0; i < fs_nrecords; i++)
 		raw_spin_lock_init(&fs_ring[i].lock);
 	init_irq_work(&fs_wake_work, fs_wake);
+	/* The ring and the log as kvmalloc placed them (compat.h). */
+	fs_records_bytes = fs_kvmalloc_bytes(fs_ring, (size_t)fs_nrecords * sizeof(*fs_ring)) +
+			   fs_kvmalloc_bytes(fs_done_log,
+					     (size_t)fs_nrecords * sizeof(*fs_done_log)) +
+			   num_possible_cpus() * sizeof(struct fs_pcpu) * ARRAY_SIZE(fs_pcpu) +
+			   fs_ptrmap_bytes(&fs_mm_table);
 	return 0;
 }
 
