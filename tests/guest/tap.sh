@@ -99,7 +99,7 @@ tap_run() {
 # (state R in /proc/*/task/*/stat; a task asleep, or stopped, runs no code),
 # at most 10 s.  cont_groups PID...: SIGCONT them.
 stop_groups() {
-	for _p in "$@"; do kill -STOP -- -"$_p"; done
+	for _p in "$@"; do kill -s STOP -"$_p"; done
 	_i=0
 	while [ $_i -lt 500 ]; do
 		cat /proc/[0-9]*/task/[0-9]*/stat 2>/dev/null |
@@ -112,5 +112,5 @@ stop_groups() {
 	return 1
 }
 cont_groups() {
-	for _p in "$@"; do kill -CONT -- -"$_p"; done
+	for _p in "$@"; do kill -s CONT -"$_p"; done
 }
