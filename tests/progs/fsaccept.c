@@ -45,6 +45,7 @@
 #include "probesfile.h"
 #include "procfile.h"
 #include "textparse.h"
+#include "tap.h"
 
 #define CALLS_PATH	FS_DEBUGFS_DIR "/calls"
 #define PAGE		4096UL
@@ -52,23 +53,6 @@
 #define GIB		(1UL << 30)
 
 extern char **environ;
-static int failures;
-
-static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
 static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void diag(const char *fmt, ...)
 {
@@ -80,12 +64,6 @@ static void diag(const char *fmt, ...)
 	va_end(ap);
 	printf("\n");
 	fflush(stdout);
-}
-
-static void die(const char *what)
-{
-	tap(0, "%s: %s", what, strerror(errno));
-	exit(1);
 }
 
 /*
@@ -105,10 +83,10 @@ static void backend_start(void)
 	if (!cli || !*cli)
 		return;
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
-		die("pipe");
+		bail("pipe");
 	pid = fork();
 	if (pid < 0)
-		die("fork");
+		bail("fork");
 	if (pid == 0) {
 		dup2(in[0], 0);
 		dup2(out[1], 1);
@@ -132,11 +110,11 @@ static size_t file_read(const char *name, char *buf, size_t max)
 
 	if (srv_w >= 0) {
 		if (write(srv_w, name, nl) != (ssize_t)nl || write(srv_w, "\n", 1) != 1)
-			die("forkstats cat --serve");
+			bail("forkstats cat --serve");
 		for (;;) {
 			n = read(srv_r, buf + len, max - len);
 			if (n <= 0)
-				die("forkstats cat --serve");
+				bail("forkstats cat --serve");
 			len += (size_t)n;
 			if (buf[len - 1] == '\0')
 				return len - 1;
@@ -144,11 +122,11 @@ static size_t file_read(const char *name, char *buf, size_t max)
 	}
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
-		die(path);
+		bail(path);
 	while ((n = read(fd, buf + len, max - len)) > 0)
 		len += (size_t)n;
 	if (n < 0)
-		die(path);
+		bail(path);
 	close(fd);
 	return len;
 }
@@ -163,12 +141,12 @@ static void backend_reset(void)
 
 	if (srv_w >= 0) {
 		if (posix_spawn(&pid, cli, NULL, NULL, argv, environ) || fs_reap(pid, NULL))
-			die("forkstats --backend bpf reset");
+			bail("forkstats --backend bpf reset");
 		return;
 	}
 	fd = open(FS_PROC_PATH, O_WRONLY);
 	if (fd < 0 || write(fd, "reset\n", 6) != 6)
-		die("reset");
+		bail("reset");
 	close(fd);
 }
 
@@ -180,7 +158,7 @@ static void calls_read(struct fs_calls *c)
 	size_t len;
 
 	if (!buf)
-		die("malloc");
+		bail("malloc");
 	len = file_read("calls", buf, max);
 	if (fs_calls_parse(buf, len, c, err, sizeof(err))) {
 		tap(0, "read calls: %s", err);
@@ -205,7 +183,7 @@ static int record_of(pid_t child, struct fs_call *out)
 	buf = mmap(NULL, max, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		   -1, 0);
 	if (buf == MAP_FAILED)
-		die("mmap");
+		bail("mmap");
 	len = file_read("calls", buf, max);
 	if (fs_calls_parse(buf, len, &c, err, sizeof(err))) {
 		tap(0, "read calls: %s", err);
@@ -265,7 +243,7 @@ static size_t count_records_after(uint64_t after, uint64_t *max_seq, size_t *old
 static void drain_lru(void)
 {
 	if (fs_drain_lru())
-		die("move_pages");
+		bail("move_pages");
 }
 
 static char *map_region(size_t size, size_t align, int advice)
@@ -273,7 +251,7 @@ static char *map_region(size_t size, size_t align, int advice)
 	char *p = fs_map_region(size, align, advice);
 
 	if (!p)
-		die("mmap");
+		bail("mmap");
 	return p;
 }
 
@@ -282,34 +260,14 @@ static pid_t fork_waiter(int *release_fd)
 	pid_t pid = fs_fork_waiter(release_fd);
 
 	if (pid < 0)
-		die("fork");
+		bail("fork");
 	return pid;
 }
 
 static void reap(pid_t pid)
 {
 	if (fs_reap(pid, NULL))
-		die("child");
-}
-
-/* VmPTE of a live process, in bytes, read without touching the heap. */
-static uint64_t vmpte_bytes(pid_t pid)
-{
-	char path[64], buf[4096], *s;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		die(path);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		die(path);
-	buf[n] = '\0';
-	s = strstr(buf, "VmPTE:");
-	return s ? strtoull(s + 6, NULL, 10) * 1024 : UINT64_MAX;
+		bail("child");
 }
 
 /*
@@ -419,7 +377,7 @@ static void snap_alloc(struct snap *s)
 	s->buf = mmap(NULL, SNAP_MAX, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (s->buf == MAP_FAILED)
-		die("mmap");
+		bail("mmap");
 	s->len = 0;
 }
 
@@ -442,7 +400,7 @@ static void snap_record(struct snap *s, pid_t child, struct fs_call *out)
 	size_t i;
 
 	if (fs_calls_parse(s->buf, s->len, &c, err, sizeof(err)))
-		die(err);
+		bail(err);
 	munmap(s->buf, SNAP_MAX);
 	for (i = c.n; i-- > 0;) {
 		if (c.v[i].r.child_pid == child) {
@@ -497,7 +455,7 @@ static int cow_protocol(char *region, size_t k, size_t j, size_t l, struct cow d
 		snap_alloc(&s[i]);
 	before = mmap(NULL, 2 * nl * 8, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (before == MAP_FAILED || pipe(ready) || pipe(go) || pipe(done) || pipe(rel))
-		die("setup");
+		bail("setup");
 	after = before + nl;
 	/* Warm up the paths the snapshots take, before the fork shares them. */
 	snap_take(&s[5]);
@@ -509,7 +467,7 @@ static int cow_protocol(char *region, size_t k, size_t j, size_t l, struct cow d
 	drain_lru();
 	pid = fork();
 	if (pid < 0)
-		die("fork");
+		bail("fork");
 	if (pid == 0) {
 		/* Its frame and the stack below are written before "ready". */
 		*(volatile char *)&x = 0;
@@ -533,10 +491,10 @@ static int cow_protocol(char *region, size_t k, size_t j, size_t l, struct cow d
 		((volatile struct snap *)s)[i].len = 0;
 	stack_prefault();
 	if (read(ready[0], &x, 1) != 1)
-		die("pipe");
+		bail("pipe");
 	snap_take(&s[0]);
 	if (write(go[1], &x, 1) != 1 || read(done[0], &x, 1) != 1)
-		die("pipe");
+		bail("pipe");
 	snap_take(&s[1]);
 	fs_touch(region + k * PAGE, j, 3);
 	snap_take(&s[2]);
@@ -598,7 +556,7 @@ static unsigned int without_rseq(void)
 
 	if (size && syscall(SYS_rseq, (char *)__builtin_thread_pointer() + __rseq_offset,
 			    size < 32 ? 32 : size, 1 /* RSEQ_FLAG_UNREGISTER */, RSEQ_SIG))
-		die("rseq unregister");
+		bail("rseq unregister");
 	return size;
 }
 
@@ -667,7 +625,7 @@ static int cmd_cow(size_t k, size_t j, size_t l, int advice, const char *what)
 	CPU_ZERO(&one);
 	CPU_SET(0, &one);
 	if (sched_setaffinity(0, sizeof(one), &one) || sched_setscheduler(0, SCHED_FIFO, &fifo))
-		die("sched_setaffinity/SCHED_FIFO");
+		bail("sched_setaffinity/SCHED_FIFO");
 	if (without_rseq() == 0 && k + j + l == 3)
 		diag("%s: rseq was not registered", what);
 	/* Its first call writes a static pointer: not inside a measured fork. */
@@ -749,16 +707,16 @@ static int cmd_kinds(void)
 	vf = vfork_exit();
 	reap(vf);
 	if (posix_spawn(&sp, "/bin/busybox", NULL, NULL, argv, environ))
-		die("posix_spawn");
+		bail("posix_spawn");
 	reap(sp);
 	if (pthread_create(&th, NULL, pthread_fn, &tid) || pthread_join(th, NULL))
-		die("pthread_create");
+		bail("pthread_create");
 	stack = mmap(NULL, 64 * 1024, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (stack == MAP_FAILED)
-		die("mmap");
+		bail("mmap");
 	cl = clone(thread_fn, stack + 64 * 1024, CLONE_VM | SIGCHLD, &st);
 	if (cl < 0)
-		die("clone");
+		bail("clone");
 	reap(cl);
 
 	/* Pages shared with the waiter: COW copies of the fork before. */
@@ -812,7 +770,7 @@ static int cmd_zero(size_t n)
 	q = map_region(n * PAGE, 2 * MIB, MADV_NOHUGEPAGE);
 	sh = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
-		die("mmap");
+		bail("mmap");
 	fs_touch(sh, n, 1);
 	without_rseq();
 	snap_alloc(&s0);
@@ -857,7 +815,7 @@ static int cmd_zero(size_t n)
 
 	fd = open("/proc/self/clear_refs", O_WRONLY);
 	if (fd < 0 || write(fd, "4", 1) != 1)
-		die("clear_refs");
+		bail("clear_refs");
 	close(fd);
 	read_proc(&a);
 	fs_touch(sh, n, 3);
@@ -891,7 +849,7 @@ static int cmd_remap(size_t n, const char *dir)
 	snprintf(path, sizeof(path), "%s/fsaccept-remap.XXXXXX", dir);
 	fd = mkstemp(path);
 	if (fd < 0 || ftruncate(fd, (off_t)(n * PAGE)))
-		die(path);
+		bail(path);
 	unlink(path);
 	x = map_region(n * PAGE, 2 * MIB, MADV_NOHUGEPAGE);
 	without_rseq();
@@ -908,7 +866,7 @@ static int cmd_remap(size_t n, const char *dir)
 	x[0] = 1;
 	/* The same range, now shared: nothing in between faults for writing. */
 	if (mmap(x, n * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) != x)
-		die("mmap");
+		bail("mmap");
 	for (i = 0; i < n; i++)
 		sum += ((volatile char *)x)[i * PAGE];
 	fs_touch(x, n, 2);
@@ -940,7 +898,7 @@ static int cmd_failfork(void)
 	read_proc(&a);
 	helper = fork();
 	if (helper < 0)
-		die("fork");
+		bail("fork");
 	if (helper == 0) {
 		struct rlimit rl = { 1, 1 };
 
@@ -950,7 +908,7 @@ static int cmd_failfork(void)
 		_exit(fork() < 0 && errno == EAGAIN ? 0 : 3);
 	}
 	if (waitpid(helper, &st, 0) != helper || !WIFEXITED(st) || WEXITSTATUS(st))
-		die("the helper's fork was not refused with EAGAIN");
+		bail("the helper's fork was not refused with EAGAIN");
 	read_proc(&b);
 	calls_read(&c);
 	for (i = 0; i < c.n; i++)
@@ -980,7 +938,7 @@ static int cmd_workload(void)
 		reap(pid);
 		reap(vfork_exit());
 		if (pthread_create(&th, NULL, pthread_fn, &tid) || pthread_join(th, NULL))
-			die("pthread_create");
+			bail("pthread_create");
 	}
 	return 0;
 }
@@ -1021,7 +979,7 @@ static int cmd_sums(const char *self)
 	(void)fd;
 	/* vfork + exec: this process's mm takes part in no tracked copy. */
 	if (posix_spawn(&pid, exe, NULL, NULL, argv, environ))
-		die("posix_spawn");
+		bail("posix_spawn");
 	reap(pid);
 	/*
 	 * The calls and the totals at one moment: the kernel may create
@@ -1105,7 +1063,7 @@ static int cmd_sums(const char *self)
 
 		text = malloc(1 << 20);
 		if (!text)
-			die("malloc");
+			bail("malloc");
 		len = file_read("hist", text, (1 << 20) - 1);
 		text[len] = '\0';
 		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -1138,10 +1096,10 @@ static uint64_t completed(void)
 	char err[256];
 
 	if (fs_probes_read(FS_PROBES_PATH, &p, err, sizeof(err)))
-		die(err);
+		bail(err);
 	c = fs_probes_counter(&p, "completed");
 	if (!c)
-		die("probes: no completed line");
+		bail("probes: no completed line");
 	return c->value;
 }
 
@@ -1159,7 +1117,7 @@ static int events_drain(int fd, char *buf, size_t *have, size_t size, struct fs_
 		if (r < 0 && errno == EAGAIN)
 			return any;
 		if (r <= 0)
-			die("read events");
+			bail("read events");
 		any = 1;
 		*have += (size_t)r;
 		buf[*have] = '\0';
@@ -1210,13 +1168,13 @@ static int cmd_events(unsigned long n, unsigned long ring)
 	size_t have = 0;
 
 	if (!kids)
-		die("calloc");
+		bail("calloc");
 	/* The stream starts at the completions at open: make that exact. */
 	for (;;) {
 		from = completed();
 		fd = open(FS_DEBUGFS_DIR "/events", O_RDONLY | O_NONBLOCK);
 		if (fd < 0)
-			die("open events");
+			bail("open events");
 		if (completed() == from)
 			break;
 		close(fd);
@@ -1258,7 +1216,7 @@ static void write_file(const char *path, const char *text)
 	int fd = open(path, O_WRONLY);
 
 	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		die(path);
+		bail(path);
 	close(fd);
 }
 
@@ -1331,7 +1289,7 @@ static int cmd_iouring(void)
 	sqe = mmap(NULL, par.sq_entries * sizeof(*sqe), PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
 	if (sq == MAP_FAILED || sqe == MAP_FAILED)
-		die("io_uring mmap");
+		bail("io_uring mmap");
 	tail = (unsigned int *)(sq + par.sq_off.tail);
 	array = (unsigned int *)(sq + par.sq_off.array);
 	memset(sqe, 0, sizeof(*sqe));
@@ -1340,7 +1298,7 @@ static int cmd_iouring(void)
 	array[*tail & *(unsigned int *)(sq + par.sq_off.ring_mask)] = 0;
 	__atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
 	if (syscall(__NR_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) != 1)
-		die("io_uring_enter");
+		bail("io_uring_enter");
 	calls_read(&c);
 	for (i = 0; i < c.n; i++) {
 		struct fs_record *r = &c.v[i].r;

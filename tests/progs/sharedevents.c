@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tap.h"
+
 #define EVENTS	"/sys/kernel/debug/forkstats/events"
 #define PROBES	"/sys/kernel/debug/forkstats/probes"
 #define MAX_THREADS 16
@@ -47,21 +49,6 @@ static int header_fields;
 static char first_bad[256];
 static volatile int in_read[MAX_THREADS];
 static volatile uint64_t read_t0[MAX_THREADS];
-static int failures;
-
-static void tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	failures += !ok;
-}
-
 static uint64_t now_ns(void)
 {
 	struct timespec t;

@@ -63,6 +63,7 @@
 #include "histfile.h"
 #include "probesfile.h"
 #include "procfile.h"
+#include "tap.h"
 
 extern char **environ;
 
@@ -365,20 +366,6 @@ static int cmd_readers(const char *stop)
 }
 
 /* conserve */
-
-static int failures;
-
-static void tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	failures += !ok;
-}
 
 static void diag(const char *fmt, ...)
 {

@@ -46,6 +46,7 @@
 
 #include "calls.h"
 #include "forkutil.h"
+#include "tap.h"
 
 #define PAGE		4096UL
 #define SLOT		(2UL << 20)
@@ -59,29 +60,6 @@
 #define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)	/* 5.19+ */
 #endif
 
-static int failures;
-
-static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-static void die(const char *what)
-{
-	tap(0, "%s: %s", what, strerror(errno));
-	exit(1);
-}
-
 /* A SLOT-aligned slot of size bytes in a PROT_NONE reservation (no page tables). */
 static char *reserve_slot(size_t size)
 {
@@ -90,7 +68,7 @@ static char *reserve_slot(size_t size)
 	raw = mmap(NULL, size + 2 * SLOT, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		   -1, 0);
 	if (raw == MAP_FAILED)
-		die("mmap reserve");
+		bail("mmap reserve");
 	return (char *)(((uintptr_t)raw + SLOT - 1) & ~(uintptr_t)(SLOT - 1));
 }
 
@@ -99,7 +77,7 @@ static char *map_in(char *slot, size_t size, int flags)
 {
 	if (mmap(slot, size, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
 	    MAP_FAILED)
-		die("mmap");
+		bail("mmap");
 	return slot;
 }
 
@@ -112,9 +90,9 @@ static char *map_devmem(char *slot)
 	int fd = open("/dev/mem", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		die("/dev/mem");
+		bail("/dev/mem");
 	if (mmap(slot, PAGE, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0xf0000) == MAP_FAILED)
-		die("mmap /dev/mem");
+		bail("mmap /dev/mem");
 	close(fd);
 	return slot;
 }
@@ -126,10 +104,10 @@ static int uffd_open(uint64_t features)
 	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC);
 
 	if (fd < 0)
-		die("userfaultfd");
+		bail("userfaultfd");
 	if (ioctl(fd, UFFDIO_API, &api)) {
 		if (errno != EINVAL)
-			die("UFFDIO_API");
+			bail("UFFDIO_API");
 		close(fd);
 		return -1;
 	}
@@ -144,7 +122,7 @@ static void uffd_register_wp(int fd, char *p, size_t len)
 	};
 
 	if (ioctl(fd, UFFDIO_REGISTER, &reg))
-		die("UFFDIO_REGISTER (WP)");
+		bail("UFFDIO_REGISTER (WP)");
 }
 
 /* Write-protects a page never touched: on shmem, a uffd-wp PTE marker. */
@@ -156,7 +134,7 @@ static void uffd_protect(int fd, char *p)
 	};
 
 	if (ioctl(fd, UFFDIO_WRITEPROTECT, &wp))
-		die("UFFDIO_WRITEPROTECT");
+		bail("UFFDIO_WRITEPROTECT");
 }
 
 /*
@@ -186,28 +164,9 @@ static uint64_t pagemap(pid_t pid, const char *p)
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
 	fd = open(path, O_RDONLY);
 	if (fd < 0 || pread(fd, &e, 8, (off_t)((uintptr_t)p / PAGE * 8)) != 8)
-		die(path);
+		bail(path);
 	close(fd);
 	return e;
-}
-
-static uint64_t vmpte_bytes(pid_t pid)
-{
-	char path[64], buf[4096], *s;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		die(path);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		die(path);
-	buf[n] = '\0';
-	s = strstr(buf, "VmPTE:");
-	return s ? strtoull(s + 6, NULL, 10) * 1024 : UINT64_MAX;
 }
 
 static int record_of(const struct fs_calls *c, pid_t child, struct fs_call *out)
@@ -307,11 +266,11 @@ int main(int argc, char **argv)
 	for (i = NO_UFFD + 1; i < UFFDS; i++) {
 		uffd[i] = uffd_open(features[i]);
 		if (uffd[i] < 0 && i < UFFD_SHMEM_FORK)
-			die("UFFDIO_API");
+			bail("UFFDIO_API");
 		/* A fork event holds the forking parent until a monitor reads it. */
 		if (uffd[i] >= 0 && (features[i] & UFFD_FEATURE_EVENT_FORK) &&
 		    pthread_create(&th, NULL, monitor, &uffd[i]))
-			die("pthread_create");
+			bail("pthread_create");
 	}
 	/* uffd-wp on shmem (PTE markers) came with the fork rule, 5.19. */
 	tap((uffd[UFFD_SHMEM_FORK] >= 0) == uffd_rule,
@@ -331,17 +290,17 @@ int main(int argc, char **argv)
 		slot = reserve_slot(size);
 		k->base = fs_fork_waiter(&rb);
 		if (k->base < 0)
-			die("fork");
+			bail("fork");
 		k->base_vm = vmpte_bytes(k->base);
 		close(rb);
 		if (fs_reap(k->base, NULL))
-			die("baseline child");
+			bail("baseline child");
 
 		k->p = k->devmem ? map_devmem(slot) : map_in(slot, size, k->flags);
 		if (strstr(k->name, "wipeonfork") && madvise(k->p, PAGE, MADV_WIPEONFORK))
-			die("MADV_WIPEONFORK");
+			bail("MADV_WIPEONFORK");
 		if (strstr(k->name, "dontfork") && madvise(k->p, PAGE, MADV_DONTFORK))
-			die("MADV_DONTFORK");
+			bail("MADV_DONTFORK");
 		if (k->uffd != NO_UFFD)
 			uffd_register_wp(uffd[k->uffd], k->p, PAGE);
 		if (k->touch == MARKED)
@@ -353,7 +312,7 @@ int main(int argc, char **argv)
 
 		k->child = fs_fork_waiter(&rc);
 		if (k->child < 0)
-			die("fork");
+			bail("fork");
 		k->vm = vmpte_bytes(k->child);
 		pe = pagemap(getpid(), k->p);
 		ce = pagemap(k->child, k->p);
@@ -364,9 +323,9 @@ int main(int argc, char **argv)
 		copied = k->devmem ? k->vm > k->base_vm : !!(ce & PM_ENTRY);
 		close(rc);
 		if (fs_reap(k->child, NULL))
-			die("child");
+			bail("child");
 		if (munmap(k->p, size))
-			die("munmap");
+			bail("munmap");
 
 		if (k->touch == UNTOUCHED) {
 			tap(!(pe & PM_ENTRY),
