@@ -25,12 +25,15 @@ MEM_TOL_BYTES=4096
 # before insmod ($DETAIL.pre); they are kept in $DETAIL.vm.  An area that was
 # there before and names the module now was allocated by code at the address
 # the module now has: an earlier load's area, never freed; those go to
-# $DETAIL.stale, not counted.
+# $DETAIL.stale, not counted.  A range freed but not yet purged (its line
+# says vm_map_ram on 5.10 and 6.1, unpurged vm_area on 7.x: no vm_struct
+# any more) is no area: the load may be given it again, and was (5.10,
+# after the storms: six 16 KiB arrays placed where the last unload's were).
 vm_pages() {
 	awk -v out="$DETAIL.vm" -v stale="$DETAIL.stale" '
-		FILENAME != "/proc/vmallocinfo" { pre[$1] = 1; next }
+		FILENAME != "/proc/vmallocinfo" { if (!/vm_map_ram$|unpurged vm_area/) pre[$1] = $0; next }
 		/\[forkstats\]|objpool_init|rethook_alloc/ {
-			if ($1 in pre) { print >stale; next }
+			if ($1 in pre) { print $0 "  (before insmod: " pre[$1] ")" >stale; next }
 			print >out
 			for (i = 1; i <= NF; i++) if ($i ~ /^pages=/) { sub(/^pages=/, "", $i); s += $i } }
 		END { print s + 0 }' "$DETAIL.pre" /proc/vmallocinfo

@@ -97,14 +97,30 @@ tap_run() {
 # stop_groups PID...: SIGSTOP the process groups led by the PIDs (setsid'ed
 # programs), then wait until none of their tasks is running or runnable
 # (state R in /proc/*/task/*/stat; a task asleep, or stopped, runs no code),
-# at most 10 s.  cont_groups PID...: SIGCONT them.
+# at most 10 s, seen so twice in a row.  A program started with 'setsid
+# prog &' just before may not have called setsid() yet: its group does not
+# exist, kill misses it and it runs on (a parallel boot's insmod then
+# patched code the load was running: Oops, 6.12); so each PID's group is
+# waited for first.  cont_groups PID...: SIGCONT them.
 stop_groups() {
-	for _p in "$@"; do kill -s STOP -"$_p"; done
-	_i=0
+	for _p in "$@"; do
+		_i=0
+		while [ $_i -lt 500 ] && [ -r /proc/"$_p"/stat ] &&
+			[ "$(sed 's/.*) //' /proc/"$_p"/stat 2>/dev/null | cut -d' ' -f3)" != "$_p" ]; do
+			usleep 10000
+			_i=$((_i + 1))
+		done
+		kill -s STOP -"$_p"
+	done
+	_i=0 _idle=0
 	while [ $_i -lt 500 ]; do
-		cat /proc/[0-9]*/task/[0-9]*/stat 2>/dev/null |
-			awk -v g=" $* " '$3 == "R" && index(g, " " $5 " ") { busy = 1 } END { exit !busy }' ||
-			return 0
+		if cat /proc/[0-9]*/task/[0-9]*/stat 2>/dev/null | sed 's/.*) //' |
+			awk -v g=" $* " '$1 == "R" && index(g, " " $3 " ") { busy = 1 } END { exit !busy }'; then
+			_idle=0
+		else
+			_idle=$((_idle + 1))
+			[ $_idle -lt 2 ] || return 0
+		fi
 		usleep 20000
 		_i=$((_i + 1))
 	done
