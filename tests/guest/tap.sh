@@ -114,3 +114,14 @@ stop_groups() {
 cont_groups() {
 	for _p in "$@"; do kill -s CONT -"$_p"; done
 }
+
+# thp_rule: what the kernel does on a write to a 4 KiB page of a split THP that
+# the other side of the fork no longer maps (fsaccept thp's RULE): copy it (up
+# to 6.12: the compound page's references exceed what the reuse test allows)
+# or reuse it (7.3.4: COW reuse of PTE-mapped THPs, CONFIG_MM_ID), measured.
+thp_rule() {
+	case $(cat /forkstats/series) in
+	5.10 | 6.1 | 6.12) echo copy ;;
+	*) echo reuse ;;
+	esac
+}
