@@ -766,7 +766,10 @@ static __always_inline int page_range_entry(struct vm_area_struct *dst,
 	 * copy_page_range's rule, as the module's fs_vma_needs_copy().  (One
 	 * test, the pointer last: the verifier refuses a bitwise OR of it.)
 	 */
-	if (s->uffd_wp_fork_copy) {
+	if (s->copy_on_fork) {
+		uf = s->copy_on_fork;	/* 7.x: the child's flags alone */
+		sm = 0;
+	} else if (s->uffd_wp_fork_copy) {
 		uf = VM_UFFD_WP;
 	} else {
 		uf = 0;
