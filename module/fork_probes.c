@@ -9,7 +9,7 @@
  *                   the record and attributes parent and child mm to it
  *   copy_page_range kprobe: counts the VMAs whose page tables are copied
  *   __mmdrop        kprobe: an mm is freed, its attribution goes
- *   exit_mm_release, exec_mm_release
+ *   exit_mm_release, exec_mm_release (7.x: mm_exit_exec_release, both)
  *                   kprobes: a task releases its memory (exit, exec): the
  *                   vfork parent waiting for it, if any, wakes up
  *
