@@ -22,6 +22,7 @@
 #   FORKSTATS_CACHE            cache directory (default: <repo>/.cache)
 #   FORKSTATS_DEBIAN_MIRROR    Debian archive URI (default: from the machine's apt sources)
 #   FORKSTATS_SECURITY_MIRROR  Debian security URI (default: likewise)
+#   FORKSTATS_ROOT_DAYS        age in days after which a build root is made again (30)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -296,6 +297,7 @@ ensure_root() {	# suite -> path
 in_root() {	# root command...
 	local r=$1
 	shift
+	# shellcheck disable=SC2016	# expanded by the inner bash
 	unshare --mount --propagation private -- bash -c '
 		r=$1
 		for d in /dev "$2" "$3"; do
