@@ -20,10 +20,20 @@ KO=/forkstats/forkstats.ko
 T=/sys/kernel/tracing
 MEM_TOL_BYTES=4096
 
+# vm_pages: the pages of the areas the load made: lines of /proc/vmallocinfo
+# that name the module (or the object pools) and whose range was not there
+# before insmod ($DETAIL.pre); they are kept in $DETAIL.vm.  An area that was
+# there before and names the module now was allocated by code at the address
+# the module now has: an earlier load's area, never freed; those go to
+# $DETAIL.stale, not counted.
 vm_pages() {
-	awk '/\[forkstats\]|objpool_init|rethook_alloc/ {
-		for (i = 1; i <= NF; i++) if ($i ~ /^pages=/) { sub(/^pages=/, "", $i); s += $i } }
-		END { print s + 0 }' /proc/vmallocinfo
+	awk -v out="$DETAIL.vm" -v stale="$DETAIL.stale" '
+		FILENAME != "/proc/vmallocinfo" { pre[$1] = 1; next }
+		/\[forkstats\]|objpool_init|rethook_alloc/ {
+			if ($1 in pre) { print >stale; next }
+			print >out
+			for (i = 1; i <= NF; i++) if ($i ~ /^pages=/) { sub(/^pages=/, "", $i); s += $i } }
+		END { print s + 0 }' "$DETAIL.pre" /proc/vmallocinfo
 }
 
 # kmalloc_live: bytes kmalloc'd by insmod in the trace and not freed.
@@ -34,10 +44,18 @@ kmalloc_live() {
 			if ($i ~ /^ptr=/) p = $i
 			if ($i ~ /^bytes_alloc=/) { b = $i; sub(/^bytes_alloc=/, "", b) }
 		}
-		if (p != "" && p !~ /^ptr=(0+|\(null\))$/ && b != "") live[p] = b
+		if (p != "" && p !~ /^ptr=(0+|\(null\))$/ && b != "") {
+			live[p] = b
+			site[p] = $0
+			sub(/.*call_site=/, "", site[p])
+			sub(/ .*/, "", site[p])
+		}
 		next }
 	/ kfree: / { for (i = 1; i <= NF; i++) if ($i ~ /^ptr=/ && ($i in live)) delete live[$i] }
-	END { for (p in live) s += live[p]; printf "%.0f\n", s }' $T/trace
+	END {
+		for (p in live) { s += live[p]; n[site[p]]++; by[site[p]] += live[p] }
+		for (c in by) printf "%10d %4d %s\n", by[c], n[c], c >out
+		printf "%.0f\n", s }' out="$DETAIL.km" $T/trace
 }
 
 trace_on() {
@@ -56,9 +74,18 @@ trace_off() {
 	done
 }
 
-# load_measure PARAMS...: sets MEASURED (bytes) and REPORTED (memory_bytes).
+# load_measure PARAMS...: sets MEASURED (bytes) and REPORTED (memory_bytes),
+# and DETAIL: $DETAIL.vm the load's vmallocinfo lines, $DETAIL.km its live
+# kmalloc bytes and objects by call site.
+LOADS=0
 load_measure() {
 	MEASURED= REPORTED=
+	LOADS=$((LOADS + 1))
+	DETAIL=/tmp/63-memory.$LOADS
+	: >"$DETAIL.vm"
+	: >"$DETAIL.km"
+	: >"$DETAIL.stale"
+	cp /proc/vmallocinfo "$DETAIL.pre"
 	trace_on
 	insmod $KO "$@"
 	rc=$?
@@ -70,13 +97,18 @@ load_measure() {
 	REPORTED=$(awk '$1 == "memory_bytes" { print $2 }' /sys/kernel/debug/forkstats/probes)
 	MEASURED=$((v * 4096 + k))
 	diag "  $*: memory_bytes $REPORTED, measured $MEASURED (vmalloc $v pages, kmalloc live $k)"
+	cat "$DETAIL.stale" >>/tmp/63-memory.stale
 	rmmod forkstats
 }
 
 MIN="records=16 max_tracked=64 max_active=16"
+: >/tmp/63-memory.stale
+# What unloaded code left in vmalloc space before this test (its callers are
+# raw addresses: the code is gone): an earlier load's leak, if the module's.
+awk 'NF >= 4 && $3 ~ /^[0-9]+$/ && $4 ~ /^0x[0-9a-f]+$/' /proc/vmallocinfo >/tmp/63-memory.orphans
 # shellcheck disable=SC2086
 if load_measure $MIN; then
-	base_r=$REPORTED base_m=$MEASURED
+	base_r=$REPORTED base_m=$MEASURED base_detail=$DETAIL
 	for cfg in "records=16 max_tracked=64 max_active=65536" \
 		"records=16 max_tracked=64 max_active=4096" \
 		"records=16 max_tracked=64 max_active=100" \
@@ -91,7 +123,14 @@ if load_measure $MIN; then
 				ok "$cfg: memory_bytes grew by what was allocated ($dr vs $dm, off by $err)"
 			else
 				not_ok "$cfg: memory_bytes grew by what was allocated ($dr vs $dm, off by $err)"
-				diag "  tolerance $tol bytes"
+				diag "  tolerance $tol bytes; the minimal load's areas and kmallocs (bytes, objects, call site):"
+				diag_file "$base_detail.vm"
+				sort -rn "$base_detail.km" | head -40 >/tmp/63-memory.top
+				diag_file /tmp/63-memory.top
+				diag "  this load's:"
+				diag_file "$DETAIL.vm"
+				sort -rn "$DETAIL.km" | head -40 >/tmp/63-memory.top
+				diag_file /tmp/63-memory.top
 			fi
 		else
 			not_ok "insmod forkstats.ko $cfg"
@@ -99,6 +138,14 @@ if load_measure $MIN; then
 	done
 else
 	not_ok "insmod forkstats.ko $MIN"
+fi
+if [ -s /tmp/63-memory.stale ] || [ -s /tmp/63-memory.orphans ]; then
+	not_ok "no vmalloc area of an earlier load is left (areas by unloaded code, then those that named forkstats once loaded at their caller's address):"
+	diag_file /tmp/63-memory.orphans
+	sort -u /tmp/63-memory.stale >/tmp/63-memory.top
+	diag_file /tmp/63-memory.top
+else
+	ok "no vmalloc area of an earlier load is left"
 fi
 echo >$T/trace
 echo 1408 >$T/buffer_size_kb	# the default

@@ -47,8 +47,8 @@ static size_t nseqs;
 static uint64_t lost, headers, torn, bad_lines, bad_lost, reads, read_errors, longest_ns;
 static int header_fields;
 static char first_bad[256];
-static volatile int in_read[MAX_THREADS];
-static volatile uint64_t read_t0[MAX_THREADS];
+static int in_read[MAX_THREADS];
+static uint64_t read_t0[MAX_THREADS];
 static uint64_t now_ns(void)
 {
 	struct timespec t;
@@ -148,10 +148,10 @@ static void *reader(void *arg)
 			break;
 		poll(&p, 1, 20);
 		t0 = now_ns();
-		read_t0[id] = t0;
-		in_read[id] = 1;
+		__atomic_store_n(&read_t0[id], t0, __ATOMIC_RELEASE);
+		__atomic_store_n(&in_read[id], 1, __ATOMIC_RELEASE);
 		n = read(fd, buf, sizeof(buf));
-		in_read[id] = 0;
+		__atomic_store_n(&in_read[id], 0, __ATOMIC_RELEASE);
 		dt = now_ns() - t0;
 		pthread_mutex_lock(&lock);
 		if (dt > longest_ns)
@@ -200,11 +200,22 @@ static int watch(unsigned int nthreads)
 
 	for (;;) {
 		int any = 0;
-		uint64_t now = now_ns();
 
-		for (t = 0; t < nthreads; t++)
-			if (in_read[t] && now - read_t0[t] > 5000000000ull)
+		for (t = 0; t < nthreads; t++) {
+			/*
+			 * in_read, then the start it was published after, then
+			 * the clock, compared signed: a read that began after
+			 * a clock read first made an unsigned now - t0 wrap
+			 * to "forever", a false "stuck" (6.12, parallel boot).
+			 */
+			uint64_t t0;
+
+			if (!__atomic_load_n(&in_read[t], __ATOMIC_ACQUIRE))
+				continue;
+			t0 = __atomic_load_n(&read_t0[t], __ATOMIC_ACQUIRE);
+			if ((int64_t)(now_ns() - t0) > 5000000000ll)
 				any = 1;
+		}
 		if (!any)
 			return stuck;
 		if (!stuck)
