@@ -28,7 +28,7 @@ MEM_TOL_BYTES=4096
 # $DETAIL.stale, not counted.
 vm_pages() {
 	awk -v out="$DETAIL.vm" -v stale="$DETAIL.stale" '
-		FILENAME != "/proc/vmallocinfo" { pre[$1] = 1; next }
+		FILENAME != "/proc/vmallocinfo" { if (!/unpurged vm_area/) pre[$1] = 1; next }
 		/\[forkstats\]|objpool_init|rethook_alloc/ {
 			if ($1 in pre) { print >stale; next }
 			print >out
@@ -106,6 +106,13 @@ MIN="records=16 max_tracked=64 max_active=16"
 # What unloaded code left in vmalloc space before this test (its callers are
 # raw addresses: the code is gone): an earlier load's leak, if the module's.
 awk 'NF >= 4 && $3 ~ /^[0-9]+$/ && $4 ~ /^0x[0-9a-f]+$/' /proc/vmallocinfo >/tmp/63-memory.orphans
+# One load first, not measured: the kernel keeps what a first module load
+# sets up for later ones, which the base would otherwise hold and every
+# difference lack (7.3.4, kmallocs of the first load only: a 4 KiB vmalloc
+# page array from __vmalloc_node_range, 608 bytes of __get_insn_slot, 96 of
+# __static_call_init: every difference 4.5-5.4 KiB short; 6.12: none).
+# shellcheck disable=SC2086
+insmod $KO $MIN && rmmod forkstats
 # shellcheck disable=SC2086
 if load_measure $MIN; then
 	base_r=$REPORTED base_m=$MEASURED base_detail=$DETAIL
