@@ -91,9 +91,15 @@ static inline bool fs_wp_to_userfaultfd(const struct vm_fault *vmf)
  * place with zero_bits = fs_zero_pte_bits(), taken once at load.
  */
 #ifdef CONFIG_X86_64
+/* my_zero_pfn() became zero_pfn() (7.x, conftest zero_pfn) */
+#ifdef FS_HAVE_ZERO_PFN
+#define fs_zero_pfn(addr)	zero_pfn(addr)
+#else
+#define fs_zero_pfn(addr)	my_zero_pfn(addr)
+#endif
 static inline pteval_t fs_zero_pte_bits(void)
 {
-	return (pteval_t)my_zero_pfn(0) << PAGE_SHIFT;	/* x86 has one zero page */
+	return (pteval_t)fs_zero_pfn(0) << PAGE_SHIFT;	/* x86 has one zero page */
 }
 
 static __always_inline bool fs_present_pte_is_zero(pte_t pte, pteval_t zero_bits)
@@ -150,14 +156,20 @@ static inline unsigned long fs_mm_rss_pages(struct mm_struct *mm)
  *    anon_vma to faults, "hugetlb: lazy page table copies in fork()");
  *  - before (5.10), at the top of copy_page_range(): VM_HUGETLB, VM_PFNMAP
  *    or VM_MIXEDMAP, or an anon_vma; uffd-wp plays no part.
- * FS_HAVE_UFFD_WP_FORK_COPY tells the two apart.  6.0's change is in
- * mm/memory.c alone, out of a conftest's sight: on 5.19 (end of life), which
- * has both rules, hugetlb VMAs without an anon_vma are missing from
- * vmas_copied.
+ *  - 7.x, vma_needs_copy(): the child VMA's flags in VM_COPY_ON_FORK
+ *    (VM_PFNMAP, VM_MIXEDMAP, VM_UFFD_WP, VM_UFFD_RWP, VM_MAYBE_GUARD: a
+ *    VMA with guard regions), or an anon_vma.
+ * FS_HAVE_UFFD_WP_FORK_COPY tells the first two apart, FS_HAVE_VM_COPY_ON_FORK
+ * the third.  6.0's change is in mm/memory.c alone, out of a conftest's
+ * sight: on 5.19 (end of life), which has both rules, hugetlb VMAs without
+ * an anon_vma are missing from vmas_copied.
  */
 static inline bool fs_vma_needs_copy(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
-#ifdef FS_HAVE_UFFD_WP_FORK_COPY
+#if defined(FS_HAVE_VM_COPY_ON_FORK)
+	if (dst->vm_flags & VM_COPY_ON_FORK)
+		return true;
+#elif defined(FS_HAVE_UFFD_WP_FORK_COPY)
 	if (userfaultfd_wp(dst))
 		return true;
 	if (src->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))
@@ -168,6 +180,20 @@ static inline bool fs_vma_needs_copy(struct vm_area_struct *dst, struct vm_area_
 #endif
 	return src->anon_vma;
 }
+
+/*
+ * Where a task releases its memory on exit and on exec (mm_release(), which
+ * wakes a vfork parent): exit_mm_release() and exec_mm_release(), one
+ * function since 7.x, mm_exit_exec_release() (conftest
+ * mm_exit_exec_release).  Both take (struct task_struct *, struct mm_struct *).
+ */
+#ifdef FS_HAVE_MM_EXIT_EXEC_RELEASE
+#define FS_EXIT_MM_RELEASE	"mm_exit_exec_release"
+#define FS_EXEC_MM_RELEASE	NULL		/* the same function */
+#else
+#define FS_EXIT_MM_RELEASE	"exit_mm_release"
+#define FS_EXEC_MM_RELEASE	"exec_mm_release"
+#endif
 
 /*
  * What kmalloc(size) really takes: the object size of its kmalloc cache, or

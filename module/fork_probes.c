@@ -9,7 +9,7 @@
  *                   the record and attributes parent and child mm to it
  *   copy_page_range kprobe: counts the VMAs whose page tables are copied
  *   __mmdrop        kprobe: an mm is freed, its attribution goes
- *   exit_mm_release, exec_mm_release
+ *   exit_mm_release, exec_mm_release (7.x: mm_exit_exec_release, both)
  *                   kprobes: a task releases its memory (exit, exec): the
  *                   vfork parent waiting for it, if any, wakes up
  *
@@ -294,7 +294,8 @@ NOKPROBE_SYMBOL(mmdrop_entry);
 
 /*
  * exit_mm_release() and exec_mm_release(struct task_struct *tsk, struct
- * mm_struct *mm): tsk exits or execs and releases its memory (mm_release(),
+ * mm_struct *mm), or 7.x's mm_exit_exec_release() for both (the exit hook
+ * then, compat.h): tsk exits or execs and releases its memory (mm_release(),
  * which wakes a vfork parent waiting for tsk).  Not gated on fs_on(): calls
  * in flight complete (docs/interfaces.md, control).
  */
@@ -399,11 +400,12 @@ void fs_fork_probes_setup(void)
 	 * for an RCU-tasks grace period.
 	 */
 	fs_probes[FS_PROBE_EXIT_MM_RELEASE] = (struct fs_probe) {
-		.name = "exit_mm_release",
+		.name = FS_EXIT_MM_RELEASE,
 		.kp = { .pre_handler = exit_mm_release_entry },
 	};
+	/* No name (not hooked) where one function does both (7.x, compat.h). */
 	fs_probes[FS_PROBE_EXEC_MM_RELEASE] = (struct fs_probe) {
-		.name = "exec_mm_release",
+		.name = FS_EXEC_MM_RELEASE,
 		.kp = { .pre_handler = exec_mm_release_entry },
 	};
 }
@@ -417,7 +419,8 @@ void fs_fork_probes_configure(void)
 	 * kernel_clone's instance over the wait, as any call.
 	 */
 	fs_vfork_release = fs_probe_attached(FS_PROBE_EXIT_MM_RELEASE) &&
-			   fs_probe_attached(FS_PROBE_EXEC_MM_RELEASE);
+			   (fs_probe_attached(FS_PROBE_EXEC_MM_RELEASE) ||
+			    !fs_probes[FS_PROBE_EXEC_MM_RELEASE].name);
 	if (!fs_vfork_release)
 		pr_info("vfork parents hold a kretprobe instance while they wait (max_active)\n");
 }

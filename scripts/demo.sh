@@ -6,7 +6,7 @@
 # a small fork-vs-vfork sweep (every creation method, parents of 0 to 256 MiB)
 # under forkstats, print its table, and plot its CSV here (gnuplot).
 #
-# DEMO_KERNEL=5.10|6.1|6.12 picks another kernel of the matrix.
+# DEMO_KERNEL=5.10|6.1|6.12|newest picks another kernel of the matrix.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

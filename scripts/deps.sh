@@ -15,6 +15,7 @@ pkgs=(
 	qemu-system-x86                # the VM matrix
 	busybox-static cpio file       # guest initramfs
 	debian-archive-keyring         # verify the kernel packages
+	mmdebstrap                     # the trixie build root of the newest kernel (tests/vm/kernels.sh)
 	python3                        # validates the CLI's JSON in the tests
 	groff-base                     # checks that the man page renders
 	gnuplot-nox                    # the workloads' plots (make demo)

@@ -19,7 +19,7 @@ done
 cow_hooks=$(awk '$1 ~ /^(do_wp_page|wp_page_copy|wp_page_reuse)$/ && $3 == 1 { printf "%s%s %s", s, $1, $2; s = ", " }' \
 	/sys/kernel/debug/forkstats/probes)
 case $(cat /forkstats/series) in
-6.12) want="do_wp_page ftrace, wp_page_reuse kprobe" ;;
+6.12 | newest) want="do_wp_page ftrace, wp_page_reuse kprobe" ;;	# newest: 7.3.4
 *) want="do_wp_page ftrace, wp_page_copy ftrace" ;;
 esac
 is "$cow_hooks" "$want" "the COW hooks: do_wp_page and one helper, on ftrace where it can trace them"

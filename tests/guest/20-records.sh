@@ -24,7 +24,7 @@ diag "THP: enabled=$(cat $thp/enabled) defrag=$(cat $thp/defrag)"
 echo madvise > $thp/enabled
 echo madvise > $thp/defrag
 for kjl in "1 1 1" "100 100 100" "1 0 0" "0 1 0" "0 0 1" "0 0 100" "0 100 0" "100 0 0"; do
-	tap_run "thp $kjl" fsaccept thp $kjl
+	tap_run "thp $kjl" fsaccept thp $kjl "$(thp_rule)"
 done
 
 check "rmmod after the record tests" rmmod forkstats

@@ -23,7 +23,7 @@ bpf_oracles() {
 	echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
 	echo madvise > /sys/kernel/mm/transparent_hugepage/defrag
 	for kjl in "1 1 1" "100 100 100" "0 0 100" "100 0 0"; do
-		tap_run "bpf $c thp $kjl" fsaccept thp $kjl
+		tap_run "bpf $c thp $kjl" fsaccept thp $kjl "$(thp_rule)"
 	done
 	unset FSACCEPT_BPF
 
@@ -51,10 +51,10 @@ check "bpf: a second attach is refused with a clear message" sh -c \
 	'! forkstats --backend bpf attach 2>/tmp/bpf.err && grep -q "attached already" /tmp/bpf.err'
 # COW hooks as the module's: do_wp_page at its entry and wp_page_copy where
 # that is a function (5.10, 6.1); do_wp_page at its return where neither
-# helper is traceable (6.12: the PTE it leaves tells a copy).
+# helper is traceable (6.12, 7.3: the PTE it leaves tells a copy).
 forkstats --backend bpf cat probes >/tmp/bpf.probes
 case $(uname -r) in
-6.12.*) want="do_wp_page fexit 1 wp_page_copy fentry 0 wp_page_reuse fentry 0 " ;;
+6.12.* | 7.3.*) want="do_wp_page fexit 1 wp_page_copy fentry 0 wp_page_reuse fentry 0 " ;;
 *) want="do_wp_page fentry 1 wp_page_copy fentry 1 wp_page_reuse fentry 0 " ;;
 esac
 is "$(awk '$1 ~ /^(do_wp_page|wp_page_copy|wp_page_reuse)$/ { print $1, $2, $3 }' /tmp/bpf.probes |

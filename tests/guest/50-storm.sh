@@ -26,7 +26,7 @@ for ma in 1024 100; do
 	type=$(awk '$1 == "do_wp_page" { print $2 }' /sys/kernel/debug/forkstats/probes)
 	rmmod forkstats
 	read -r _ n _ blocked _ missed _ hits _ per _ probed _ counted </tmp/uffd.out
-	diag "max_active=$ma: $(cat /tmp/uffd.out), do_wp_page hooked by $type"
+	diag "max_active=$ma: $(tr "\n" " " </tmp/uffd.out)do_wp_page hooked by $type"
 	is "$blocked" 200 "sleeping faults (max_active=$ma): 200 writers asleep in do_wp_page at once"
 	is "$counted" "$((200 * (per - 1)))" \
 		"sleeping faults (max_active=$ma): the 200 entries handed to userfaultfd are not COW faults, their $((per - 1)) retries each are"

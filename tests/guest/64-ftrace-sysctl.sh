@@ -40,8 +40,11 @@ elif insmod $KO; then
 	echo 1 >$FE
 	check "rmmod forkstats" rmmod forkstats
 
-	# (b) ftrace disabled: the load fails and names the sysctl.
-	if echo 0 >$FE; then
+	# (b) ftrace disabled: the load fails and names the sysctl.  Where the
+	# sysctl cannot turn ftrace off (7.3.4), it is refused unloaded too.
+	if [ "$(ftrace_sysctl_rule)" = refused ]; then
+		ftrace_sysctl_refused "unloaded"
+	elif echo 0 >$FE; then
 		echo 'forkstats-test: 64 mark' >/dev/kmsg	# the log stays whole for 90-kernel-log.sh
 		if insmod $KO 2>/tmp/insmod.err; then
 			not_ok "insmod fails while ftrace_enabled=0"

@@ -130,3 +130,39 @@ stop_groups() {
 cont_groups() {
 	for _p in "$@"; do kill -s CONT -"$_p"; done
 }
+
+# thp_rule: what the kernel does on a write to a 4 KiB page of a split THP that
+# the other side of the fork no longer maps (fsaccept thp's RULE): copy it (up
+# to 6.12: the compound page's references exceed what the reuse test allows)
+# or reuse it (7.3.4: COW reuse of PTE-mapped THPs, CONFIG_MM_ID), measured.
+thp_rule() {
+	case $(cat /forkstats/series) in
+	5.10 | 6.1 | 6.12) echo copy ;;
+	*) echo reuse ;;
+	esac
+}
+
+# ftrace_sysctl_rule: whether sysctl kernel.ftrace_enabled=0 turns ftrace off
+# (off: up to 6.12, refused only while a permanent ftrace_ops is registered)
+# or is always refused (refused: 7.3.4, where the file is deprecated and a
+# write of 0 fails with EOPNOTSUPP: ftrace cannot be turned off at all).
+ftrace_sysctl_rule() {
+	case $(cat /forkstats/series) in
+	5.10 | 6.1 | 6.12) echo off ;;
+	*) echo refused ;;
+	esac
+}
+
+# ftrace_sysctl_refused DESCRIPTION: with forkstats unloaded, a write of 0 to
+# kernel.ftrace_enabled fails with EOPNOTSUPP and the sysctl stays 1 (the
+# kernels where ftrace_sysctl_rule says refused).
+ftrace_sysctl_refused() {
+	if echo 0 >/proc/sys/kernel/ftrace_enabled 2>/tmp/fe.err; then
+		not_ok "$1: ftrace_enabled=0 is refused with EOPNOTSUPP (it was accepted)"
+		echo 1 >/proc/sys/kernel/ftrace_enabled
+	else
+		check "$1: ftrace_enabled=0 is refused with EOPNOTSUPP" \
+			grep -q 'Operation not supported' /tmp/fe.err
+	fi
+	is "$(cat /proc/sys/kernel/ftrace_enabled)" 1 "$1: ftrace_enabled is still 1"
+}

@@ -14,7 +14,9 @@
  *                              where a private one was: not COW
  *   fsaccept failfork          a fork refused by RLIMIT_NPROC
  *   fsaccept sums              /proc/forkstats totals = sums over calls
- *   fsaccept thp K J L         the THP rule (docs/design.md)
+ *   fsaccept thp K J L RULE    the THP rule (docs/design.md); RULE: what the
+ *                              kernel does to the 4 KiB pages of a split THP
+ *                              no longer shared, copy (up to 6.x) or reuse
  *   fsaccept events N RING     the events stream (RING: records= if N > RING)
  *   fsaccept control           enable, disable, reset
  *   fsaccept iouring           io-wq workers: copy_process without kernel_clone
@@ -564,15 +566,17 @@ static unsigned int without_rseq(void)
  * The expected deltas of the three phases: child writes K, parent writes J,
  * parent writes L after reaping.  For THP (docs/design.md): a write to the
  * PMD-mapped THP while it is shared splits the writer's PMD and is a 4 KiB
- * COW copy; the 4 KiB pages of a split THP are never reused; a write to a THP
- * that is no longer shared and still PMD-mapped reuses the whole huge page in
- * do_huge_pmd_wp_page, which is not a do_wp_page fault and is not counted.
+ * COW copy; a write to a THP that is no longer shared and still PMD-mapped
+ * reuses the whole huge page in do_huge_pmd_wp_page, which is not a
+ * do_wp_page fault and is not counted; the 4 KiB pages of a split THP no
+ * longer shared are copied or reused by the kernel's rule (cmd_cow checks
+ * it): the L writes are copies and reuses as their frames say, as without THP.
  */
 static int cow_expected(size_t k, size_t j, size_t l, int advice, size_t l_copied,
 			int split_known, struct cow d[3], struct cow e[3])
 {
-	int64_t lc = advice == MADV_HUGEPAGE ? (j ? (int64_t)l : 0) : (int64_t)l_copied;
-	int64_t lr = advice == MADV_HUGEPAGE ? 0 : (int64_t)(l - l_copied);
+	size_t faults = advice == MADV_HUGEPAGE && !j ? 0 : l;
+	int64_t lc = (int64_t)l_copied, lr = (int64_t)(faults - l_copied);
 	int i;
 
 	e[0] = (struct cow){ 0, (int64_t)k, (int64_t)k, 0 };
@@ -606,7 +610,8 @@ static const char *cow_text(const struct cow d[3], const struct cow e[3])
 	return buf;
 }
 
-static int cmd_cow(size_t k, size_t j, size_t l, int advice, const char *what)
+/* rule (THP): the kernel reuses (1) or copies (0) a split THP's pages no longer shared */
+static int cmd_cow(size_t k, size_t j, size_t l, int advice, int rule, const char *what)
 {
 	size_t pages = k + j + l + 1, l_copied;
 	struct sched_param fifo = { .sched_priority = 1 };
@@ -645,6 +650,13 @@ static int cmd_cow(size_t k, size_t j, size_t l, int advice, const char *what)
 	tap(ok, "%s K=%zu J=%zu L=%zu: %s", what, k, j, l, cow_text(d, e));
 	if (advice != MADV_HUGEPAGE)
 		tap(l_copied == 0, "%s K=%zu J=%zu L=%zu: the kernel reused every L page", what, k, j, l);
+	else if (j && l)
+		tap(l_copied == (rule ? 0 : l),
+		    "%s K=%zu J=%zu L=%zu: the kernel %s every L page of the split THP (%zu of %zu frames changed)",
+		    what, k, j, l, rule ? "reused" : "copied", l_copied, l);
+	else
+		tap(l_copied == 0, "%s K=%zu J=%zu L=%zu: no L page changed frame (%zu)", what, k, j, l,
+		    l_copied);
 	return 0;
 }
 
@@ -1376,9 +1388,11 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "pgtables") && arg(argv, 2) != ~0UL)
 		ret = cmd_pgtables(arg(argv, 2));
 	else if (!strcmp(cmd, "cow") && arg(argv, 4) != ~0UL)
-		ret = cmd_cow(arg(argv, 2), arg(argv, 3), arg(argv, 4), MADV_NOHUGEPAGE, "cow");
-	else if (!strcmp(cmd, "thp") && arg(argv, 4) != ~0UL)
-		ret = cmd_cow(arg(argv, 2), arg(argv, 3), arg(argv, 4), MADV_HUGEPAGE, "thp");
+		ret = cmd_cow(arg(argv, 2), arg(argv, 3), arg(argv, 4), MADV_NOHUGEPAGE, 0, "cow");
+	else if (!strcmp(cmd, "thp") && arg(argv, 4) != ~0UL && argv[5] &&
+		 (!strcmp(argv[5], "copy") || !strcmp(argv[5], "reuse")))
+		ret = cmd_cow(arg(argv, 2), arg(argv, 3), arg(argv, 4), MADV_HUGEPAGE,
+			      !strcmp(argv[5], "reuse"), "thp");
 	else if (!strcmp(cmd, "kinds"))
 		ret = cmd_kinds();
 	else if (!strcmp(cmd, "zero") && arg(argv, 2) != ~0UL)
@@ -1406,7 +1420,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "events") && arg(argv, 3) != ~0UL)
 		ret = cmd_events(arg(argv, 2), arg(argv, 3));
 	else {
-		fprintf(stderr, "usage: fsaccept pgtables MIB | cow K J L | thp K J L | kinds | zero N | remap N DIR | failfork | sums | events N RING | control | iouring | forks N\n");
+		fprintf(stderr, "usage: fsaccept pgtables MIB | cow K J L | thp K J L copy|reuse | kinds | zero N | remap N DIR | failfork | sums | events N RING | control | iouring | forks N\n");
 		return 2;
 	}
 	return ret || failures ? 1 : 0;

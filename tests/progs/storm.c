@@ -286,12 +286,22 @@ static struct uffd_run uffd_run(unsigned int n)
 /*
  * First one fault alone: how many times a sleeping fault enters do_wp_page
  * on this kernel (twice where unprotecting leaves the PTE read-only and the
- * retried fault comes back; once where it makes the PTE writable).
+ * retried fault comes back; once where it makes the PTE writable).  The
+ * probe's hits are the whole guest's: other write faults in the window add
+ * to them, never take away (one 7.3.4 boot counted 5 hits for the single
+ * fault and then 200 for the 200; the other boots 1).  So the fewest hits of
+ * three single-fault runs, each printed on a line of its own.
  */
 static int cmd_uffdwp(unsigned int n)
 {
-	struct uffd_run one = uffd_run(1), all;
+	struct uffd_run run[3], one = { 0 }, all;
+	unsigned int i;
 
+	for (i = 0; i < 3; i++) {
+		run[i] = uffd_run(1);
+		if (!i || run[i].hits < one.hits)
+			one = run[i];
+	}
 	if (one.blocked != 1 || one.missed) {
 		fprintf(stderr, "storm: a single sleeping fault: blocked %u missed %" PRIu64 "\n",
 			one.blocked, one.missed);
@@ -301,6 +311,9 @@ static int cmd_uffdwp(unsigned int n)
 	printf("faults %u blocked %u missed %" PRIu64 " hits %" PRIu64 " per_fault %" PRIu64
 	       " probed %d counted %" PRIu64 "\n", n, all.blocked, all.missed, all.hits, one.hits,
 	       all.attached, all.counted);
+	for (i = 0; i < 3; i++)
+		printf("single fault %u: hits %" PRIu64 " counted %" PRIu64 "\n", i + 1, run[i].hits,
+		       run[i].counted);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmacopy UFFD_WP HUGETLB: a fork's vmas_copied against what copy_page_range
- * really copied, VMA class by VMA class (issue 17, defect 4).
+ * vmacopy UFFD_WP HUGETLB GUARD: a fork's vmas_copied against what
+ * copy_page_range really copied, VMA class by VMA class (issue 17, defect 4).
  *
  *   UFFD_WP  1 if this kernel copies the page tables of a VMA registered for
  *            userfaultfd write-protect in the child (dup_userfaultfd() kept
@@ -9,6 +9,10 @@
  *            (vma_needs_copy(), 5.19+), 0 if it skips it (5.10)
  *   HUGETLB  1 if it copies a hugetlb VMA without an anon_vma (5.10), 0 if
  *            it leaves it to faults (6.0+)
+ *   GUARD    1 if the kernel has guard regions (MADV_GUARD_INSTALL) and
+ *            copies a shmem VMA holding one, which has no anon_vma (7.x:
+ *            VM_MAYBE_GUARD in VM_COPY_ON_FORK), 0 if it has none (the class
+ *            is skipped: madvise() must refuse it)
  *
  * uffd-wp on shmem (UFFD_FEATURE_WP_HUGETLBFS_SHMEM) came with that rule
  * (5.19): where UFFD_WP is 1 the kernel must have it, and a shmem page
@@ -55,7 +59,11 @@
 #define PM_PRESENT	(1ULL << 63)
 #define PM_SWAP		(1ULL << 62)	/* also a PTE marker */
 #define PM_UFFD_WP	(1ULL << 57)
-#define PM_ENTRY	(PM_PRESENT | PM_SWAP | PM_UFFD_WP)
+#define PM_GUARD	(1ULL << 58)	/* a guard region's PTE marker */
+#define PM_ENTRY	(PM_PRESENT | PM_SWAP | PM_UFFD_WP | PM_GUARD)
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL	102
+#endif
 #ifndef UFFD_FEATURE_WP_HUGETLBFS_SHMEM
 #define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)	/* 5.19+ */
 #endif
@@ -192,7 +200,7 @@ static __attribute__((noinline)) void stack_prefault(void)
 		pad[i] = 0;
 }
 
-enum touch { UNTOUCHED, READ, WRITTEN, MARKED };
+enum touch { UNTOUCHED, READ, WRITTEN, MARKED, GUARDED };
 enum uffd { NO_UFFD, UFFD_FORK, UFFD_NOFORK, UFFD_SHMEM_FORK, UFFD_SHMEM_NOFORK, UFFDS };
 
 #define C(n, f, u, t, e, w) \
@@ -219,17 +227,18 @@ int main(int argc, char **argv)
 		[UFFD_SHMEM_NOFORK] = UFFD_FEATURE_WP_HUGETLBFS_SHMEM,
 	};
 	const char *bpf = getenv("VMACOPY_BPF");
-	int uffd_rule, huge_rule, uffd[UFFDS], rb, rc, i, n;
+	int uffd_rule, huge_rule, guard_rule, uffd[UFFDS], rb, rc, i, n;
 	struct fs_calls calls;
 	char err[256];
 	pthread_t th;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: vmacopy UFFD_WP(0|1) HUGETLB(0|1)\n");
+	if (argc != 4) {
+		fprintf(stderr, "usage: vmacopy UFFD_WP(0|1) HUGETLB(0|1) GUARD(0|1)\n");
 		return 2;
 	}
 	uffd_rule = atoi(argv[1]);
 	huge_rule = atoi(argv[2]);
+	guard_rule = atoi(argv[3]);
 
 	struct class cls[] = {
 		C("anonymous written", MAP_PRIVATE, NO_UFFD, WRITTEN, 1, "anon_vma"),
@@ -259,6 +268,8 @@ int main(int argc, char **argv)
 		  "VM_HUGETLB, no anon_vma"),
 		C("hugetlb private written", MAP_PRIVATE | MAP_HUGETLB, NO_UFFD, WRITTEN, 1,
 		  "VM_HUGETLB, anon_vma"),
+		C("shmem guard region", MAP_SHARED, NO_UFFD, GUARDED, 1,
+		  "child VMA has VM_MAYBE_GUARD, no anon_vma"),
 	};
 	n = (int)(sizeof(cls) / sizeof(cls[0]));
 
@@ -303,6 +314,18 @@ int main(int argc, char **argv)
 			bail("MADV_DONTFORK");
 		if (k->uffd != NO_UFFD)
 			uffd_register_wp(uffd[k->uffd], k->p, PAGE);
+		if (k->touch == GUARDED) {
+			int ret = madvise(k->p, PAGE, MADV_GUARD_INSTALL);
+
+			tap(guard_rule ? ret == 0 : ret && errno == EINVAL,
+			    "%s: MADV_GUARD_INSTALL %s", k->name,
+			    guard_rule ? "installs it" : "is refused (EINVAL): the class is skipped");
+			if (ret) {
+				munmap(k->p, size);
+				k->p = NULL;
+				continue;
+			}
+		}
 		if (k->touch == MARKED)
 			uffd_protect(uffd[k->uffd], k->p);
 		else if (k->touch == WRITTEN)

@@ -13,12 +13,16 @@
 #   kernels.sh get SERIES FIELD                print release|image|kdir|version
 #   kernels.sh make SERIES [MAKE-ARGS...]      run kbuild against the series' headers
 #   kernels.sh run SERIES COMMAND [ARGS...]    run COMMAND (dkms...) with the libraries
-#                                              that the series' kbuild tools need
+#                                              that the series' kbuild tools need (in its
+#                                              build root, for a series that has one)
+#   kernels.sh root SUITE                      make (once; again when stale) the build
+#                                              root of SUITE and print its path
 #
 # Environment:
 #   FORKSTATS_CACHE            cache directory (default: <repo>/.cache)
 #   FORKSTATS_DEBIAN_MIRROR    Debian archive URI (default: from the machine's apt sources)
 #   FORKSTATS_SECURITY_MIRROR  Debian security URI (default: likewise)
+#   FORKSTATS_ROOT_DAYS        age in days after which a build root is made again (30)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -120,18 +124,38 @@ pkg_depends() {	# package -> dependency names, one per line (first of each alter
 			for (i = 1; i <= n; i++) { split(d[i], a, /[ \t|(]+/); print a[1] } exit }'
 }
 
+# The highest package matching the series' regex that one of its suites
+# offers (apt-cache madison names the suite of every version it knows).
+resolve_series() {	# series -> package
+	local s=$1 regex suites pkg
+	regex=$(series_field "$s" 3)
+	suites=$(series_field "$s" 2 | tr , '|')
+	# shellcheck disable=SC2046
+	for pkg in $(apt-cache $(apt_opts) pkgnames linux- | grep -E "$regex" | sort -rV); do
+		# shellcheck disable=SC2046
+		if apt-cache $(apt_opts) madison "$pkg" |
+			awk -F'|' -v re="^ *[^ ]+ ($suites)/" '$3 ~ re { f = 1 } END { exit !f }'; then
+			echo "$pkg"
+			return
+		fi
+	done
+}
+
 # Resolve, download and extract one series.
 fetch_series() {
-	local s=$1 regex image release headers pkgs dep dep2 dir deb ver
-	regex=$(series_field "$s" 3)
-	[ -n "$regex" ] || die "unknown series '$s' (see $conf)"
-	# shellcheck disable=SC2046
-	image=$(apt-cache $(apt_opts) pkgnames linux-image- | grep -E "$regex" | sort -V | tail -n 1)
-	[ -n "$image" ] || die "no package matches $regex for series $s"
-	release=${image#linux-image-}
+	local s=$1 pkg image release headers pkgs dep dep2 dir deb ver vmlinuz
+	pkg=$(resolve_series "$s")
+	[ -n "$pkg" ] || die "no package of $(series_field "$s" 2) matches $(series_field "$s" 3) for series $s"
+	release=${pkg#linux-image-}
+	release=${release#linux-headers-}
+	image=linux-image-$release
 	headers=linux-headers-$release
 	ver=$(pkg_version "$image")
+	[ -n "$ver" ] || die "$s: $pkg has no $image"
 	pkgs="$image $headers"
+	for dep in $(pkg_depends "$image"); do
+		case $dep in linux-binary-*) pkgs="$pkgs $dep" ;; esac
+	done
 	for dep in $(pkg_depends "$headers"); do
 		case $dep in
 		linux-headers-*-common* | linux-kbuild-*)
@@ -151,14 +175,20 @@ fetch_series() {
 	for deb in "$dir.new"/debs/*.deb; do
 		dpkg-deb -x "$deb" "$dir.new/root"
 	done
-	# The headers' Makefile includes the -common tree by absolute path; point it
-	# at the private copy.
-	sed -i "s#^include /usr/src/#include $dir/root/usr/src/#" \
+	# The headers' Makefile includes the -common tree by absolute path (and,
+	# 7.x, names itself in KBUILD_OUTPUT); point them at the private copy.
+	sed -i -e "s#^include /usr/src/#include $dir/root/usr/src/#" \
+		-e "s#^KBUILD_OUTPUT=/usr/src/#KBUILD_OUTPUT=$dir/root/usr/src/#" \
 		"$dir.new/root/usr/src/$headers/Makefile"
-	[ -f "$dir.new/root/boot/vmlinuz-$release" ] || die "$s: no vmlinuz in $image"
+	# vmlinuz: in /boot up to 6.x, in /usr/lib/modules/<release>/ (linux-binary) in 7.x.
+	for vmlinuz in boot/vmlinuz-$release usr/lib/modules/$release/vmlinuz ""; do
+		[ -z "$vmlinuz" ] || [ ! -f "$dir.new/root/$vmlinuz" ] || break
+	done
+	[ -n "$vmlinuz" ] || die "$s: no vmlinuz in $pkgs"
 	{
 		echo "series=$s"
 		echo "release=$release"
+		echo "vmlinuz=$vmlinuz"
 		echo "version=$ver"
 		echo "image=$image"
 		echo "packages=\"$(cd "$dir.new/debs" && echo *.deb)\""
@@ -214,36 +244,97 @@ cmd_fetch() {
 }
 
 cmd_get() {
-	local s=$1 what=$2 release
+	local s=$1 what=$2 release v
 	release=$(info "$s" release)
 	case $what in
 	release) echo "$release" ;;
 	version) info "$s" version ;;
-	image) echo "$kcache/$s/root/boot/vmlinuz-$release" ;;
+	image) v=$(info "$s" vmlinuz); echo "$kcache/$s/root/${v:-boot/vmlinuz-$release}" ;;
 	kdir) echo "$kcache/$s/root/usr/src/linux-headers-$release" ;;
 	*) die "get: unknown field $what" ;;
 	esac
 }
 
+# The build roots: a minimal Debian SUITE made by mmdebstrap (variant
+# buildd: gcc, make, libc6-dev; with what kbuild and DKMS run) in
+# $cache/roots/SUITE, without touching this machine's apt configuration.
+# Made once and reused; made again when its stamp (SUITE.stamp: what it was
+# made of, and when) is missing, names another package list or mirror, or is
+# older than FORKSTATS_ROOT_DAYS (30) days.
+rootdir=$cache/roots
+root_include=kmod,dkms,dwarves,libelf1t64,libssl3t64,bc
+ensure_root() {	# suite -> path
+	local suite=$1 dir=$rootdir/$1 stamp=$rootdir/$1.stamp want main sec fd
+	local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	read -r main sec < <(system_mirrors) || true
+	main=${FORKSTATS_DEBIAN_MIRROR:-$main}
+	[ -n "$main" ] || die "no Debian archive found in the apt sources; set FORKSTATS_DEBIAN_MIRROR"
+	want="$suite $main variant=buildd include=$root_include"
+	mkdir -p "$rootdir"
+	exec {fd}>"$rootdir/.lock"
+	flock "$fd"
+	if [ -d "$dir" ] && [ "$(sed -n 1p "$stamp" 2>/dev/null)" = "$want" ] &&
+		[ -z "$(find "$stamp" -mtime +"${FORKSTATS_ROOT_DAYS:-30}")" ]; then
+		exec {fd}>&-
+		echo "$dir"
+		return
+	fi
+	command -v mmdebstrap >/dev/null || die "mmdebstrap is missing: apt-get install mmdebstrap"
+	log "making the $suite build root $dir (mmdebstrap, log: $dir.log)"
+	rm -rf "$dir.new"
+	mmdebstrap --variant=buildd --include="$root_include" --components=main "$suite" "$dir.new" \
+		"deb [signed-by=$keyring] $main $suite main" >"$dir.log" 2>&1 ||
+		{ tail -n 20 "$dir.log" >&2; rm -rf "$dir.new"; die "mmdebstrap $suite failed"; }
+	rm -rf "$dir" && mv "$dir.new" "$dir"
+	printf '%s\nmade %s\n' "$want" "$(date -u '+%F %T')" >"$stamp"
+	exec {fd}>&-
+	echo "$dir"
+}
+
+# Run COMMAND in a build root: a private mount namespace with this tree and
+# the cache bound at their own paths (the headers' Makefile and the module's
+# copies are named by absolute path), /dev and /proc.
+in_root() {	# root command...
+	local r=$1
+	shift
+	# shellcheck disable=SC2016	# expanded by the inner bash
+	unshare --mount --propagation private -- bash -c '
+		r=$1
+		for d in /dev "$2" "$3"; do
+			mkdir -p "$r$d" && mount --rbind "$d" "$r$d" || exit 1
+		done
+		mount -t proc proc "$r/proc" || exit 1
+		shift 3
+		exec chroot "$r" env -u LD_LIBRARY_PATH PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
+	' in_root "$r" "$top" "$cache" "$@"
+}
+
 # Run kbuild against a series' headers: with the system gcc (the 5.10 headers
 # ask for gcc-10, which bookworm lacks) and the series' own libssl for kbuild
-# tools such as sign-file (the 5.10 ones link libssl1.1).
+# tools such as sign-file (the 5.10 ones link libssl1.1); or, for a series
+# with a build root, in it, with its gcc.
 cmd_make() {
 	local s=$1 kdir
 	shift
 	kdir=$(cmd_get "$s" kdir)
-	LD_LIBRARY_PATH=$kcache/$s/root/usr/lib/x86_64-linux-gnu \
-		make -C "$kdir" CC=gcc HOSTCC=gcc "$@"
+	cmd_run "$s" make -C "$kdir" CC=gcc HOSTCC=gcc "$@"
 }
 
 # Run a command that runs kbuild itself (make dkms-install, dkms) with the
-# series' own libssl, as cmd_make does; make variables such as CC=gcc are the
-# command's business (make dkms-install takes them in DKMS_MAKEFLAGS).
+# series' own libssl, as cmd_make does, or in its build root; make variables
+# such as CC=gcc are the command's business (make dkms-install takes them in
+# DKMS_MAKEFLAGS).
 cmd_run() {
-	local s=$1
+	local s=$1 suite r
 	shift
 	cmd_get "$s" kdir >/dev/null
-	LD_LIBRARY_PATH=$kcache/$s/root/usr/lib/x86_64-linux-gnu "$@"
+	suite=$(series_field "$s" 4)
+	if [ -n "$suite" ]; then
+		r=$(ensure_root "$suite") || exit 1
+		in_root "$r" "$@"
+	else
+		LD_LIBRARY_PATH=$kcache/$s/root/usr/lib/x86_64-linux-gnu "$@"
+	fi
 }
 
 case ${1:-} in
@@ -253,5 +344,6 @@ series) series_list ;;
 get) [ $# -eq 3 ] || die "usage: kernels.sh get SERIES release|image|kdir|version"; cmd_get "$2" "$3" ;;
 make) [ $# -ge 2 ] || die "usage: kernels.sh make SERIES [MAKE-ARGS...]"; shift; cmd_make "$@" ;;
 run) [ $# -ge 3 ] || die "usage: kernels.sh run SERIES COMMAND [ARGS...]"; shift; cmd_run "$@" ;;
+root) [ $# -eq 2 ] || die "usage: kernels.sh root SUITE"; ensure_root "$2" ;;
 *) sed -n '4,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -400,6 +400,7 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 	init.ncpus = (unsigned int)libbpf_num_possible_cpus();
 	init.split = FSB_SPLIT_NONE;	/* set by the helper that attaches */
 	init.uffd_wp_fork_copy = (__u32)fs_btf_uffd_wp_fork_copy(btf);
+	init.copy_on_fork = fs_btf_copy_on_fork(btf);
 	if (chain == FSB_CHAIN_TRACEPOINT) {
 		set_unknown(&init, FS_COL_vmas_copied);
 		init.approx = 1ULL << FS_COL_create_ns | 1ULL << FS_COL_total_ns;

@@ -68,4 +68,49 @@ static inline int fs_btf_uffd_wp_fork_copy(const struct btf *btf)
 	return t && btf_is_func_proto(t) && btf_vlen(t) == 4;
 }
 
+/* The value of an enumerator of any enum, named or not (-1 where none). */
+static inline long long fs_btf_enumerator(const struct btf *btf, const char *value)
+{
+	int id, n, i;
+
+	n = btf ? (int)btf__type_cnt(btf) : 0;
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_enum *e;
+
+		if (!btf_is_enum(t))
+			continue;
+		e = btf_enum(t);
+		for (i = 0; i < btf_vlen(t); i++)
+			if (!strcmp(btf__name_by_offset(btf, e[i].name_off), value))
+				return e[i].val;
+	}
+	return -1;
+}
+
+/*
+ * 7.x's vma_needs_copy(): fork copies the page tables of a VMA whose child's
+ * flags hold one of VM_COPY_ON_FORK (VM_PFNMAP, VM_MIXEDMAP, VM_UFFD_WP,
+ * VM_UFFD_RWP, VM_MAYBE_GUARD), or that has an anon_vma: the module's
+ * conftest vm_copy_on_fork.  Found by the flag that came with it, the
+ * enumerator VMA_MAYBE_GUARD_BIT (its bit numbers from BTF); 0 before.
+ */
+static inline unsigned long long fs_btf_copy_on_fork(const struct btf *btf)
+{
+	long long guard = fs_btf_enumerator(btf, "VMA_MAYBE_GUARD_BIT");
+	long long rwp = fs_btf_enumerator(btf, "VMA_UFFD_RWP_BIT");
+	long long bits[] = { fs_btf_enumerator(btf, "VMA_PFNMAP_BIT"),
+			     fs_btf_enumerator(btf, "VMA_MIXEDMAP_BIT"),
+			     fs_btf_enumerator(btf, "VMA_UFFD_WP_BIT"), guard, rwp };
+	unsigned long long mask = 0;
+	size_t i;
+
+	if (guard < 0)
+		return 0;
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (bits[i] >= 0 && bits[i] < 64)
+			mask |= 1ULL << bits[i];
+	return mask;
+}
+
 #endif /* FORKSTATS_BTF_QUERY_H */

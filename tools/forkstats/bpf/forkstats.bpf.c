@@ -153,7 +153,8 @@ struct {
 } wp_vmf SEC(".maps");
 
 /* Kernel variables (typeless: found in kallsyms where the kernel lists them). */
-extern const void zero_pfn __ksym __weak;
+extern const void zero_pfn __ksym __weak;		/* up to 6.x */
+extern const void zero_page_pfn __ksym __weak;		/* 7.x */
 extern const void __per_cpu_offset __ksym __weak;
 
 #define ksym_exists(sym) (&(sym) != NULL)
@@ -765,7 +766,10 @@ static __always_inline int page_range_entry(struct vm_area_struct *dst,
 	 * copy_page_range's rule, as the module's fs_vma_needs_copy().  (One
 	 * test, the pointer last: the verifier refuses a bitwise OR of it.)
 	 */
-	if (s->uffd_wp_fork_copy) {
+	if (s->copy_on_fork) {
+		uf = s->copy_on_fork;	/* 7.x: the child's flags alone */
+		sm = 0;
+	} else if (s->uffd_wp_fork_copy) {
 		uf = VM_UFFD_WP;
 	} else {
 		uf = 0;
@@ -887,16 +891,23 @@ static __always_inline void wp_read(struct vm_fault *vmf, int direct, struct wp_
 	}
 }
 
-/* zero_pfn, read once (it is set at boot); 0 where the kernel has none. */
+/*
+ * The zero page's pfn, read once (it is set at boot): the variable zero_pfn,
+ * named zero_page_pfn since 7.x (the module's conftest zero_pfn); 0 where
+ * the kernel has neither.
+ */
 static __u64 zero_pfn_value;
 
 static __always_inline int is_zero_pfn(__u64 pfn)
 {
 	unsigned long z = zero_pfn_value;
 
-	if (z || !ksym_exists(zero_pfn))
-		return z && pfn == z;
-	bpf_probe_read_kernel(&z, sizeof(z), &zero_pfn);
+	if (z)
+		return pfn == z;
+	if (ksym_exists(zero_pfn))
+		bpf_probe_read_kernel(&z, sizeof(z), &zero_pfn);
+	else if (ksym_exists(zero_page_pfn))
+		bpf_probe_read_kernel(&z, sizeof(z), &zero_page_pfn);
 	zero_pfn_value = z;
 	return z && pfn == z;
 }

@@ -118,6 +118,7 @@ struct fsb_state {
 	__u32 holder_pid;	/* kprobe chain without BPF perf links: the process holding them */
 	__u32 maxactive;	/* kprobe chain: kretprobe instances per function */
 	__u32 uffd_wp_fork_copy; /* fork copies a VMA whose child keeps uffd-wp (5.19+) */
+	__u64 copy_on_fork;	/* 7.x: the child VMA's flags fork copies for (VM_COPY_ON_FORK) */
 };
 
 /* One entry of the completion log: pos1 = position + 1 once written. */
