@@ -615,6 +615,8 @@ int fs_records_init(void)
 	unsigned int i;
 	int ret;
 
+	/* Before anything can fail: fs_records_exit() syncs it. */
+	init_irq_work(&fs_wake_work, fs_wake);
 	fs_nrecords = fs_param_records;
 	fs_ring = kvcalloc(fs_nrecords, sizeof(*fs_ring), GFP_KERNEL);
 	fs_done_log = kvcalloc(fs_nrecords, sizeof(*fs_done_log), GFP_KERNEL);
@@ -627,7 +629,6 @@ int fs_records_init(void)
 	}
 	for (i = 0; i < fs_nrecords; i++)
 		raw_spin_lock_init(&fs_ring[i].lock);
-	init_irq_work(&fs_wake_work, fs_wake);
 	/* The ring and the log as kvmalloc placed them (compat.h). */
 	fs_records_bytes = fs_kvmalloc_bytes(fs_ring, (size_t)fs_nrecords * sizeof(*fs_ring)) +
 			   fs_kvmalloc_bytes(fs_done_log,
