@@ -24,8 +24,8 @@ MEM_TOL_BYTES=4096
 # that name the module (or the object pools) and whose range was not there
 # before insmod ($DETAIL.pre); they are kept in $DETAIL.vm.  An area that was
 # there before and names the module now was allocated by code at the address
-# the module now has: an earlier load's area, never freed; those go to
-# $DETAIL.stale, not counted.  A range freed but not yet purged (its line
+# the module now has: an earlier load's area, not freed yet; those go to
+# $DETAIL.stale, not counted (and must be freed in the end: below).  A range freed but not yet purged (its line
 # says vm_map_ram on 5.10 and 6.1, unpurged vm_area on 7.x: no vm_struct
 # any more) is no area: the load may be given it again, and was (5.10,
 # after the storms: six 16 KiB arrays placed where the last unload's were).
@@ -107,8 +107,8 @@ load_measure() {
 MIN="records=16 max_tracked=64 max_active=16"
 : >/tmp/63-memory.stale
 # What unloaded code left in vmalloc space before this test (its callers are
-# raw addresses: the code is gone): an earlier load's leak, if the module's.
-awk 'NF >= 4 && $3 ~ /^[0-9]+$/ && $4 ~ /^0x[0-9a-f]+$/' /proc/vmallocinfo >/tmp/63-memory.orphans
+# raw addresses: the code is gone): not counted, and must be freed in the end.
+vm_orphans >/tmp/63-memory.orphans
 # One load first, not measured: the kernel keeps what a first module load
 # sets up for later ones, which the base would otherwise hold and every
 # difference lack (7.3.4, kmallocs of the first load only: a 4 KiB vmalloc

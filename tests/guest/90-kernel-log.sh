@@ -5,7 +5,7 @@ kernel_log_clean "dmesg holds no WARN/BUG/Oops"
 # Unloaded, the module leaves no vmalloc area: an area whose caller is a raw
 # address was allocated by code that is gone (only forkstats is loaded and
 # unloaded here), one that an unload did not free.
-awk 'NF >= 4 && $3 ~ /^[0-9]+$/ && $4 ~ /^0x[0-9a-f]+$/' /proc/vmallocinfo >/tmp/orphans
+vm_orphans >/tmp/orphans
 if [ -s /tmp/orphans ]; then
 	not_ok "no vmalloc area is left by unloaded code (the module's leak):"
 	diag_file /tmp/orphans

@@ -131,6 +131,12 @@ cont_groups() {
 	for _p in "$@"; do kill -s CONT -"$_p"; done
 }
 
+# vm_orphans: the lines of /proc/vmallocinfo whose caller is a raw address:
+# areas allocated by code that is gone (an unloaded module's).
+vm_orphans() {
+	awk 'NF >= 4 && $3 ~ /^[0-9]+$/ && $4 ~ /^0x[0-9a-f]+$/' /proc/vmallocinfo
+}
+
 # thp_rule: what the kernel does on a write to a 4 KiB page of a split THP that
 # the other side of the fork no longer maps (fsaccept thp's RULE): copy it (up
 # to 6.12: the compound page's references exceed what the reuse test allows)
