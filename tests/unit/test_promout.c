@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests for the Prometheus text of the CLI's output layer
- * (tools/forkstats/output.c, fs_prom_*): seconds written exactly, escaping of
+ * (tools/forkstats/prom.c, fs_prom_*): seconds written exactly, escaping of
  * label values and HELP, HELP/TYPE once and only before a sample, no sample
  * for an unknown value.
  */
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "output.h"
+#include "prom.h"
 
 static void test_seconds(void **state)
 {

@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "output.h"
+#include "json.h"
+#include "prom.h"
+#include "table.h"
 
 struct fs_cli {
 	int json;			/* --json */
@@ -39,6 +41,12 @@ int fs_cli_usage_error(const struct fs_command *c, const char *fmt, ...)
 struct option;
 int fs_cli_getopt(const struct fs_command *c, int argc, char **argv, const char *shortopts,
 		  const struct option *longopts);
+/*
+ * getopt_long without its own messages (a leading ':'); after a bad option,
+ * '?' and what is wrong with it in bad: "'--bogus' is unknown".  For main().
+ */
+int fs_cli_getopt_quiet(int argc, char **argv, const char *shortopts,
+			const struct option *longopts, char *bad, size_t badlen);
 /* A command without options or arguments: 0, or 2 after fs_cli_usage_error. */
 int fs_cli_no_args(const struct fs_command *c, int argc, char **argv);
 /*

@@ -8,7 +8,7 @@
 #define FORKSTATS_GROUPTABLE_H
 
 #include "group.h"
-#include "output.h"
+#include "table.h"
 
 /* Columns after the label; JSON keys as in docs/interfaces.md. */
 #define FS_GT_COLUMNS(X)				\

@@ -4,7 +4,7 @@
  * /proc/forkstats, debugfs hist and debugfs probes hold, as Prometheus
  * metric families (docs/interfaces.md, "Prometheus metrics", lists each one,
  * its type, labels and unit).  The text is written by the output layer
- * (output.c, fs_prom_*); this file only says which samples there are.
+ * (prom.c, fs_prom_*); this file only says which samples there are.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -35,15 +35,6 @@ static uint64_t bound_ns(int j)
 }
 
 static const char *const kind_label = "kind";
-
-static void put_u64(struct fs_prom_family *m, const char *suffix,
-		    const struct fs_prom_label *l, size_t nl, uint64_t v)
-{
-	struct fs_cell c;
-
-	fs_cell_u64(&c, v);
-	fs_prom_sample(m, suffix, l, nl, &c);
-}
 
 /* A column of the per-kind table, one sample per kind; "-" writes none. */
 static void per_kind(FILE *f, const struct fs_proc *p, int col, const char *name,
@@ -122,7 +113,7 @@ static void counters(FILE *f, const struct fs_proc *p)
 		fs_prom_family(&m, f, known_counters[j].metric, FS_PROM_COUNTER,
 			       known_counters[j].help);
 		if (c)
-			put_u64(&m, "", NULL, 0, c->value);
+			fs_prom_u64(&m, "", NULL, 0, c->value);
 	}
 	fs_prom_family(&m, f, "forkstats_probe_missed_total", FS_PROM_COUNTER,
 		       "Probe hits missed: kprobe misses plus kretprobe instances not available (hits)");
@@ -130,7 +121,7 @@ static void counters(FILE *f, const struct fs_proc *p)
 		struct fs_prom_label l = { "probe", p->counters[i].name + 7 };
 
 		if (!strncmp(p->counters[i].name, "missed_", 7))
-			put_u64(&m, "", &l, 1, p->counters[i].value);
+			fs_prom_u64(&m, "", &l, 1, p->counters[i].value);
 	}
 	/* Counters this CLI does not know (a newer module): by name, never dropped. */
 	fs_prom_family(&m, f, "forkstats_other_total", FS_PROM_COUNTER,
@@ -144,7 +135,7 @@ static void counters(FILE *f, const struct fs_proc *p)
 			if (!strcmp(p->counters[i].name, known_counters[j].counter))
 				break;
 		if (j == sizeof(known_counters) / sizeof(known_counters[0]))
-			put_u64(&m, "", &l, 1, p->counters[i].value);
+			fs_prom_u64(&m, "", &l, 1, p->counters[i].value);
 	}
 }
 
@@ -158,7 +149,7 @@ static void info(FILE *f, const struct fs_proc *p)
 
 	fs_prom_family(&m, f, "forkstats_info", FS_PROM_GAUGE,
 		       "Always 1: the running kernel, how COW copies and reuses are told apart, the backend, its BPF hook chain and the record columns it measures approximately");
-	put_u64(&m, "", l, sizeof(l) / sizeof(l[0]), 1);
+	fs_prom_u64(&m, "", l, sizeof(l) / sizeof(l[0]), 1);
 }
 
 /*
@@ -237,17 +228,17 @@ static int histogram(FILE *f, const struct fs_proc *p, const struct fs_hist *h, 
 
 		for (j = 0; j < PROM_NBOUNDS; j++) {
 			l[1].value = fs_prom_seconds(le, bound_ns(j));
-			put_u64(&m, "_bucket", l, 2, cum[k][j]);
+			fs_prom_u64(&m, "_bucket", l, 2, cum[k][j]);
 		}
 		l[1].value = "+Inf";
-		put_u64(&m, "_bucket", l, 2, count[k]);
+		fs_prom_u64(&m, "_bucket", l, 2, count[k]);
 		if (!(p->kinds[k].unknown & (1u << sum_col)))
 			fs_cell_ns(&c, p->kinds[k].v[sum_col]);
 		else if (!(p->kinds[k].unknown & (1u << avg_col)) &&
 			 !__builtin_mul_overflow(p->kinds[k].v[avg_col], count[k], &sum))
 			fs_cell_ns(&c, sum);
 		fs_prom_sample(&m, "_sum", l, 1, &c);
-		put_u64(&m, "_count", l, 1, count[k]);
+		fs_prom_u64(&m, "_count", l, 1, count[k]);
 	}
 	return 0;
 }
@@ -278,7 +269,7 @@ static void probes(FILE *f, const struct fs_probes *pr)
 		struct fs_prom_label l[2] = { { "probe", pr->probes[i].name },
 					      { "type", pr->probes[i].type } };
 
-		put_u64(&m, "", l, 2, pr->probes[i].hits);
+		fs_prom_u64(&m, "", l, 2, pr->probes[i].hits);
 	}
 	fs_prom_family(&m, f, "forkstats_probe_attached", FS_PROM_GAUGE,
 		       "1 when the probe is attached, 0 when not");
@@ -286,7 +277,7 @@ static void probes(FILE *f, const struct fs_probes *pr)
 		struct fs_prom_label l[2] = { { "probe", pr->probes[i].name },
 					      { "type", pr->probes[i].type } };
 
-		put_u64(&m, "", l, 2, (uint64_t)pr->probes[i].attached);
+		fs_prom_u64(&m, "", l, 2, (uint64_t)pr->probes[i].attached);
 	}
 	for (j = 0; j < sizeof(known_module) / sizeof(known_module[0]); j++) {
 		const struct fs_proc_counter *c = fs_probes_counter(pr, known_module[j].name);
@@ -294,7 +285,7 @@ static void probes(FILE *f, const struct fs_probes *pr)
 		fs_prom_family(&m, f, known_module[j].metric, known_module[j].type,
 			       known_module[j].help);
 		if (c)
-			put_u64(&m, "", NULL, 0, c->value);
+			fs_prom_u64(&m, "", NULL, 0, c->value);
 	}
 	fs_prom_family(&m, f, "forkstats_setting", FS_PROM_GAUGE,
 		       "The other name-value lines of debugfs probes, by name: the parameters (records, max_tracked, max_active) and the BPF backend's settings");
@@ -305,7 +296,7 @@ static void probes(FILE *f, const struct fs_probes *pr)
 			if (!strcmp(pr->counters[i].name, known_module[j].name))
 				break;
 		if (j == sizeof(known_module) / sizeof(known_module[0]))
-			put_u64(&m, "", &l, 1, pr->counters[i].value);
+			fs_prom_u64(&m, "", &l, 1, pr->counters[i].value);
 	}
 }
 

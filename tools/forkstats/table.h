@@ -6,36 +6,14 @@
  * display text (human units in tables) made only when text is printed; an
  * unknown value is "-" in text and null in JSON.
  */
-#ifndef FORKSTATS_OUTPUT_H
-#define FORKSTATS_OUTPUT_H
+#ifndef FORKSTATS_TABLE_H
+#define FORKSTATS_TABLE_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-/* A minimal streaming JSON writer. */
-#define FS_JSON_DEPTH 16
-struct fs_json {
-	FILE *f;
-	int depth;
-	int count[FS_JSON_DEPTH];	/* values written at each level */
-	int after_key;
-};
-
-void fs_json_init(struct fs_json *j, FILE *f);
-void fs_json_begin_object(struct fs_json *j);
-void fs_json_end_object(struct fs_json *j);
-void fs_json_begin_array(struct fs_json *j);
-void fs_json_end_array(struct fs_json *j);
-void fs_json_key(struct fs_json *j, const char *key);
-void fs_json_u64(struct fs_json *j, uint64_t v);
-void fs_json_i64(struct fs_json *j, int64_t v);
-void fs_json_f64(struct fs_json *j, double v);
-void fs_json_str(struct fs_json *j, const char *s);
-void fs_json_null(struct fs_json *j);
-void fs_json_bool(struct fs_json *j, int v);
-/* Ends the document with a newline. */
-void fs_json_done(struct fs_json *j);
+#include "json.h"
 
 enum fs_cell_type { FS_CELL_UNKNOWN, FS_CELL_U64, FS_CELL_I64, FS_CELL_F64, FS_CELL_STR };
 /* How a U64 cell is displayed in text (JSON has the number). */
@@ -97,37 +75,4 @@ void fs_table_json_row(const struct fs_table *t, size_t row, struct fs_json *j);
 void fs_table_json(const struct fs_table *t, struct fs_json *j);
 void fs_table_free(struct fs_table *t);
 
-/*
- * Prometheus text exposition (format 0.0.4: what promtool and node_exporter's
- * textfile collector read), through the same cells: a sample's value is a
- * cell, an unknown cell writes no sample (the series is absent: unknown is
- * never 0), FS_UNIT_NS is written in seconds (the exact decimal of the
- * integer ns), every other number as an integer.  A family's "# HELP" and
- * "# TYPE" lines are written before its first sample, so that a family with
- * no known sample writes nothing.  The name of a counter ends in _total; a
- * histogram's samples add _bucket (with an "le" label), _sum and _count.
- */
-enum fs_prom_type { FS_PROM_COUNTER, FS_PROM_GAUGE, FS_PROM_HISTOGRAM };
-
-struct fs_prom_family {
-	FILE *f;
-	const char *name;
-	enum fs_prom_type type;
-	const char *help;
-	int started;			/* HELP and TYPE written */
-};
-
-struct fs_prom_label {
-	const char *name;
-	const char *value;		/* escaped as the format wants: \\, \", \n */
-};
-
-void fs_prom_family(struct fs_prom_family *m, FILE *f, const char *name,
-		    enum fs_prom_type type, const char *help);
-/* One sample: the family's name, then suffix ("" or _bucket, _sum, _count). */
-void fs_prom_sample(struct fs_prom_family *m, const char *suffix,
-		    const struct fs_prom_label *labels, size_t nlabels, const struct fs_cell *v);
-/* ns in seconds, exactly ("0.000524287", "12"), in buf (FS_CELL_TEXT bytes). */
-const char *fs_prom_seconds(char *buf, uint64_t ns);
-
-#endif /* FORKSTATS_OUTPUT_H */
+#endif /* FORKSTATS_TABLE_H */

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * forkstats: command-line reader for the forkstats kernel module.
+ *
+ *   forkstats [--json] [--backend auto|module|bpf] [COMMAND [ARGS]]
+ *
+ * This file is the dispatch only: the global options, the table of commands,
+ * and the call of one.  Each command lives in a file of its own (show.c,
+ * status.c, reset.c, calls.c, hist.c, stat.c, top.c, export.c, attach.c,
+ * detach.c, cat.c); what they share is in cli.c, the output layer in json.c,
+ * table.c and prom.c.  docs/interfaces.md describes every file and field.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calls.h"
+#include "cli.h"
+#include "procfile.h"
+
+static const struct fs_command *const commands[] = {
+	&fs_cmd_show, &fs_cmd_status, &fs_cmd_calls, &fs_cmd_hist, &fs_cmd_stat, &fs_cmd_reset,
+	&fs_cmd_top, &fs_cmd_attach, &fs_cmd_detach, &fs_cmd_cat, &fs_cmd_export,
+};
+
+/* The usage of forkstats itself, after an error line. */
+static int short_usage(void)
+{
+	fprintf(stderr, "usage: forkstats [--json] [--backend auto|module|bpf] [COMMAND [ARGS]]\n"
+			"(forkstats --help for more)\n");
+	return 2;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: forkstats [--json] [--backend auto|module|bpf] [COMMAND [ARGS]]\n\n"
+		   "commands (show is the default):\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %s\n", commands[i]->usage);
+	fprintf(f, "\n"
+		   "  --json        one JSON document; keys are the names of docs/interfaces.md\n"
+		   "  --backend B   where the data comes from: the kernel module (module), the BPF\n"
+		   "                backend (bpf), or the module when it is loaded (auto, default)\n"
+		   "  --proc PATH, --debugfs DIR   read other files (for tests and fixtures)\n"
+		   "  -h, --help    this text; COMMAND --help for a command\n"
+		   "  --version     forkstats' version\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "proc", required_argument, NULL, 'p' },
+		{ "file", required_argument, NULL, 'p' },
+		{ "debugfs", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct fs_cli cli = {
+		.backend = "auto", .proc_path = FS_PROC_PATH, .debugfs = FS_DEBUGFS_DIR,
+	};
+	const char *name;
+	char bad[96];
+	size_t i;
+	int c;
+
+	while ((c = fs_cli_getopt_quiet(argc, argv, "+jh", opts, bad, sizeof(bad))) != -1) {
+		switch (c) {
+		case 'j':
+			cli.json = 1;
+			break;
+		case 'b':
+			cli.backend = optarg;
+			break;
+		case 'p':
+			cli.proc_path = optarg;
+			break;
+		case 'd':
+			cli.debugfs = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("forkstats %s\n", FORKSTATS_VERSION);
+			return 0;
+		default:
+			fs_cli_error("option %s", bad);
+			return short_usage();
+		}
+	}
+	if (strcmp(cli.backend, "auto") && strcmp(cli.backend, "module") && strcmp(cli.backend, "bpf")) {
+		fs_cli_error("--backend must be auto, module or bpf, not '%s'", cli.backend);
+		return short_usage();
+	}
+	fs_cli_backend_resolve(&cli);
+	fs_json_init(&cli.j, stdout);
+	name = optind < argc ? argv[optind] : "show";
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i]->name, name))
+			continue;
+		if (optind < argc) {
+			argc -= optind;
+			argv += optind;
+		} else {
+			static char *none[] = { "show", NULL };
+
+			argc = 1;
+			argv = none;
+		}
+		if (fs_cli_help(commands[i], argc, argv))
+			return 0;
+		/* stat and top may attach the BPF backend for their own run. */
+		if (cli.bpf && commands[i] != &fs_cmd_attach && commands[i] != &fs_cmd_detach &&
+		    fs_cli_backend_open(&cli, commands[i] == &fs_cmd_stat || commands[i] == &fs_cmd_top))
+			return 1;
+		optind = 1;
+		return commands[i]->run(&cli, argc, argv);
+	}
+	fs_cli_error("unknown command '%s'", name);
+	return short_usage();
+}
