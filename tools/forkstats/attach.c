@@ -33,7 +33,7 @@ static int run_attach(struct fs_cli *cli, int argc, char **argv)
 	char err[1024];
 	int c;
 
-	if (!strcmp(cli->backend, "module"))
+	if (cli->conf.backend == FS_BACKEND_MODULE)
 		return fs_cli_error("attach is for the BPF backend; the module is loaded with insmod");
 	while ((c = fs_cli_getopt(&fs_cmd_attach, argc, argv, "", opts)) != -1) {
 		switch (c) {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -118,31 +119,26 @@ static void on_signal(int sig)
 static int follow(struct fs_cli *cli, const struct filter *fl, struct fs_table *t)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	char pbuf[512], err[256];
-	const char *path = fs_cli_debugfs(cli, "events", pbuf, sizeof(pbuf));
-	struct fs_events *ev;
+	struct fs_source_events *ev;
+	struct pollfd pfd;
+	char err[512];
 	struct fs_call x;
 	uint64_t lost;
-	int fd, ret = 0;
+	int ret;
 
-	if (!path)
-		return 1;
-	fd = fs_cli_events_open(cli, path, O_RDONLY);
-	if (fd < 0)
-		return fs_cli_error("%s: %s", path, strerror(errno));
-	ev = malloc(sizeof(*ev));
-	if (!ev) {
-		close(fd);
-		return fs_cli_error("out of memory");
-	}
-	fs_events_init(ev, fd);
-	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: read returns EINTR */
+	ret = fs_source_events_open(cli->src, &ev, err, sizeof(err));
+	if (ret)
+		return fs_cli_source_error(cli, ret, err);
+	pfd = (struct pollfd){ .fd = fs_source_events_fd(ev), .events = POLLIN };
+	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: poll returns EINTR */
 	sigaction(SIGTERM, &sa, NULL);
 	if (!cli->json)
 		fs_table_print_head(t, stdout, 8);
 	while (!stop) {
-		switch (fs_events_next(ev, &x, &lost, err, sizeof(err))) {
+		switch (fs_source_events_next(ev, &x, &lost, err, sizeof(err))) {
 		case FS_EVENTS_AGAIN:
+			if (errno == EAGAIN)
+				poll(&pfd, 1, -1);
 			continue;
 		case FS_EVENTS_END:
 			goto out;
@@ -171,14 +167,13 @@ static int follow(struct fs_cli *cli, const struct filter *fl, struct fs_table *
 			}
 			break;
 		default:
-			ret = fs_cli_error("%s: %s", path, err);
+			ret = fs_cli_error("%s", err);
 			goto out;
 		}
 	}
 out:
 	fflush(stdout);
-	free(ev);
-	close(fd);
+	fs_source_events_close(ev);
 	return ret;
 }
 
@@ -254,12 +249,11 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	};
 	static const char *keys[FS_COL_COUNT];
 	struct filter fl = { .tgid = -1, .kind = -1 };
-	const char *path;
 	long long n = -1;
 	int c, i, ret, follow_mode = 0;
 	struct fs_calls calls;
 	struct fs_table t;
-	char err[512], pbuf[512];
+	char err[512];
 
 	while ((c = fs_cli_getopt(&fs_cmd_calls, argc, argv, "n:p:", opts)) != -1) {
 		switch (c) {
@@ -301,11 +295,9 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 		fs_table_free(&t);
 		return ret;
 	}
-	path = fs_cli_debugfs(cli, "calls", pbuf, sizeof(pbuf));
-	if (!path)
-		return 1;
-	if (fs_calls_read(path, &calls, err, sizeof(err)))
-		return fs_cli_error("%s", err);
+	ret = fs_source_calls(cli->src, &calls, err, sizeof(err));
+	if (ret)
+		return fs_cli_source_error(cli, ret, err);
 	print_calls(cli, &calls, &t, &fl, n);
 	fs_table_free(&t);
 	fs_calls_free(&calls);

@@ -129,38 +129,19 @@ int fs_cli_help(const struct fs_command *c, int argc, char **argv)
 	return 0;
 }
 
-const char *fs_cli_debugfs(struct fs_cli *cli, const char *name, char *buf, size_t len)
+int fs_cli_source_error(const struct fs_cli *cli, int code, const char *err)
 {
-	struct statfs sfs;
-	struct stat st;
-	int e;
-
-	if (cli->bpf) {
-		if (fs_cli_backend_open(cli, 0))
-			return NULL;
-		snprintf(buf, len, "%s%s", FS_VFILE_PREFIX, name);
-		return buf;
+	switch (code) {
+	case FS_SRC_EACCES:
+		return fs_cli_error("per-call data needs root (debugfs is root-only): run with sudo");
+	case FS_SRC_ENOMODULE:
+		return fs_cli_error("%s not found: the forkstats module is not loaded (sudo insmod module/forkstats.ko)",
+				    cli->conf.proc);
+	case FS_SRC_ENODEBUGFS:
+		return fs_cli_error("debugfs is not mounted: sudo mount -t debugfs none /sys/kernel/debug");
+	default:
+		return fs_cli_error("%s", err);
 	}
-	snprintf(buf, len, "%s/%s", cli->debugfs, name);
-	if (access(buf, R_OK) == 0)
-		return buf;
-	e = errno;
-	if (e == EACCES) {
-		fs_cli_error("per-call data needs root (debugfs is root-only): run with sudo");
-		return NULL;
-	}
-	if (stat(cli->proc_path, &st)) {
-		fs_cli_error("%s not found: the forkstats module is not loaded (sudo insmod module/forkstats.ko)",
-			     cli->proc_path);
-		return NULL;
-	}
-	if (!strcmp(cli->debugfs, FS_DEBUGFS_DIR) &&
-	    (statfs("/sys/kernel/debug", &sfs) || sfs.f_type != 0x64626720 /* DEBUGFS_MAGIC */)) {
-		fs_cli_error("debugfs is not mounted: sudo mount -t debugfs none /sys/kernel/debug");
-		return NULL;
-	}
-	fs_cli_error("%s: %s", buf, strerror(e));
-	return NULL;
 }
 
 int fs_cli_kind(const struct fs_command *c, const char *name)

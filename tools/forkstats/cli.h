@@ -8,14 +8,15 @@
 
 #include "json.h"
 #include "prom.h"
+#include "source.h"
 #include "table.h"
 
+/* The context every command is handed. */
 struct fs_cli {
 	int json;			/* --json */
-	const char *backend;		/* auto | module | bpf */
-	int bpf;			/* the BPF backend gives the files */
-	const char *proc_path;		/* /proc/forkstats, or --proc */
-	const char *debugfs;		/* /sys/kernel/debug/forkstats, or --debugfs */
+	struct fs_source_conf conf;	/* --backend, --proc, --debugfs */
+	struct fs_source *src;		/* where the data comes from (source.h); NULL for
+					   attach and detach */
 	struct fs_json j;
 };
 
@@ -58,11 +59,10 @@ int fs_cli_number(const struct fs_command *c, const char *opt, const char *s, lo
 /* Print a command's help on stdout when argv holds -h/--help; returns 1 if so. */
 int fs_cli_help(const struct fs_command *c, int argc, char **argv);
 /*
- * Path of a debugfs file of the module in buf, after checking it can be read;
- * otherwise one line saying why (module not loaded, debugfs not mounted, not
- * root) and NULL.
+ * A source's failure (source.h) said in one line, in the CLI's words (not
+ * root, module not loaded, debugfs not mounted, or err); returns 1.
  */
-const char *fs_cli_debugfs(struct fs_cli *cli, const char *name, char *buf, size_t len);
+int fs_cli_source_error(const struct fs_cli *cli, int code, const char *err);
 
 /* --kind KIND: the enum fs_kind, or -1 after fs_cli_usage_error. */
 int fs_cli_kind(const struct fs_command *c, const char *name);
@@ -100,20 +100,5 @@ struct fs_prom_missing {
 };
 int fs_prometheus_write(struct fs_cli *cli, FILE *f, struct fs_prom_missing *missing);
 void fs_prometheus_missing(const char *cmd, const struct fs_prom_missing *missing);
-
-/* backend.c: --backend, and the BPF backend's virtual files */
-int fs_cli_backend_resolve(struct fs_cli *cli);
-/* Opens the BPF backend (pinned; or, with transient, attached for this run). */
-int fs_cli_backend_open(struct fs_cli *cli, int transient);
-const char *fs_cli_backend_name(const struct fs_cli *cli);
-const char *fs_cli_bpf_chain(void);
-int fs_cli_reset_bpf(void);
-/* The events stream at path (a debugfs file, or the BPF backend's). */
-int fs_cli_events_open(struct fs_cli *cli, const char *path, int flags);
-/*
- * Waits until the stream fd holds every call completed before this moment
- * (the BPF backend's stream is fed by a thread; debugfs events always does).
- */
-void fs_cli_events_sync(int fd);
 
 #endif /* FORKSTATS_CLI_H */

@@ -12,7 +12,7 @@ static int run_detach(struct fs_cli *cli, int argc, char **argv)
 
 	if (fs_cli_no_args(&fs_cmd_detach, argc, argv))
 		return 2;
-	if (!strcmp(cli->backend, "module"))
+	if (cli->conf.backend == FS_BACKEND_MODULE)
 		return fs_cli_error("detach is for the BPF backend; the module is unloaded with rmmod");
 	if (geteuid() != 0)
 		return fs_cli_error("detach needs root: run with sudo");

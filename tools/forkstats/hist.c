@@ -21,9 +21,9 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	int kind = -1, total = 0, c, k;
 	struct fs_hist h;
 	struct fs_table t;
-	char err[512], pbuf[512];
-	const char *path;
+	char err[512];
 	uint64_t max;
+	int ret;
 	size_t i;
 
 	while ((c = fs_cli_getopt(&fs_cmd_hist, argc, argv, "", opts)) != -1) {
@@ -42,11 +42,9 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return fs_cli_usage_error(&fs_cmd_hist, "unexpected argument '%s'", argv[optind]);
-	path = fs_cli_debugfs(cli, "hist", pbuf, sizeof(pbuf));
-	if (!path)
-		return 1;
-	if (fs_hist_read(path, &h, err, sizeof(err)))
-		return fs_cli_error("%s", err);
+	ret = fs_source_hist(cli->src, &h, err, sizeof(err));
+	if (ret)
+		return fs_cli_source_error(cli, ret, err);
 	if (cli->json) {
 		fs_table_init(&t, 5, keys, keys);
 		for (i = 0; i < h.n; i++) {

@@ -60,13 +60,11 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct fs_cli cli = {
-		.backend = "auto", .proc_path = FS_PROC_PATH, .debugfs = FS_DEBUGFS_DIR,
-	};
-	const char *name;
-	char bad[96];
+	struct fs_cli cli = { .conf = FS_SOURCE_CONF_DEFAULT };
+	const char *name, *backend = "auto";
+	char bad[96], err[1024];
 	size_t i;
-	int c;
+	int c, ret;
 
 	while ((c = fs_cli_getopt_quiet(argc, argv, "+jh", opts, bad, sizeof(bad))) != -1) {
 		switch (c) {
@@ -74,13 +72,15 @@ int main(int argc, char **argv)
 			cli.json = 1;
 			break;
 		case 'b':
-			cli.backend = optarg;
+			backend = optarg;
 			break;
 		case 'p':
-			cli.proc_path = optarg;
+			cli.conf.proc = optarg;
+			cli.conf.files_given = 1;
 			break;
 		case 'd':
-			cli.debugfs = optarg;
+			cli.conf.debugfs = optarg;
+			cli.conf.files_given = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -93,11 +93,10 @@ int main(int argc, char **argv)
 			return short_usage();
 		}
 	}
-	if (strcmp(cli.backend, "auto") && strcmp(cli.backend, "module") && strcmp(cli.backend, "bpf")) {
-		fs_cli_error("--backend must be auto, module or bpf, not '%s'", cli.backend);
+	if (fs_backend_parse(backend, &cli.conf.backend)) {
+		fs_cli_error("--backend must be auto, module or bpf, not '%s'", backend);
 		return short_usage();
 	}
-	fs_cli_backend_resolve(&cli);
 	fs_json_init(&cli.j, stdout);
 	name = optind < argc ? argv[optind] : "show";
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
@@ -114,12 +113,18 @@ int main(int argc, char **argv)
 		}
 		if (fs_cli_help(commands[i], argc, argv))
 			return 0;
-		/* stat and top may attach the BPF backend for their own run. */
-		if (cli.bpf && commands[i] != &fs_cmd_attach && commands[i] != &fs_cmd_detach &&
-		    fs_cli_backend_open(&cli, commands[i] == &fs_cmd_stat || commands[i] == &fs_cmd_top))
-			return 1;
+		/*
+		 * The one choice of a backend (source.c), handed to the command;
+		 * stat and top may attach the BPF backend for their own run.
+		 */
+		cli.conf.transient = commands[i] == &fs_cmd_stat || commands[i] == &fs_cmd_top;
+		if (commands[i] != &fs_cmd_attach && commands[i] != &fs_cmd_detach &&
+		    fs_source_open(&cli.src, &cli.conf, err, sizeof(err)))
+			return fs_cli_error("%s", err);
 		optind = 1;
-		return commands[i]->run(&cli, argc, argv);
+		ret = commands[i]->run(&cli, argc, argv);
+		fs_source_close(cli.src);
+		return ret;
 	}
 	fs_cli_error("unknown command '%s'", name);
 	return short_usage();

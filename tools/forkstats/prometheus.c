@@ -301,38 +301,33 @@ static void probes(FILE *f, const struct fs_probes *pr)
 }
 
 /*
- * A debugfs file the metrics need: its path, or NULL with what keeps it
- * from being read in why (not root, module not loaded, debugfs not mounted).
+ * A source's failure to give hist or probes: into why when the file could
+ * not be read (not root, not mounted), and 0; -1 when it did not parse (said
+ * at once).
  */
-static const char *debugfs_path(struct fs_cli *cli, const char *name, char *buf, size_t len,
-				char *why, size_t whylen)
+static int unreadable(int code, const char *err, char *why, size_t whylen)
 {
-	if (cli->bpf) {
-		snprintf(buf, len, "%s%s", FS_VFILE_PREFIX, name);
-		return buf;
+	if (code == FS_SRC_ERR) {
+		fs_cli_error("%s", err);
+		return -1;
 	}
-	snprintf(buf, len, "%s/%s", cli->debugfs, name);
-	if (access(buf, R_OK) == 0)
-		return buf;
-	if (errno == EACCES)
-		snprintf(why, whylen, "%s: %s (debugfs is root-only: run as root)", buf,
-			 strerror(errno));
+	if (code == FS_SRC_EACCES)
+		snprintf(why, whylen, "%s (debugfs is root-only: run as root)", err);
 	else
-		snprintf(why, whylen, "%s: %s (is debugfs mounted?)", buf, strerror(errno));
-	return NULL;
+		snprintf(why, whylen, "%s (is debugfs mounted?)", err);
+	return 0;
 }
 
 int fs_prometheus_write(struct fs_cli *cli, FILE *f, struct fs_prom_missing *missing)
 {
-	char err[512], pbuf[512];
+	char err[512], where[512];
 	struct fs_probes pr;
 	struct fs_proc p;
 	struct fs_hist h;
-	const char *path;
-	int ret = 0;
+	int ret = 0, code;
 
 	memset(missing, 0, sizeof(*missing));
-	if (fs_proc_read(cli->proc_path, &p, err, sizeof(err))) {
+	if (fs_source_snapshot(cli->src, &p, err, sizeof(err))) {
 		missing->mask |= FS_PROM_MISSING_PROC;
 		snprintf(missing->proc, sizeof(missing->proc), "%s", err);
 		return 1;
@@ -354,28 +349,26 @@ int fs_prometheus_write(struct fs_cli *cli, FILE *f, struct fs_prom_missing *mis
 		 "Attributed COW faults that reused the page (faults)");
 	counters(f, &p);
 
-	path = debugfs_path(cli, "hist", pbuf, sizeof(pbuf), missing->hist, sizeof(missing->hist));
-	if (!path) {
+	code = fs_source_hist(cli->src, &h, err, sizeof(err));
+	if (code) {
 		missing->mask |= FS_PROM_MISSING_HIST;
-	} else if (fs_hist_read(path, &h, err, sizeof(err))) {
-		missing->mask |= FS_PROM_MISSING_HIST;
-		ret = fs_cli_error("%s", err);
+		if (unreadable(code, err, missing->hist, sizeof(missing->hist)))
+			ret = 1;
 	} else {
 		if (histogram(f, &p, &h, 0, err, sizeof(err)) ||
 		    histogram(f, &p, &h, 1, err, sizeof(err))) {
 			missing->mask |= FS_PROM_MISSING_HIST;
-			ret = fs_cli_error("%s: %s", path, err);
+			ret = fs_cli_error("%s: %s",
+					   fs_source_where(cli->src, "hist", where, sizeof(where)), err);
 		}
-		fs_hist_free(&h);
 	}
+	fs_hist_free(&h);
 
-	path = debugfs_path(cli, "probes", pbuf, sizeof(pbuf), missing->probes,
-			    sizeof(missing->probes));
-	if (!path) {
+	code = fs_source_probes(cli->src, &pr, err, sizeof(err));
+	if (code) {
 		missing->mask |= FS_PROM_MISSING_PROBES;
-	} else if (fs_probes_read(path, &pr, err, sizeof(err))) {
-		missing->mask |= FS_PROM_MISSING_PROBES;
-		ret = fs_cli_error("%s", err);
+		if (unreadable(code, err, missing->probes, sizeof(missing->probes)))
+			ret = 1;
 	} else {
 		probes(f, &pr);
 	}

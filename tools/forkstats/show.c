@@ -74,7 +74,7 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 		fs_prometheus_missing("show", &missing);
 		return ret;
 	}
-	if (fs_proc_read(cli->proc_path, &p, err, sizeof(err)))
+	if (fs_source_snapshot(cli->src, &p, err, sizeof(err)))
 		return fs_cli_error("%s", err);
 	fs_table_init(&t, (int)(sizeof(keys) / sizeof(keys[0])), keys, heads);
 	for (i = 0; i < FS_KIND_COUNT; i++)

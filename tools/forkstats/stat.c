@@ -48,11 +48,10 @@ static int keep(void *ctx, const struct fs_call *x)
 	return fs_calls_push(ctx, x);
 }
 
-/* The events stream: lines are parsed as they arrive. */
+/* The events stream of a run. */
 struct stream {
-	const char *path;
+	struct fs_source_events *ev;
 	uint64_t lost;
-	struct fs_events ev;
 };
 
 /*
@@ -62,17 +61,17 @@ struct stream {
 static int drain(struct stream *s, struct fs_tree *tree, struct fs_calls *k)
 {
 	struct fs_call x;
-	char err[256];
+	char err[512];
 	uint64_t lost;
 
 	for (;;) {
-		switch (fs_events_next(&s->ev, &x, &lost, err, sizeof(err))) {
+		switch (fs_source_events_next(s->ev, &x, &lost, err, sizeof(err))) {
 		case FS_EVENTS_AGAIN:
 			if (errno == EINTR)
 				continue;
 			return 0;
 		case FS_EVENTS_END:
-			return fs_cli_error("%s: unexpected end", s->path);
+			return fs_cli_error("%s: unexpected end", fs_source_events_name(s->ev));
 		case FS_EVENTS_LOST:
 			s->lost += lost;
 			break;
@@ -81,7 +80,7 @@ static int drain(struct stream *s, struct fs_tree *tree, struct fs_calls *k)
 				return fs_cli_error("out of memory");
 			break;
 		default:
-			return fs_cli_error("%s: %s", s->path, err);
+			return fs_cli_error("%s", err);
 		}
 	}
 }
@@ -97,18 +96,20 @@ static int by_seq(const void *a, const void *b)
  * The final COW counts of the tree's calls, from "calls"; a call no longer
  * there (overwritten in the ring) keeps the counts it had at completion.
  */
-static int final_cow(const char *calls_path, struct fs_calls *k, uint64_t *stale)
+static int final_cow(struct fs_cli *cli, struct fs_calls *k, uint64_t *stale)
 {
 	static const int cow_cols[] = { FS_COL_cow_parent, FS_COL_cow_child, FS_COL_cow_copies,
 					FS_COL_cow_reuses };
 	struct fs_calls c;
 	char err[512];
 	size_t i, j;
+	int ret;
 
 	if (!k->n)
 		return 0;
-	if (fs_calls_read(calls_path, &c, err, sizeof(err)))
-		return fs_cli_error("%s", err);
+	ret = fs_source_calls(cli->src, &c, err, sizeof(err));
+	if (ret)
+		return fs_cli_source_error(cli, ret, err);
 	/* A ring without records (reset meanwhile) has no array: c.v is NULL. */
 	if (c.n)
 		qsort(c.v, c.n, sizeof(*c.v), by_seq);
@@ -144,7 +145,7 @@ static int shell_status(int st)
 }
 
 /* Runs CMD once, following its tree.  0, or 1 after an error line. */
-static int one_run(const char *events_path, const char *calls_path, char **argv, struct run *run)
+static int one_run(struct fs_cli *cli, char **argv, struct run *run)
 {
 	struct stream *s = calloc(1, sizeof(*s));
 	struct fs_tree tree = { 0 };
@@ -152,18 +153,17 @@ static int one_run(const char *events_path, const char *calls_path, char **argv,
 	posix_spawnattr_t attr;
 	sigset_t def;
 	struct pollfd pfd[2];
+	char err[512];
 	pid_t pid;
 	int pidfd, e, st, ret = 1;
 	size_t i;
 
 	if (!s)
 		return fs_cli_error("out of memory");
-	s->path = events_path;
 	/* The stream starts at open: open it before CMD exists. */
-	fs_events_init(&s->ev, fs_cli_events_open(NULL, events_path,
-						  O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-	if (s->ev.fd < 0) {
-		fs_cli_error("%s: %s", events_path, strerror(errno));
+	e = fs_source_events_open(cli->src, &s->ev, err, sizeof(err));
+	if (e) {
+		fs_cli_source_error(cli, e, err);
 		free(s);
 		return 1;
 	}
@@ -186,7 +186,7 @@ static int one_run(const char *events_path, const char *calls_path, char **argv,
 		goto out;
 	}
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	pfd[0] = (struct pollfd){ .fd = s->ev.fd, .events = POLLIN };
+	pfd[0] = (struct pollfd){ .fd = fs_source_events_fd(s->ev), .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 	for (;;) {
 		/* Without pidfd (kernels before 5.3), look for the exit 20 times a second. */
@@ -197,7 +197,7 @@ static int one_run(const char *events_path, const char *calls_path, char **argv,
 		if (waitpid(pid, &st, WNOHANG) == pid) {
 			run->status = shell_status(st);
 			/* Every call CMD made has completed: take what is left. */
-			fs_cli_events_sync(s->ev.fd);
+			fs_source_events_sync(s->ev);
 			ret = drain(s, &tree, &k);
 			break;
 		}
@@ -210,7 +210,7 @@ static int one_run(const char *events_path, const char *calls_path, char **argv,
 	if (pidfd >= 0)
 		close(pidfd);
 	if (!ret)
-		ret = final_cow(calls_path, &k, &run->stale);
+		ret = final_cow(cli, &k, &run->stale);
 	run->lost = s->lost;
 	for (i = 0; !ret && i < k.n; i++) {
 		unsigned int kind = k.v[i].r.kind < FS_KIND_COUNT ? k.v[i].r.kind : FS_KIND_FORK;
@@ -222,7 +222,7 @@ static int one_run(const char *events_path, const char *calls_path, char **argv,
 out:
 	fs_tree_free(&tree);
 	fs_calls_free(&k);
-	close(s->ev.fd);
+	fs_source_events_close(s->ev);
 	free(s);
 	return ret;
 }
@@ -374,8 +374,7 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
-	char ebuf[512], cbuf[512];
-	const char *events_path, *calls_path, *out = NULL;
+	const char *out = NULL;
 	struct run *runs;
 	long long nruns = 1;
 	int c, i, g, ret = 0, done = 0;
@@ -398,12 +397,6 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	if (optind >= argc)
 		return fs_cli_usage_error(&fs_cmd_stat, "no command to run (stat -- CMD [ARGS...])");
 	argv += optind;
-	events_path = fs_cli_debugfs(cli, "events", ebuf, sizeof(ebuf));
-	if (!events_path)
-		return 1;
-	calls_path = fs_cli_debugfs(cli, "calls", cbuf, sizeof(cbuf));
-	if (!calls_path)
-		return 1;
 	if (out) {
 		f = fopen(out, "w");
 		if (!f)
@@ -416,7 +409,7 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
 	for (i = 0; i < nruns; i++) {
-		ret = one_run(events_path, calls_path, argv, &runs[i]);
+		ret = one_run(cli, argv, &runs[i]);
 		if (ret)
 			break;
 		done++;

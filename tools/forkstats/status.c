@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bpf_backend.h"
 #include "cli.h"
 #include "probesfile.h"
 #include "procfile.h"
@@ -61,6 +60,7 @@ static void print_losses(const struct fs_proc *p, const struct fs_probes *pr, in
 /* The same as [{"counter", "calls", "lost", "why", "parameter"}]. */
 static void json_losses(struct fs_cli *cli, const struct fs_proc *p)
 {
+	int bpf = fs_source_backend(cli->src) == FS_BACKEND_BPF;
 	const struct fs_proc_counter *c;
 	size_t i;
 
@@ -77,9 +77,9 @@ static void json_losses(struct fs_cli *cli, const struct fs_proc *p)
 		fs_json_key(&cli->j, "lost");
 		fs_json_str(&cli->j, losses[i].what);
 		fs_json_key(&cli->j, "why");
-		fs_json_str(&cli->j, cli->bpf ? "missed by the BPF backend's hooks" : losses[i].why);
+		fs_json_str(&cli->j, bpf ? "missed by the BPF backend's hooks" : losses[i].why);
 		fs_json_key(&cli->j, "parameter");
-		fs_json_str(&cli->j, cli->bpf ? "max-active" : losses[i].param);
+		fs_json_str(&cli->j, bpf ? "max-active" : losses[i].param);
 		fs_json_end_object(&cli->j);
 	}
 	fs_json_end_array(&cli->j);
@@ -110,27 +110,28 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 	struct fs_probes pr;
 	struct fs_proc p;
 	struct fs_table t;
-	char err[512], path[512];
-	const char *pp;
-	int module, detail, module_loaded, bpf_attached, ret = 0;
+	char err[512];
+	int bpf, code, detail, module_loaded, bpf_attached, ret = 0;
 	size_t i;
 
 	if (fs_cli_no_args(&fs_cmd_status, argc, argv))
 		return 2;
-	module = fs_proc_read(cli->proc_path, &p, err, sizeof(err)) == 0;
-	if (!module)
+	if (fs_source_snapshot(cli->src, &p, err, sizeof(err)))
 		return fs_cli_error("%s", err);
-	module_loaded = access(FS_PROC_PATH, F_OK) == 0;
-	bpf_attached = fsb_pinned() || cli->bpf;
+	bpf = fs_source_backend(cli->src) == FS_BACKEND_BPF;
+	module_loaded = fs_source_module_loaded();
+	bpf_attached = fs_source_bpf_attached() || bpf;
 	/*
 	 * Per-probe detail needs debugfs (root); without it, say why and go on.
 	 * A probes file that does not parse is an error (exit 1), said before
 	 * the rest is shown.
 	 */
-	pp = fs_cli_debugfs(cli, "probes", path, sizeof(path));
-	detail = pp && fs_probes_read(pp, &pr, err, sizeof(err)) == 0;
-	if (pp && !detail)
+	code = fs_source_probes(cli->src, &pr, err, sizeof(err));
+	detail = code == 0;
+	if (code == FS_SRC_ERR)
 		ret = fs_cli_error("%s", err);
+	else if (code)
+		fs_cli_source_error(cli, code, err);
 	fs_table_init(&t, 5, keys, heads);
 	for (i = 0; detail && i < pr.nprobes; i++) {
 		struct fs_cell *c = fs_table_row(&t);
@@ -199,7 +200,7 @@ static int run_status(struct fs_cli *cli, int argc, char **argv)
 			    !strcmp(p.counters[i].name, "vfork_overflow"))
 				printf("%s: %llu\n", p.counters[i].name,
 				       (unsigned long long)p.counters[i].value);
-		print_losses(&p, &pr, detail, cli->bpf);
+		print_losses(&p, &pr, detail, bpf);
 		if (detail) {
 			printf("\n");
 			fs_table_print(&t, stdout);

@@ -220,21 +220,15 @@ static const struct fs_call *find_seq(const struct fs_calls *c, uint64_t seq)
 	return lo < c->n && c->v[lo].r.seq == seq ? &c->v[lo] : NULL;
 }
 
-/* Reads debugfs calls; on failure the reason goes to the user's screen. */
+/* Reads the records; on failure the reason goes to the user's screen. */
 static int read_calls(struct top *tp, struct fs_calls *out)
 {
-	char pbuf[512], err[512];
-	const char *path;
+	char err[512];
+	int ret = fs_source_calls(tp->cli->src, out, err, sizeof(err));
 
-	snprintf(pbuf, sizeof(pbuf), "%s/calls", tp->cli->debugfs);
-	if (access(pbuf, R_OK))
+	if (ret) {
 		term_leave();
-	path = fs_cli_debugfs(tp->cli, "calls", pbuf, sizeof(pbuf));
-	if (!path)
-		return -1;
-	if (fs_calls_read(path, out, err, sizeof(err))) {
-		term_leave();
-		fs_cli_error("%s", err);
+		fs_cli_source_error(tp->cli, ret, err);
 		return -1;
 	}
 	sort_by_seq(out);

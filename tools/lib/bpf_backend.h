@@ -2,9 +2,9 @@
 /*
  * The BPF backend: loads the programs of ../bpf/forkstats.bpf.c with the best
  * hook chain the running kernel allows, keeps them attached (pinned under
- * FSB_PIN_DIR, or for the life of this process), and gives the module's
- * files as text in the module's formats, so that every command reads both
- * backends the same way.  docs/bpf.md.
+ * FSB_PIN_DIR, or for the life of this process), and reads its maps into
+ * the structs of the source interface (source.h, source_bpf.c), the same
+ * the module's source parses from its files.  docs/bpf.md.
  */
 #ifndef FORKSTATS_BPF_BACKEND_H
 #define FORKSTATS_BPF_BACKEND_H
@@ -43,22 +43,35 @@ const char *fsb_chain_name(const struct fsb *b);
 int fsb_reset(struct fsb *b, char *err, size_t errlen);
 
 /*
- * One of the module's files as text: "proc" (/proc/forkstats), "calls",
- * "hist", "probes".  A malloc'ed NUL-terminated buffer, or NULL with a reason.
+ * What the maps hold, into the source's structs (source.h): the aggregates,
+ * counters and header facts; each record of the ring, oldest first, handed
+ * to fn (a non-zero return stops: "out of memory"); the histograms; the
+ * probes and sizes.  0, or -1 with a reason.
  */
-char *fsb_text(struct fsb *b, const char *name, size_t *len, char *err, size_t errlen);
+struct fs_proc;
+struct fs_call;
+struct fs_hist;
+struct fs_probes;
+int fsb_read_proc(struct fsb *b, struct fs_proc *p, char *err, size_t errlen);
+int fsb_read_calls(struct fsb *b, int (*fn)(void *ctx, const struct fs_call *x), void *ctx,
+		   char *err, size_t errlen);
+int fsb_read_hist(struct fsb *b, struct fs_hist *h, char *err, size_t errlen);
+int fsb_read_probes(struct fsb *b, struct fs_probes *pr, char *err, size_t errlen);
 
-/* The events stream: a reader's position, as debugfs events keeps it. */
+/* The completions, read from the done log: a reader's position and its losses. */
 struct fsb_events {
 	uint64_t pos;
-	uint64_t lost;
-	int header_sent;
+	uint64_t lost;			/* records lost since the caller last took them */
 };
 
 void fsb_events_start(struct fsb *b, struct fsb_events *ev);
 /* Completions logged so far (a reader at this position has read them all). */
 uint64_t fsb_events_head(struct fsb *b);
-/* Appends new lines to buf (at most len bytes); returns the bytes written. */
-size_t fsb_events_read(struct fsb *b, struct fsb_events *ev, char *buf, size_t len);
+/*
+ * The next completed call into x: 1; 0 when there is none now (or the next
+ * is claimed but not written yet).  Records overwritten before they were
+ * read are added to ev->lost.
+ */
+int fsb_events_next(struct fsb *b, struct fsb_events *ev, struct fs_call *x);
 
 #endif /* FORKSTATS_BPF_BACKEND_H */

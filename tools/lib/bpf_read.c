@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The BPF backend's reader (bpf_backend.h, docs/bpf.md): the maps' views,
- * and the module's files as text from them.
+ * and what they hold read into the source's structs (source.h): the
+ * aggregates, the records, the histograms, the probes, the completions.
  */
 #include "bpf_internal.h"
 
@@ -17,6 +18,9 @@
 #include <bpf/libbpf.h>
 
 #include "calls.h"
+#include "histfile.h"
+#include "probesfile.h"
+#include "procfile.h"
 #include "kprobe_events.h"
 
 static const struct {
@@ -217,166 +221,176 @@ static const char *split_name(unsigned int split)
 	       split == FSB_SPLIT_COUNT_REUSES ? "reuses" : "unknown";
 }
 
-static void put_u64(FILE *f, uint64_t v, int unknown)
+static void set_agg(struct fs_proc_row *row, int col, uint64_t v, int unknown)
 {
+	row->v[col] = unknown ? 0 : v;
 	if (unknown)
-		fprintf(f, " %14s", "-");
-	else
-		fprintf(f, " %14llu", (unsigned long long)v);
+		row->unknown |= 1u << col;
 }
 
-static void proc_row(FILE *f, const char *name, const uint64_t *a, const struct fsb_state *st)
+/* One row of the aggregates, in the module's columns (FS_AGG_COLUMNS). */
+static void proc_row(struct fs_proc_row *row, const uint64_t *a, const struct fsb_state *st)
 {
 	__u64 copies = a[FSB_R_COW_COPIES], reuses = a[FSB_R_COW_REUSES];
 
 	derive_split(st->split, a[FSB_R_COW_PARENT] + a[FSB_R_COW_CHILD], &copies, &reuses);
-	fprintf(f, "%-8s", name);
-	put_u64(f, a[FSB_R_CALLS], 0);
-	put_u64(f, a[FSB_R_FAILED], 0);
-	put_u64(f, a[FSB_R_CREATE_N] ? a[FSB_R_CREATE_NS] / a[FSB_R_CREATE_N] : 0, 0);
-	put_u64(f, a[FSB_R_CLOSED] ? a[FSB_R_TOTAL_NS] / a[FSB_R_CLOSED] : 0, 0);
-	put_u64(f, a[FSB_R_PGTABLE], 0);
-	put_u64(f, a[FSB_R_VMAS_COPIED], !!(st->unknown & (1ULL << FS_COL_vmas_copied)));
-	put_u64(f, a[FSB_R_COW_PARENT], 0);
-	put_u64(f, a[FSB_R_COW_CHILD], 0);
-	put_u64(f, copies, st->split == FSB_SPLIT_NONE);
-	put_u64(f, reuses, st->split == FSB_SPLIT_NONE);
-	put_u64(f, a[FSB_R_CREATE_NS], 0);
-	put_u64(f, a[FSB_R_TOTAL_NS], 0);
-	put_u64(f, a[FSB_R_CLOSED], 0);
+	memset(row, 0, sizeof(*row));
+	set_agg(row, FS_AGG_calls, a[FSB_R_CALLS], 0);
+	set_agg(row, FS_AGG_failed, a[FSB_R_FAILED], 0);
+	set_agg(row, FS_AGG_create_avg_ns,
+		a[FSB_R_CREATE_N] ? a[FSB_R_CREATE_NS] / a[FSB_R_CREATE_N] : 0, 0);
+	set_agg(row, FS_AGG_total_avg_ns, a[FSB_R_CLOSED] ? a[FSB_R_TOTAL_NS] / a[FSB_R_CLOSED] : 0,
+		0);
+	set_agg(row, FS_AGG_pgtable_bytes, a[FSB_R_PGTABLE], 0);
+	set_agg(row, FS_AGG_vmas_copied, a[FSB_R_VMAS_COPIED],
+		!!(st->unknown & (1ULL << FS_COL_vmas_copied)));
+	set_agg(row, FS_AGG_cow_parent, a[FSB_R_COW_PARENT], 0);
+	set_agg(row, FS_AGG_cow_child, a[FSB_R_COW_CHILD], 0);
+	set_agg(row, FS_AGG_cow_copies, copies, st->split == FSB_SPLIT_NONE);
+	set_agg(row, FS_AGG_cow_reuses, reuses, st->split == FSB_SPLIT_NONE);
+	set_agg(row, FS_AGG_create_ns_sum, a[FSB_R_CREATE_NS], 0);
+	set_agg(row, FS_AGG_total_ns_sum, a[FSB_R_TOTAL_NS], 0);
+	set_agg(row, FS_AGG_returned, a[FSB_R_CLOSED], 0);
 	/* unknown as soon as one call's is (the tracepoint chain, 6.2+, no __per_cpu_offset) */
-	put_u64(f, a[FSB_R_RSS_PAGES], a[FSB_R_RSS_UNKNOWN] != 0);
-	fputc('\n', f);
+	set_agg(row, FS_AGG_rss_pages, a[FSB_R_RSS_PAGES], a[FSB_R_RSS_UNKNOWN] != 0);
 }
 
-static void text_proc(struct fsb *b, FILE *f)
+static void add_counter(struct fs_proc_counter *v, size_t *n, const char *prefix,
+			const char *name, uint64_t value)
+{
+	if (*n == FS_PROC_MAX_COUNTERS)
+		return;
+	snprintf(v[*n].name, sizeof(v[*n].name), "%s%s", prefix, name);
+	v[(*n)++].value = value;
+}
+
+/* The header's facts: kernel, split, backend, chain, approx, page size, probes. */
+static void proc_head(struct fsb *b, const struct fsb_state *st, struct fs_proc *p)
+{
+	struct utsname u;
+	size_t n = 0;
+	int h, i;
+
+	p->version = FS_PROC_VERSION;
+	uname(&u);
+	snprintf(p->kernel, sizeof(p->kernel), "%s", u.release);
+	snprintf(p->split, sizeof(p->split), "%s", split_name(st->split));
+	snprintf(p->backend, sizeof(p->backend), "bpf");
+	snprintf(p->chain, sizeof(p->chain), "%s", fsb_chain_name(b));
+	p->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+	for (i = 0; i < FS_COL_COUNT; i++) {
+		if (!(st->approx & (1ULL << i)))
+			continue;
+		n += (size_t)snprintf(p->approx + n, sizeof(p->approx) - n, "%s%s", n ? "," : "",
+				      fs_record_column_name(i));
+		if (n >= sizeof(p->approx))
+			n = sizeof(p->approx) - 1;
+	}
+	for (h = 0; h < FSB_HOOK_COUNT && p->nprobes < FS_PROC_MAX_PROBES; h++)
+		if (hook_attached(b, h))
+			snprintf(p->probes[p->nprobes++], FS_PROC_NAME_MAX, "%s", hook_info[h].name);
+}
+
+int fsb_read_proc(struct fsb *b, struct fs_proc *p, char *err, size_t errlen)
 {
 	struct fsb_state st = *b->st;
 	uint64_t total[FSB_R_COUNT] = { 0 };
 	struct pcpu_sum s;
-	struct utsname u;
-	const char *sep = "";
 	int k, i, h;
 
-	read_pcpu(b, &s);
-	uname(&u);
-	fprintf(f, "forkstats 2 kernel=%s split=%s page_size=%ld probes=", u.release,
-		split_name(st.split), sysconf(_SC_PAGESIZE));
-	for (h = 0; h < FSB_HOOK_COUNT; h++) {
-		if (!hook_attached(b, h))
-			continue;
-		fprintf(f, "%s%s", sep, hook_info[h].name);
-		sep = ",";
-	}
-	fprintf(f, " backend=bpf chain=%s", fsb_chain_name(b));
-	sep = " approx=";
-	for (i = 0; i < FS_COL_COUNT; i++) {
-		if (!(st.approx & (1ULL << i)))
-			continue;
-		fprintf(f, "%s%s", sep, fs_record_column_name(i));
-		sep = ",";
-	}
-	fputc('\n', f);
-	fprintf(f, "%-8s", "kind");
-#define FS_AGG_HEAD(name) fprintf(f, " %14s", #name);
-	FS_AGG_COLUMNS(FS_AGG_HEAD)
-#undef FS_AGG_HEAD
-	fputc('\n', f);
+	memset(p, 0, sizeof(*p));
+	if (read_pcpu(b, &s))
+		return fail(err, errlen, "BPF backend: its per-CPU map: %s", strerror(errno));
+	proc_head(b, &st, p);
 	for (k = 0; k < FS_KIND_COUNT; k++) {
-		proc_row(f, fs_kind_name((unsigned int)k), s.agg[k], &st);
+		proc_row(&p->kinds[k], s.agg[k], &st);
 		for (i = 0; i < FSB_R_COUNT; i++)
 			total[i] += s.agg[k][i];
 	}
-	proc_row(f, "total", total, &st);
-	fputc('\n', f);
+	proc_row(&p->total, total, &st);
 	for (i = 0; i < FSB_CTR_COUNT; i++)
-		fprintf(f, "%s %llu\n", counter_names[i], (unsigned long long)s.ctr[i]);
+		add_counter(p->counters, &p->ncounters, "", counter_names[i], s.ctr[i]);
 	for (h = 0; h < FSB_HOOK_COUNT; h++)
 		if (hook_attached(b, h))
-			fprintf(f, "missed_%s %llu\n", hook_info[h].name,
-				(unsigned long long)hook_missed(b, h));
+			add_counter(p->counters, &p->ncounters, "missed_", hook_info[h].name,
+				    hook_missed(b, h));
+	return 0;
 }
 
-static void record_header(FILE *f)
+/*
+ * A record as the module's source gives it: a column the hooks cannot give,
+ * or total_ns before the call returned, is unknown and 0; the comm ends at
+ * its first NUL.
+ */
+static void to_call(const struct fsb *b, const struct fs_record *r, struct fs_call *x)
 {
-	int i;
+	uint32_t unknown = (uint32_t)((b->st->unknown | r->unknown) & ((1ULL << FS_COL_COUNT) - 1));
+	size_t n;
 
-	fputc('#', f);
-	for (i = 0; i < FS_COL_COUNT; i++)
-		fprintf(f, " %s", fs_record_column_name(i));
-	fputc('\n', f);
+	if (!r->done)
+		unknown |= 1u << FS_COL_total_ns;
+	x->r = *r;
+	x->unknown = unknown;
+#define FS_COL_ZERO(name, type)							\
+	if (unknown & (1u << FS_COL_##name))					\
+		memset(&x->r.name, 0, sizeof(x->r.name));
+	FS_RECORD_COLUMNS(FS_COL_ZERO)
+#undef FS_COL_ZERO
+	n = strnlen(r->comm, FS_COMM_LEN - 1);
+	memset(x->r.comm + n, 0, FS_COMM_LEN - n);
+	x->r.done = !(unknown & (1u << FS_COL_total_ns));
+	x->r.unknown = 0;
+	x->r.reserved = 0;
 }
 
-/* A field is never empty: an empty comm is written \x00, as the module does. */
-static void put_comm(FILE *f, const char *comm)
-{
-	char out[FS_COMM_ESCAPED];
-
-	fputs(fs_comm_escape(comm, out) ? out : "\\x00", f);
-}
-
-/* One record in the text form of debugfs calls (FS_RECORD_COLUMNS). */
-static void record_line(FILE *f, const struct fs_record *r, uint64_t unknown)
-{
-	int first = 1;
-
-#define FS_COL_PUT(name, type)							\
-	do {									\
-		if (!first)							\
-			fputc(' ', f);						\
-		first = 0;							\
-		if ((unknown | r->unknown) & (1ULL << FS_COL_##name) ||		\
-		    (FS_COL_##name == FS_COL_total_ns && !r->done))		\
-			fputc('-', f);						\
-		else								\
-			PUT_##type(name);					\
-	} while (0);
-#define PUT_U64(name)	fprintf(f, "%llu", (unsigned long long)r->name)
-#define PUT_U32(name)	fprintf(f, "%u", (unsigned int)r->name)
-#define PUT_S32(name)	fprintf(f, "%d", (int)r->name)
-#define PUT_HEX(name)	fprintf(f, "0x%llx", (unsigned long long)r->name)
-#define PUT_KIND(name)	fputs(fs_kind_name(r->name), f)
-#define PUT_COMM(name)	put_comm(f, r->name)
-	FS_RECORD_COLUMNS(FS_COL_PUT)
-#undef FS_COL_PUT
-#undef PUT_U64
-#undef PUT_U32
-#undef PUT_S32
-#undef PUT_HEX
-#undef PUT_KIND
-#undef PUT_COMM
-	fputc('\n', f);
-}
-
-static void text_calls(struct fsb *b, FILE *f)
+int fsb_read_calls(struct fsb *b, int (*fn)(void *ctx, const struct fs_call *x), void *ctx,
+		   char *err, size_t errlen)
 {
 	uint64_t last = b->st->next_seq, first, seq;
 	struct fs_record r;
+	struct fs_call x;
 
-	record_header(f);
 	first = last > b->nrecords ? last - b->nrecords + 1 : 1;
-	for (seq = first; seq <= last; seq++)
-		if (record_read(b, seq, &r))
-			record_line(f, &r, b->st->unknown);
+	for (seq = first; seq <= last; seq++) {
+		if (!record_read(b, seq, &r))
+			continue;
+		to_call(b, &r, &x);
+		if (fn(ctx, &x))
+			return fail(err, errlen, "out of memory");
+	}
+	return 0;
 }
 
-static void text_hist(struct fsb *b, FILE *f)
+int fsb_read_hist(struct fsb *b, struct fs_hist *h, char *err, size_t errlen)
 {
 	struct pcpu_sum s;
+	size_t n = 0;
 	int k, t, i;
 
-	read_pcpu(b, &s);
-	fputs("# kind latency lo_ns hi_ns count\n", f);
+	memset(h, 0, sizeof(*h));
+	if (read_pcpu(b, &s))
+		return fail(err, errlen, "BPF backend: its per-CPU map: %s", strerror(errno));
 	for (k = 0; k < FS_KIND_COUNT; k++)
 		for (t = 0; t < 2; t++)
 			for (i = 0; i < FSB_HIST_BUCKETS; i++)
-				if (s.hist[k][t][i])
-					fprintf(f, "%s %s %llu %llu %llu\n",
-						fs_kind_name((unsigned int)k),
-						t ? "total" : "create",
-						i ? 1ULL << i : 0ULL,
-						i == FSB_HIST_BUCKETS - 1 ? ~0ULL : (2ULL << i) - 1,
-						(unsigned long long)s.hist[k][t][i]);
+				n += s.hist[k][t][i] != 0;
+	h->v = calloc(n ? n : 1, sizeof(*h->v));
+	if (!h->v)
+		return fail(err, errlen, "out of memory");
+	h->cap = n;
+	for (k = 0; k < FS_KIND_COUNT; k++)
+		for (t = 0; t < 2; t++)
+			for (i = 0; i < FSB_HIST_BUCKETS; i++) {
+				if (!s.hist[k][t][i])
+					continue;
+				h->v[h->n++] = (struct fs_hist_bucket){
+					.kind = (unsigned int)k, .total = t,
+					.lo_ns = i ? 1ULL << i : 0ULL,
+					.hi_ns = i == FSB_HIST_BUCKETS - 1 ? ~0ULL : (2ULL << i) - 1,
+					.count = s.hist[k][t][i],
+				};
+			}
+	return 0;
 }
 
 static unsigned int count_keys(int fd)
@@ -393,80 +407,64 @@ static unsigned int count_keys(int fd)
 	return n;
 }
 
-static void text_probes(struct fsb *b, FILE *f)
+/* The bytes of the maps, as the module's memory_bytes counts its own. */
+static size_t memory_bytes(const struct fsb *b)
 {
-	struct pcpu_sum s;
+	size_t mem;
+
+	mem = page_round(b->nrecords * sizeof(struct fs_record)) +
+	      page_round(b->nrecords * sizeof(struct fsb_done)) +
+	      (size_t)b->ncpus * sizeof(struct fsb_pcpu) +
+	      (size_t)b->max_tracked * 16 + (size_t)b->max_active * sizeof(struct fsb_call) +
+	      (size_t)(2 * (b->nrecords + 64) + 256) * 9;
+	if (b->st->chain == FSB_CHAIN_KPROBE)
+		mem += (size_t)b->max_active * 12;	/* wp_vmf */
+	return mem;
+}
+
+int fsb_read_probes(struct fsb *b, struct fs_probes *pr, char *err, size_t errlen)
+{
 	unsigned int chain = b->st->chain;
-	size_t i, mem;
+	struct pcpu_sum s;
+	size_t i;
 	int h;
 
-	read_pcpu(b, &s);
-	fputs("# probe type attached hits missed\n", f);
-	for (h = 0; h < FSB_HOOK_COUNT; h++) {
+	memset(pr, 0, sizeof(*pr));
+	if (read_pcpu(b, &s))
+		return fail(err, errlen, "BPF backend: its per-CPU map: %s", strerror(errno));
+	for (h = 0; h < FSB_HOOK_COUNT && pr->nprobes < FS_PROC_MAX_PROBES; h++) {
+		struct fs_probe_row *row;
 		int ours = 0;
 
 		for (i = 0; i < NPROGS; i++)
 			ours |= (int)fsb_progs[i].hook == h && fsb_progs[i].chain == chain;
 		if (!ours)
 			continue;
-		fprintf(f, "%s %s %d %llu %llu\n", hook_info[h].name, hook_type(b, h),
-			hook_attached(b, h), (unsigned long long)s.hits[h],
-			(unsigned long long)hook_missed(b, h));
+		row = &pr->probes[pr->nprobes++];
+		snprintf(row->name, sizeof(row->name), "%s", hook_info[h].name);
+		snprintf(row->type, sizeof(row->type), "%s", hook_type(b, h));
+		row->attached = hook_attached(b, h);
+		row->hits = s.hits[h];
+		row->missed = hook_missed(b, h);
 	}
-	mem = page_round(b->nrecords * sizeof(struct fs_record)) +
-	      page_round(b->nrecords * sizeof(struct fsb_done)) +
-	      (size_t)b->ncpus * sizeof(struct fsb_pcpu) +
-	      (size_t)b->max_tracked * 16 + (size_t)b->max_active * sizeof(struct fsb_call) +
-	      (size_t)(2 * (b->nrecords + 64) + 256) * 9;
-	if (chain == FSB_CHAIN_KPROBE)
-		mem += (size_t)b->max_active * 12;	/* wp_vmf */
-	fputc('\n', f);
-	fprintf(f, "enabled %u\n", b->st->enabled);
-	fprintf(f, "records %u\n", b->nrecords);
-	fprintf(f, "max_tracked %u\n", b->max_tracked);
-	fprintf(f, "max_active %u\n", b->max_active);
-	fprintf(f, "completed %llu\n", (unsigned long long)b->st->done_n);
-	fprintf(f, "mm_tracked %u\n", count_keys(b->map_fd[M_MMS]));
-	fprintf(f, "memory_bytes %zu\n", mem);
+	add_counter(pr->counters, &pr->ncounters, "", "enabled", b->st->enabled);
+	add_counter(pr->counters, &pr->ncounters, "", "records", b->nrecords);
+	add_counter(pr->counters, &pr->ncounters, "", "max_tracked", b->max_tracked);
+	add_counter(pr->counters, &pr->ncounters, "", "max_active", b->max_active);
+	add_counter(pr->counters, &pr->ncounters, "", "completed", b->st->done_n);
+	add_counter(pr->counters, &pr->ncounters, "", "mm_tracked",
+		    count_keys(b->map_fd[M_MMS]));
+	add_counter(pr->counters, &pr->ncounters, "", "memory_bytes", memory_bytes(b));
 	if (chain == FSB_CHAIN_KPROBE) {
-		fprintf(f, "kretprobe_maxactive %u\n", b->st->maxactive);
-		fprintf(f, "kprobe_group forkstats_%u\n", b->st->kprobe_pid);
+		add_counter(pr->counters, &pr->ncounters, "", "kretprobe_maxactive",
+			    b->st->maxactive);
+		snprintf(pr->kprobe_group, sizeof(pr->kprobe_group), "forkstats_%u",
+			 b->st->kprobe_pid);
 		if (b->st->holder_pid)
-			fprintf(f, "holder_pid %u\n", b->st->holder_pid);
+			add_counter(pr->counters, &pr->ncounters, "", "holder_pid",
+				    b->st->holder_pid);
 	}
-}
-
-char *fsb_text(struct fsb *b, const char *name, size_t *len, char *err, size_t errlen)
-{
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
-
-	if (!f) {
-		fail(err, errlen, "out of memory");
-		return NULL;
-	}
-	if (!strcmp(name, "proc")) {
-		text_proc(b, f);
-	} else if (!strcmp(name, "calls")) {
-		text_calls(b, f);
-	} else if (!strcmp(name, "hist")) {
-		text_hist(b, f);
-	} else if (!strcmp(name, "probes")) {
-		text_probes(b, f);
-	} else {
-		fclose(f);
-		free(buf);
-		fail(err, errlen, "the BPF backend has no file \"%s\"", name);
-		return NULL;
-	}
-	if (fclose(f)) {
-		free(buf);
-		fail(err, errlen, "out of memory");
-		return NULL;
-	}
-	*len = n;
-	return buf;
+	return 0;
 }
 
 void fsb_events_start(struct fsb *b, struct fsb_events *ev)
@@ -480,75 +478,32 @@ uint64_t fsb_events_head(struct fsb *b)
 	return b->st->done_n;
 }
 
-size_t fsb_events_read(struct fsb *b, struct fsb_events *ev, char *buf, size_t len)
+int fsb_events_next(struct fsb *b, struct fsb_events *ev, struct fs_call *x)
 {
-	uint64_t head, n = b->nrecords;
+	uint64_t head, n = b->nrecords, seq;
+	const volatile struct fsb_done *e;
 	struct fs_record r;
-	size_t done = 0;
-	char *line = NULL;
-	size_t llen = 0;
-	FILE *f;
 
 	for (;;) {
-		const volatile struct fsb_done *e;
-		uint64_t seq;
-
-		f = open_memstream(&line, &llen);
-		if (!f)
-			break;
-		if (!ev->header_sent) {
-			record_header(f);
-		} else {
-			head = b->st->done_n;
-			if (ev->pos == head) {
-				fclose(f);
-				free(line);
-				break;
-			}
-			if (ev->pos + n < head) {
-				ev->lost += head - n - ev->pos;
-				ev->pos = head - n;
-			}
-			e = &b->done[ev->pos % n];
-			if (e->pos1 != ev->pos + 1) {
-				/* Claimed but not written yet: come back. */
-				fclose(f);
-				free(line);
-				break;
-			}
-			seq = e->seq;
-			if (seq <= b->st->reset_after) {
-				fclose(f);
-				free(line);
-				ev->pos++;
-				continue;
-			}
-			if (!record_read(b, seq, &r)) {
-				fclose(f);
-				free(line);
-				ev->lost++;
-				ev->pos++;
-				continue;
-			}
-			if (ev->lost)
-				fprintf(f, "# lost %llu\n", (unsigned long long)ev->lost);
-			record_line(f, &r, b->st->unknown);
+		head = b->st->done_n;
+		if (ev->pos == head)
+			return 0;
+		if (ev->pos + n < head) {
+			ev->lost += head - n - ev->pos;
+			ev->pos = head - n;
 		}
-		fclose(f);
-		if (done + llen > len) {
-			free(line);
-			break;
+		e = &b->done[ev->pos % n];
+		if (e->pos1 != ev->pos + 1)
+			return 0;	/* claimed but not written yet: come back */
+		seq = e->seq;
+		ev->pos++;
+		if (seq <= b->st->reset_after)
+			continue;
+		if (!record_read(b, seq, &r)) {
+			ev->lost++;
+			continue;
 		}
-		memcpy(buf + done, line, llen);
-		done += llen;
-		free(line);
-		line = NULL;
-		if (!ev->header_sent)
-			ev->header_sent = 1;
-		else {
-			ev->lost = 0;
-			ev->pos++;
-		}
+		to_call(b, &r, x);
+		return 1;
 	}
-	return done;
 }

@@ -211,13 +211,19 @@ int fs_calls_push(struct fs_calls *c, const struct fs_call *x)
 	return 0;
 }
 
+static int push(void *ctx, const struct fs_call *x)
+{
+	return fs_calls_push(ctx, x);
+}
+
 /* The lines of buf (checked by fs_text_check, NUL-terminated), parsed in place. */
-static int parse_lines(char *buf, struct fs_calls *out, char *err, size_t errlen)
+static int parse_lines(char *buf, fs_call_fn fn, void *ctx, uint64_t *lostp, char *err,
+		       size_t errlen)
 {
 	struct fs_calls_cols cols_map;
 	char *line, *next, reason[200];
 	struct fs_call x;
-	int lineno = 0, ret = -1;
+	int lineno = 0;
 	uint64_t lost;
 
 	for (line = buf; *line; line = next) {
@@ -225,34 +231,30 @@ static int parse_lines(char *buf, struct fs_calls *out, char *err, size_t errlen
 		*next++ = '\0';
 		lineno++;
 		if (lineno == 1) {
-			if (fs_calls_header(line, &cols_map, reason, sizeof(reason))) {
-				fs_fail(err, errlen, "line 1: %s", reason);
-				goto out;
-			}
+			if (fs_calls_header(line, &cols_map, reason, sizeof(reason)))
+				return fs_fail(err, errlen, "line 1: %s", reason);
 			continue;
 		}
 		if (!strncmp(line, "# lost ", 7)) {
-			if (fs_parse_u64(line + 7, &lost)) {
-				fs_fail(err, errlen, "line %d: bad \"# lost\" line", lineno);
-				goto out;
-			}
-			out->lost += lost;
+			if (fs_parse_u64(line + 7, &lost))
+				return fs_fail(err, errlen, "line %d: bad \"# lost\" line", lineno);
+			*lostp += lost;
 			continue;
 		}
-		if (fs_calls_record(line, &cols_map, &x, reason, sizeof(reason))) {
-			fs_fail(err, errlen, "line %d: %s", lineno, reason);
-			goto out;
-		}
-		if (fs_calls_push(out, &x)) {
-			fs_fail(err, errlen, "out of memory");
-			goto out;
-		}
+		if (fs_calls_record(line, &cols_map, &x, reason, sizeof(reason)))
+			return fs_fail(err, errlen, "line %d: %s", lineno, reason);
+		if (fn(ctx, &x))
+			return fs_fail(err, errlen, "out of memory");
 	}
-	ret = 0;
-out:
-	if (ret)
-		fs_calls_free(out);
-	return ret;
+	return 0;
+}
+
+int fs_calls_parse_each(char *text, size_t len, fs_call_fn fn, void *ctx, uint64_t *lost,
+			char *err, size_t errlen)
+{
+	if (fs_text_check(text, len, err, errlen))
+		return -1;
+	return parse_lines(text, fn, ctx, lost, err, errlen);
 }
 
 int fs_calls_parse(const char *text, size_t len, struct fs_calls *out, char *err, size_t errlen)
@@ -264,7 +266,9 @@ int fs_calls_parse(const char *text, size_t len, struct fs_calls *out, char *err
 	buf = fs_text_copy(text, len, err, errlen);
 	if (!buf)
 		return -1;
-	ret = parse_lines(buf, out, err, errlen);
+	ret = parse_lines(buf, push, out, &out->lost, err, errlen);
+	if (ret)
+		fs_calls_free(out);
 	free(buf);
 	return ret;
 }
@@ -272,10 +276,14 @@ int fs_calls_parse(const char *text, size_t len, struct fs_calls *out, char *err
 /* The file's buffer is parsed in place: no copy of a ring's megabytes. */
 static int parse_calls(char *text, size_t len, void *out, char *err, size_t errlen)
 {
-	memset(out, 0, sizeof(struct fs_calls));
-	if (fs_text_check(text, len, err, errlen))
-		return -1;
-	return parse_lines(text, out, err, errlen);
+	struct fs_calls *c = out;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	ret = fs_calls_parse_each(text, len, push, c, &c->lost, err, errlen);
+	if (ret)
+		fs_calls_free(c);
+	return ret;
 }
 
 int fs_calls_read(const char *path, struct fs_calls *out, char *err, size_t errlen)

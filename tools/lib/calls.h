@@ -40,6 +40,14 @@ int fs_calls_record(char *line, const struct fs_calls_cols *c, struct fs_call *o
 		    char *err, size_t errlen);
 /* A whole calls file.  0, or -1 with a reason naming the line. */
 int fs_calls_parse(const char *text, size_t len, struct fs_calls *out, char *err, size_t errlen);
+/*
+ * A whole calls file, each record handed to fn as it is parsed (a non-zero
+ * return stops: "out of memory"); text is parsed in place.  Losses ("# lost
+ * N") are added to *lost.  0, or -1 with a reason naming the line.
+ */
+typedef int (*fs_call_fn)(void *ctx, const struct fs_call *x);
+int fs_calls_parse_each(char *text, size_t len, fs_call_fn fn, void *ctx, uint64_t *lost,
+			char *err, size_t errlen);
 int fs_calls_read(const char *path, struct fs_calls *out, char *err, size_t errlen);
 /*
  * The events stream (debugfs "events", or the BPF backend's pipe), parsed as

@@ -194,13 +194,6 @@ const char *fs_quote(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-static fs_vfile_fn vfile;
-
-void fs_set_vfile(fs_vfile_fn fn)
-{
-	vfile = fn;
-}
-
 char *fs_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t errlen)
 {
 	size_t len = 0, cap = max < 65536 ? max : 65536;
@@ -208,8 +201,6 @@ char *fs_read_file(const char *path, size_t max, size_t *lenp, char *err, size_t
 	ssize_t n = 0;
 	int fd;
 
-	if (vfile && !strncmp(path, FS_VFILE_PREFIX, strlen(FS_VFILE_PREFIX)))
-		return vfile(path + strlen(FS_VFILE_PREFIX), lenp, err, errlen);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT && !strcmp(path, FS_PROC_PATH))

@@ -43,14 +43,6 @@ const char *fs_quote(const char *s, char *buf, size_t len);
 char *fs_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
 
 /*
- * Virtual files: a path "bpf:NAME" is not opened but produced by the function
- * set here (the CLI's BPF backend gives the module's files this way).
- */
-#define FS_VFILE_PREFIX "bpf:"
-typedef char *(*fs_vfile_fn)(const char *name, size_t *len, char *err, size_t errlen);
-void fs_set_vfile(fs_vfile_fn fn);
-
-/*
  * Read a file and parse it with parse(); a parse error is prefixed by the
  * path.  text is the buffer read, NUL-terminated: parse() may modify it.
  */

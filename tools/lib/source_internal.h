@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the two sources (source_module.c, source_bpf.c) give source.c: a
+ * table of operations each.  Not for the source's users: source.h.
+ */
+#ifndef FORKSTATS_SOURCE_INTERNAL_H
+#define FORKSTATS_SOURCE_INTERNAL_H
+
+#include "source.h"
+
+struct fsb;
+
+struct fs_source_ops {
+	int (*snapshot)(struct fs_source *s, struct fs_proc *out, char *err, size_t errlen);
+	int (*records)(struct fs_source *s, fs_record_fn fn, void *ctx, uint64_t *lost,
+		       char *err, size_t errlen);
+	int (*hist)(struct fs_source *s, struct fs_hist *out, char *err, size_t errlen);
+	int (*probes)(struct fs_source *s, struct fs_probes *out, char *err, size_t errlen);
+	int (*reset)(struct fs_source *s, char *err, size_t errlen);
+	int (*events_open)(struct fs_source *s, struct fs_source_events **out, char *err,
+			   size_t errlen);
+	int (*events_next)(struct fs_source_events *ev, struct fs_call *x, uint64_t *lost,
+			   char *err, size_t errlen);
+	void (*events_sync)(struct fs_source_events *ev);
+	void (*events_close)(struct fs_source_events *ev);
+	void (*close)(struct fs_source *s);
+};
+
+struct fs_source {
+	const struct fs_source_ops *ops;
+	enum fs_backend backend;	/* module or bpf */
+	const char *proc, *debugfs;	/* the module's files */
+	struct fsb *bpf;		/* the BPF backend, opened or attached */
+};
+
+/* The head of each source's stream. */
+struct fs_source_events {
+	struct fs_source *s;
+	int fd;				/* to poll */
+	char name[512];			/* for messages */
+};
+
+extern const struct fs_source_ops fs_source_module_ops, fs_source_bpf_ops;
+/* source_bpf.c: the BPF backend opened for s.  0, or FS_SRC_ERR. */
+int fs_source_bpf_open(struct fs_source *s, int transient, char *err, size_t errlen);
+
+#endif /* FORKSTATS_SOURCE_INTERNAL_H */
