@@ -20,8 +20,9 @@ fi
 
 if insmod /forkstats/forkstats.ko; then
 	bench_config module
-	grep -E '^(kernel_clone|copy_process|do_wp_page|wp_page_copy|wp_page_reuse|copy_page_range|__mmdrop) ' \
-		/sys/kernel/debug/forkstats/probes | sed 's/^/# module probe: /'
+	forkstats --backend module cat probes |
+		grep -E '^(kernel_clone|copy_process|do_wp_page|wp_page_copy|wp_page_reuse|copy_page_range|__mmdrop) ' |
+		sed 's/^/# module probe: /'
 	rmmod forkstats
 fi
 
