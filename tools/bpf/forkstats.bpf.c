@@ -260,29 +260,15 @@ static __always_inline void agg_add(__u32 kind, int field, __u64 v)
 	agg_add_p(pc(), kind, field, v);
 }
 
-static __always_inline __u32 hist_bucket(__u64 ns)
-{
-	__u32 b = 0;
-
-	/* ilog2, capped */
-	if (ns >> 32) { b += 32; ns >>= 32; }
-	if (ns >> 16) { b += 16; ns >>= 16; }
-	if (ns >> 8) { b += 8; ns >>= 8; }
-	if (ns >> 4) { b += 4; ns >>= 4; }
-	if (ns >> 2) { b += 2; ns >>= 2; }
-	if (ns >> 1) { b += 1; }
-	return b < FSB_HIST_BUCKETS ? b : FSB_HIST_BUCKETS - 1;
-}
-
 static __always_inline void hist_add(__u32 kind, int total, __u64 ns)
 {
 	struct fsb_pcpu *p = pc();
-	__u64 k = kind, b = hist_bucket(ns), t = total & 1;
+	__u64 k = kind, b = fs_hist_bucket(ns), t = total & 1;
 
 	if (!p || kind >= FS_KIND_COUNT)
 		return;
 	BOUND(k, FS_KIND_COUNT);
-	BOUND(b, FSB_HIST_BUCKETS);
+	BOUND(b, FS_HIST_BUCKETS);
 	BOUND(t, 2);
 	p->hist[k][t][b]++;
 }
@@ -413,7 +399,7 @@ static __always_inline void mms_changed(void)
 
 static __always_inline void attribute(__u64 mm, __u64 seq, __u32 kind, int side)
 {
-	__u64 v = FSB_ATTR(seq, kind, side);
+	__u64 v = fs_attr_pack(seq, kind, side);
 
 	if (bpf_map_update_elem(&mms, &mm, &v, BPF_ANY))
 		count(FS_CTR_mm_table_overflow);
@@ -452,7 +438,7 @@ static __always_inline int lookup(struct fsb_state *s, struct fsb_pcpu *p, __u64
 			p->mm_cache.gen = gen;
 		}
 	}
-	if (!a || stale(s, a >> 8))
+	if (!a || stale(s, fs_attr_call(a)))
 		return 0;
 	*attr = a;
 	return 1;
@@ -464,15 +450,15 @@ enum { OUT_EVENT, OUT_COPY, OUT_REUSE };
 static __always_inline void cow_p(struct fsb_state *s, struct fsb_pcpu *p, __u64 attr,
 				  int outcome, __s64 delta)
 {
-	__u64 seq = attr >> 8;
-	__u32 kind = (attr >> 1) & 0x7f;
-	int side = attr & 1, field;
+	__u64 seq = fs_attr_call(attr);
+	__u32 kind = fs_attr_kind(attr);
+	int side = fs_attr_side(attr), field;
 	struct fs_record *d;
 
 	if (stale(s, seq))
 		return;
 	if (outcome == OUT_EVENT)
-		field = side ? FSB_R_COW_CHILD : FSB_R_COW_PARENT;
+		field = side == FS_SIDE_CHILD ? FSB_R_COW_CHILD : FSB_R_COW_PARENT;
 	else if (outcome == OUT_COPY)
 		field = FSB_R_COW_COPIES;
 	else
@@ -763,8 +749,9 @@ static __always_inline int page_range_entry(struct vm_area_struct *dst,
 		anon_vma = BPF_CORE_READ(src, anon_vma);
 	}
 	/*
-	 * copy_page_range's rule, as the module's fs_vma_needs_copy().  (One
-	 * test, the pointer last: the verifier refuses a bitwise OR of it.)
+	 * copy_page_range's rule (<forkstats/cow.h>), its masks chosen as the
+	 * module's compat.h does.  (The pointer tested last, as a comparison:
+	 * the verifier refuses a bitwise OR of it.)
 	 */
 	if (s->copy_on_fork) {
 		uf = s->copy_on_fork;	/* 7.x: the child's flags alone */
@@ -775,7 +762,7 @@ static __always_inline int page_range_entry(struct vm_area_struct *dst,
 		uf = 0;
 		sm |= VM_HUGETLB;
 	}
-	if (!(df & uf) && !(sf & sm) && !anon_vma)
+	if (!fs_vma_needs_copy_flags(df, uf, sf, sm, anon_vma != NULL))
 		return 0;
 	c = bpf_map_lookup_elem(&inflight, &t);
 	if (c && c->state == FSB_IN_CLONE && !c->seq)
@@ -851,7 +838,6 @@ int BPF_KRETPROBE(copy_process_kretprobe, struct task_struct *child)
 	return copy_exit(child);
 }
 
-enum wp_class { WP_PRIVATE, WP_SHARED, WP_ZERO, WP_IGNORE };
 
 /*
  * What a write-protect fault's hooks read of its vm_fault.  fentry/fexit
@@ -912,15 +898,11 @@ static __always_inline int is_zero_pfn(__u64 pfn)
 	return z && pfn == z;
 }
 
-static __always_inline enum wp_class classify(const struct wp_view *v)
+/* The fault's flags read here, the rule in <forkstats/cow.h>. */
+static __always_inline enum fs_wp_class classify(const struct wp_view *v)
 {
-	if (v->unshare)
-		return WP_IGNORE;
-	if (v->vm_flags & (VM_SHARED | VM_MAYSHARE))
-		return WP_SHARED;
-	if (is_zero_pfn((v->pte & PTE_PFN_MASK) >> 12))
-		return WP_ZERO;
-	return WP_PRIVATE;
+	return fs_wp_classify(v->unshare, !!(v->vm_flags & (VM_SHARED | VM_MAYSHARE)),
+			      is_zero_pfn((v->pte & PTE_PFN_MASK) >> 12));
 }
 
 /*
@@ -933,17 +915,17 @@ static __always_inline enum wp_class classify(const struct wp_view *v)
 static __always_inline int wp_to_userfaultfd(struct vm_fault *vmf, int direct,
 					     const struct wp_view *v)
 {
-	unsigned int features;
+	unsigned int features = 0;
+	int armed = (v->vm_flags & VM_UFFD_WP) && (v->pte & PTE_UFFD_WP);
 
-	if (!(v->vm_flags & VM_UFFD_WP) || !(v->pte & PTE_UFFD_WP))
-		return 0;
-	if (!bpf_core_field_exists(vmf->vma->vm_userfaultfd_ctx))
-		return 1;
-	if (direct)
-		features = vmf->vma->vm_userfaultfd_ctx.ctx->features;
-	else
-		features = BPF_CORE_READ(vmf, vma, vm_userfaultfd_ctx.ctx, features);
-	return !(features & UFFD_FEATURE_WP_ASYNC);
+	/* The context's features only where armed (the rule: <forkstats/cow.h>). */
+	if (armed && bpf_core_field_exists(vmf->vma->vm_userfaultfd_ctx)) {
+		if (direct)
+			features = vmf->vma->vm_userfaultfd_ctx.ctx->features;
+		else
+			features = BPF_CORE_READ(vmf, vma, vm_userfaultfd_ctx.ctx, features);
+	}
+	return fs_wp_uffd_handoff(armed, !!(features & UFFD_FEATURE_WP_ASYNC));
 }
 
 static __always_inline int has_vm_fault_write(void)
@@ -994,13 +976,13 @@ static __always_inline int pte_copied(struct vm_fault *vmf, int direct, const st
 }
 
 /* A fault classified: shared and zero-page ones counted, 1 for a COW fault. */
-static __always_inline int wp_count_class(struct fsb_pcpu *p, enum wp_class cl)
+static __always_inline int wp_count_class(struct fsb_pcpu *p, enum fs_wp_class cl)
 {
-	if (cl == WP_SHARED)
+	if (cl == FS_WP_SHARED)
 		count_p(p, FS_CTR_shared_wp);
-	else if (cl == WP_ZERO)
+	else if (cl == FS_WP_ZERO)
 		count_p(p, FS_CTR_zero_page_cow);
-	return cl == WP_PRIVATE;
+	return cl == FS_WP_PRIVATE;
 }
 
 /*
@@ -1065,7 +1047,7 @@ static __always_inline int wp_helper(struct vm_fault *vmf, int direct, enum fsb_
 	if (!s)
 		return 0;
 	wp_read(vmf, direct, &v);
-	if (classify(&v) == WP_PRIVATE && lookup(s, p, v.mm, &attr))
+	if (classify(&v) == FS_WP_PRIVATE && lookup(s, p, v.mm, &attr))
 		cow_p(s, p, attr, outcome, 1);
 	return 0;
 }

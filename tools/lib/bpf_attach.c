@@ -267,7 +267,7 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 	init.enabled = 1;
 	init.chain = chain;
 	init.ncpus = (unsigned int)libbpf_num_possible_cpus();
-	init.split = FSB_SPLIT_NONE;	/* set by the helper that attaches */
+	init.split = FS_SPLIT_NONE;	/* set by the helper that attaches */
 	init.uffd_wp_fork_copy = (__u32)fs_btf_uffd_wp_fork_copy(btf);
 	init.copy_on_fork = fs_btf_copy_on_fork(btf);
 	if (chain == FSB_CHAIN_TRACEPOINT) {
@@ -312,18 +312,18 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 		if (fsb_progs[i].how == FALLBACK_KPROBE)
 			b->hooks_kprobe |= 1u << fsb_progs[i].hook;
 		if (fsb_progs[i].hook == FSB_HOOK_WP_PAGE_REUSE)
-			init.split = FSB_SPLIT_COUNT_REUSES;
+			init.split = FS_SPLIT_COUNT_REUSES;
 		if (fsb_progs[i].hook == FSB_HOOK_WP_PAGE_COPY)
-			init.split = FSB_SPLIT_COUNT_COPIES;
+			init.split = FS_SPLIT_COUNT_COPIES;
 	}
 	if (chain != FSB_CHAIN_TRACEPOINT && !(b->hooks & (1u << FSB_HOOK_COPY_PAGE_RANGE)))
 		set_unknown(&init, FS_COL_vmas_copied);
-	if (chain != FSB_CHAIN_TRACEPOINT && init.split == FSB_SPLIT_NONE &&
+	if (chain != FSB_CHAIN_TRACEPOINT && init.split == FS_SPLIT_NONE &&
 	    (b->hooks & (1u << FSB_HOOK_DO_WP_PAGE))) {
 		init.copy_by_pte = 1;
-		init.split = FSB_SPLIT_COUNT_COPIES;
+		init.split = FS_SPLIT_COUNT_COPIES;
 	}
-	if (init.split == FSB_SPLIT_NONE) {
+	if (init.split == FS_SPLIT_NONE) {
 		set_unknown(&init, FS_COL_cow_copies);
 		set_unknown(&init, FS_COL_cow_reuses);
 	}
@@ -381,9 +381,12 @@ int fsb_attach(struct fsb **out, const struct fsb_params *p, int pin, char *err,
 	if (pin && fsb_pinned())
 		return fail(err, errlen, "the BPF backend is attached already (%s): forkstats --backend bpf detach first",
 			    FSB_PIN_DIR);
-	if (p->records < 16 || p->records > (1u << 20) || p->max_tracked < 64 ||
-	    p->max_tracked > (1u << 22) || p->max_active < 16 || p->max_active > 65536)
-		return fail(err, errlen, "records must be 16..1048576, max-tracked 64..4194304, max-active 16..65536");
+	if (p->records < FS_RECORDS_MIN || p->records > FS_RECORDS_MAX ||
+	    p->max_tracked < FS_MAX_TRACKED_MIN || p->max_tracked > FS_MAX_TRACKED_MAX ||
+	    p->max_active < FS_MAX_ACTIVE_MIN || p->max_active > FS_MAX_ACTIVE_MAX)
+		return fail(err, errlen, "records must be %u..%u, max-tracked %u..%u, max-active %u..%u",
+			    FS_RECORDS_MIN, FS_RECORDS_MAX, FS_MAX_TRACKED_MIN, FS_MAX_TRACKED_MAX,
+			    FS_MAX_ACTIVE_MIN, FS_MAX_ACTIVE_MAX);
 	libbpf_set_print(libbpf_print);
 	btf = btf__load_vmlinux_btf();
 	if (!btf)

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <forkstats/limits.h>
+
 #define FSB_PIN_DIR	"/sys/fs/bpf/forkstats"
 
 struct fsb;
@@ -23,7 +25,9 @@ struct fsb_params {
 	const char *chain;		/* NULL (best), "fentry", "tracepoint" or "kprobe" */
 };
 
-#define FSB_PARAMS_DEFAULT { .records = 4096, .max_tracked = 16384, .max_active = 1024 }
+#define FSB_PARAMS_DEFAULT								\
+	{ .records = FS_RECORDS_DEFAULT, .max_tracked = FS_MAX_TRACKED_DEFAULT,		\
+	  .max_active = FS_MAX_ACTIVE_DEFAULT }
 
 /* Is the backend attached (pinned)? */
 int fsb_pinned(void);
