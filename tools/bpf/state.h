@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The BPF backend's maps, shared by the BPF programs (forkstats.bpf.c) and
+ * The BPF backend's maps, shared by the BPF programs (*.bpf.c, core.bpf.h) and
  * the loader (../lib/bpf_*.c).  Records and aggregate columns are those of
  * include/forkstats/record.h; this adds only how the backend keeps them.
  */
@@ -11,6 +11,8 @@
 #include <forkstats/cow.h>
 #include <forkstats/hist.h>
 #include <forkstats/record.h>
+
+#include "progs.h"
 
 /* Hook chains, best first (docs/bpf.md). */
 enum fsb_chain {
