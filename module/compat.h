@@ -17,6 +17,8 @@
 #include <linux/slab.h>
 #include <linux/userfaultfd_k.h>
 #include <linux/vmalloc.h>
+
+#include <forkstats/cow.h>
 #ifdef FS_HAVE_OBJPOOL
 #include <linux/objpool.h>
 #endif
@@ -73,15 +75,21 @@ static __always_inline unsigned long fs_ftrace_arg0(struct pt_regs *regs)
  * (uffd-wp armed on the PTE): the fault is retried once the monitor
  * resolves it.  Since 6.7 an async uffd-wp VMA resolves it in place.
  */
+static inline bool fs_uffd_wp_async(const struct vm_area_struct *vma)
+{
+#ifdef FS_HAVE_UFFD_WP_ASYNC
+	return vma->vm_userfaultfd_ctx.ctx->features & UFFD_FEATURE_WP_ASYNC;
+#else
+	return false;
+#endif
+}
+
+/* The rule: <forkstats/cow.h> fs_wp_uffd_handoff(). */
 static inline bool fs_wp_to_userfaultfd(const struct vm_fault *vmf)
 {
-	if (!userfaultfd_pte_wp(vmf->vma, vmf->orig_pte))
-		return false;
-#ifdef FS_HAVE_UFFD_WP_ASYNC
-	return !(vmf->vma->vm_userfaultfd_ctx.ctx->features & UFFD_FEATURE_WP_ASYNC);
-#else
-	return true;
-#endif
+	bool armed = userfaultfd_pte_wp(vmf->vma, vmf->orig_pte);
+
+	return fs_wp_uffd_handoff(armed, armed && fs_uffd_wp_async(vmf->vma));
 }
 
 /*
@@ -164,21 +172,22 @@ static inline unsigned long fs_mm_rss_pages(struct mm_struct *mm)
  * sight: on 5.19 (end of life), which has both rules, hugetlb VMAs without
  * an anon_vma are missing from vmas_copied.
  */
+#if defined(FS_HAVE_VM_COPY_ON_FORK)
+#define FS_COPY_DST_MASK	VM_COPY_ON_FORK
+#define FS_COPY_SRC_MASK	0
+#elif defined(FS_HAVE_UFFD_WP_FORK_COPY)
+#define FS_COPY_DST_MASK	VM_UFFD_WP	/* userfaultfd_wp(dst) */
+#define FS_COPY_SRC_MASK	(VM_PFNMAP | VM_MIXEDMAP)
+#else
+#define FS_COPY_DST_MASK	0
+#define FS_COPY_SRC_MASK	(VM_HUGETLB | VM_PFNMAP | VM_MIXEDMAP)
+#endif
+
+/* The flags read here, the rule in <forkstats/cow.h>. */
 static inline bool fs_vma_needs_copy(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
-#if defined(FS_HAVE_VM_COPY_ON_FORK)
-	if (dst->vm_flags & VM_COPY_ON_FORK)
-		return true;
-#elif defined(FS_HAVE_UFFD_WP_FORK_COPY)
-	if (userfaultfd_wp(dst))
-		return true;
-	if (src->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))
-		return true;
-#else
-	if (src->vm_flags & (VM_HUGETLB | VM_PFNMAP | VM_MIXEDMAP))
-		return true;
-#endif
-	return src->anon_vma;
+	return fs_vma_needs_copy_flags(dst->vm_flags, FS_COPY_DST_MASK, src->vm_flags,
+				       FS_COPY_SRC_MASK, src->anon_vma != NULL);
 }
 
 /*

@@ -32,19 +32,14 @@
 
 #include "forkstats.h"
 
-enum wp_class { WP_PRIVATE, WP_SHARED, WP_ZERO, WP_IGNORE };
-
 static pteval_t wp_zero_bits;		/* fs_present_pte_is_zero() */
 
-static __always_inline enum wp_class classify(const struct vm_fault *vmf)
+/* The fault's flags read here, the rule in <forkstats/cow.h>. */
+static __always_inline enum fs_wp_class classify(const struct vm_fault *vmf)
 {
-	if (fs_vmf_is_unshare(vmf))
-		return WP_IGNORE;
-	if (vmf->vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
-		return WP_SHARED;
-	if (fs_present_pte_is_zero(vmf->orig_pte, READ_ONCE(wp_zero_bits)))
-		return WP_ZERO;
-	return WP_PRIVATE;
+	return fs_wp_classify(fs_vmf_is_unshare(vmf),
+			      !!(vmf->vma->vm_flags & (VM_SHARED | VM_MAYSHARE)),
+			      fs_present_pte_is_zero(vmf->orig_pte, READ_ONCE(wp_zero_bits)));
 }
 
 /* do_wp_page(struct vm_fault *vmf) */
@@ -56,13 +51,13 @@ static __always_inline void do_wp_page_entry(unsigned long arg0)
 	if (!fs_on() || fs_wp_to_userfaultfd(vmf))
 		return;
 	switch (classify(vmf)) {
-	case WP_SHARED:
+	case FS_WP_SHARED:
 		fs_count(FS_CTR_shared_wp);
 		break;
-	case WP_ZERO:
+	case FS_WP_ZERO:
 		fs_count(FS_CTR_zero_page_cow);
 		break;
-	case WP_PRIVATE:
+	case FS_WP_PRIVATE:
 		/* By the VMA's mm, not current's: GUP and ptrace fault for others. */
 		fs_cow_fault(vmf->vma->vm_mm, FS_COW_EVENT);
 		break;
@@ -77,7 +72,7 @@ static __always_inline void helper_entry(unsigned long arg0, enum fs_cow_outcome
 {
 	const struct vm_fault *vmf = (const void *)arg0;
 
-	if (fs_on() && classify(vmf) == WP_PRIVATE)
+	if (fs_on() && classify(vmf) == FS_WP_PRIVATE)
 		fs_cow_fault(vmf->vma->vm_mm, o);
 }
 

@@ -243,8 +243,7 @@ static int hist_show(struct seq_file *m, void *v)
 				if (!b[i])
 					continue;
 				seq_printf(m, "%s %s %llu %llu %llu\n", fs_kind_name(k),
-					   t ? "total" : "create", i ? 1ULL << i : 0ULL,
-					   i == FS_HIST_BUCKETS - 1 ? U64_MAX : (2ULL << i) - 1,
+					   t ? "total" : "create", fs_hist_lo(i), fs_hist_hi(i),
 					   b[i]);
 			}
 		}

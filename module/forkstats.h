@@ -20,12 +20,13 @@
 #include <linux/percpu.h>
 #include <linux/types.h>
 
+#include <forkstats/attr.h>
+#include <forkstats/cow.h>
+#include <forkstats/hist.h>
+#include <forkstats/limits.h>
 #include <forkstats/record.h>
 
 #include "compat.h"
-
-/* Version of the /proc/forkstats format (first line: "forkstats <n> ..."). */
-#define FORKSTATS_PROC_VERSION	2
 
 /* main.c: parameters and state */
 extern unsigned int fs_param_records;
@@ -134,18 +135,7 @@ void fs_cow_probes_setup(void);
 void fs_cow_probes_configure(void);
 
 /* records.c: the accounting */
-enum fs_side { FS_SIDE_PARENT, FS_SIDE_CHILD };
-
-/*
- * How copies and reuses are told apart on the running kernel: counted
- * directly (the other derived as events minus these), or unknown.
- */
-enum fs_split {
-	FS_SPLIT_NONE,			/* copies and reuses unknown */
-	FS_SPLIT_COUNT_COPIES,		/* copies counted, reuses derived */
-	FS_SPLIT_COUNT_REUSES,		/* reuses counted, copies derived */
-};
-
+/* enum fs_side: <forkstats/attr.h>; enum fs_split: <forkstats/cow.h> */
 enum fs_cow_outcome {
 	FS_COW_EVENT,			/* a COW fault completed */
 	FS_COW_COPY,			/* ... and copied the page */
@@ -192,15 +182,14 @@ static __always_inline void fs_cow_fault(const struct mm_struct *mm, enum fs_cow
 
 /* Readers */
 struct fs_agg {
-	u64 calls, failed, create_ns, total_ns, closed;
-	u64 pgtable_bytes, vmas_copied, rss_pages;
-	u64 cow_parent, cow_child, cow_copies, cow_reuses;
+#define FS_AGG_FIELD(name) u64 name;
+	FS_AGG_SUMS(FS_AGG_FIELD)
+#undef FS_AGG_FIELD
 };
 void fs_agg_read(struct fs_agg agg[FS_KIND_COUNT]);
 bool fs_record_read(u64 seq, struct fs_record *r);
 u64 fs_records_last_seq(void);
 unsigned int fs_records_size(void);
-#define FS_HIST_BUCKETS 64
 void fs_hist_read(unsigned int kind, bool total, u64 buckets[FS_HIST_BUCKETS]);
 size_t fs_records_memory(void);
 unsigned int fs_mm_tracked(void);

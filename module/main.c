@@ -14,20 +14,20 @@
 
 #include "forkstats.h"
 
-unsigned int fs_param_records = 4096;
+unsigned int fs_param_records = FS_RECORDS_DEFAULT;
 module_param_named(records, fs_param_records, uint, 0444);
 MODULE_PARM_DESC(records, "Per-call records kept in the ring (16..1048576, default 4096)");
 
-unsigned int fs_param_max_tracked = 16384;
+unsigned int fs_param_max_tracked = FS_MAX_TRACKED_DEFAULT;
 module_param_named(max_tracked, fs_param_max_tracked, uint, 0444);
 MODULE_PARM_DESC(max_tracked, "Address spaces tracked for COW attribution (64..4194304, default 16384)");
 
-unsigned int fs_param_max_active = 1024;
+unsigned int fs_param_max_active = FS_MAX_ACTIVE_DEFAULT;
 module_param_named(max_active, fs_param_max_active, uint, 0444);
 MODULE_PARM_DESC(max_active,
 		 "kretprobe maxactive: kernel_clone and copy_process calls running at once; vfork parents waiting for their child hold none (16..65536, default 1024)");
 
-unsigned int fs_param_max_vforks;
+unsigned int fs_param_max_vforks = FS_MAX_VFORKS_DEFAULT;
 module_param_named(max_vforks, fs_param_max_vforks, uint, 0444);
 MODULE_PARM_DESC(max_vforks,
 		 "vfork calls waiting for their child at once (0: threads-max of this machine's memory, or 64..4194304)");
@@ -56,11 +56,15 @@ static int __init forkstats_init(void)
 {
 	int ret;
 
-	ret = check_range("records", fs_param_records, 16, 1U << 20);
-	ret = ret ?: check_range("max_tracked", fs_param_max_tracked, 64, 1U << 22);
-	ret = ret ?: check_range("max_active", fs_param_max_active, 16, 65536);
+	/* The ranges: <forkstats/limits.h> (the parameters' descriptions repeat them) */
+	ret = check_range("records", fs_param_records, FS_RECORDS_MIN, FS_RECORDS_MAX);
+	ret = ret ?: check_range("max_tracked", fs_param_max_tracked, FS_MAX_TRACKED_MIN,
+				 FS_MAX_TRACKED_MAX);
+	ret = ret ?: check_range("max_active", fs_param_max_active, FS_MAX_ACTIVE_MIN,
+				 FS_MAX_ACTIVE_MAX);
 	if (fs_param_max_vforks)
-		ret = ret ?: check_range("max_vforks", fs_param_max_vforks, 64, 1U << 22);
+		ret = ret ?: check_range("max_vforks", fs_param_max_vforks, FS_MAX_VFORKS_MIN,
+					 FS_MAX_VFORKS_MAX);
 	if (ret)
 		return ret;
 

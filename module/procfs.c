@@ -72,7 +72,7 @@ static int fs_proc_show(struct seq_file *m, void *v)
 	int i;
 
 	seq_printf(m, "forkstats %d kernel=%s split=%s page_size=%lu probes=",
-		   FORKSTATS_PROC_VERSION, utsname()->release, split_names[fs_records_split()],
+		   FS_PROC_FORMAT_VERSION, utsname()->release, split_names[fs_records_split()],
 		   PAGE_SIZE);
 	for (i = 0; i < FS_PROBE_COUNT; i++) {
 		if (!fs_probe_attached(i))
@@ -91,18 +91,9 @@ static int fs_proc_show(struct seq_file *m, void *v)
 	fs_agg_read(agg);
 	for (i = 0; i < FS_KIND_COUNT; i++) {
 		show_row(m, fs_kind_name(i), &agg[i]);
-		total.calls += agg[i].calls;
-		total.failed += agg[i].failed;
-		total.create_ns += agg[i].create_ns;
-		total.total_ns += agg[i].total_ns;
-		total.closed += agg[i].closed;
-		total.pgtable_bytes += agg[i].pgtable_bytes;
-		total.vmas_copied += agg[i].vmas_copied;
-		total.rss_pages += agg[i].rss_pages;
-		total.cow_parent += agg[i].cow_parent;
-		total.cow_child += agg[i].cow_child;
-		total.cow_copies += agg[i].cow_copies;
-		total.cow_reuses += agg[i].cow_reuses;
+#define FS_AGG_TOTAL(name) total.name += agg[i].name;
+		FS_AGG_SUMS(FS_AGG_TOTAL)
+#undef FS_AGG_TOTAL
 	}
 	show_row(m, "total", &total);
 	seq_putc(m, '\n');

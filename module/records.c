@@ -51,13 +51,8 @@
 #include "forkstats.h"
 #include "ptrmap.h"
 
-enum {
-	R_CALLS, R_FAILED, R_CREATE_NS, R_TOTAL_NS, R_CLOSED, R_PGTABLE, R_VMAS_COPIED,
-	R_COW_PARENT, R_COW_CHILD, R_COW_COPIES, R_COW_REUSES, R_RSS_PAGES, R_COUNT
-};
-
 struct fs_pcpu {
-	u64 agg[FS_KIND_COUNT][R_COUNT];
+	u64 agg[FS_KIND_COUNT][FS_SUM_COUNT];
 	u64 ctr[FS_CTR_COUNT];
 	u64 hist[FS_KIND_COUNT][2][FS_HIST_BUCKETS];
 };
@@ -156,11 +151,6 @@ static inline void agg_add(unsigned int e, unsigned int kind, int field, u64 v)
 	this_cpu_add(pcpu(e)->agg[kind][field], v);
 }
 
-static inline unsigned int hist_bucket(u64 ns)
-{
-	return ns ? min_t(unsigned int, ilog2(ns), FS_HIST_BUCKETS - 1) : 0;
-}
-
 /* A counter of no call: the current epoch's. */
 void notrace fs_count(enum fs_counter c)
 {
@@ -221,14 +211,14 @@ u64 fs_call_open(struct fs_record *r)
 	raw_spin_unlock_irqrestore(&s->lock, flags);
 	r->seq = seq;
 
-	agg_add(e, k, R_CALLS, 1);
+	agg_add(e, k, FS_SUM_calls, 1);
 	if (r->err)
-		agg_add(e, k, R_FAILED, 1);
-	agg_add(e, k, R_CREATE_NS, r->create_ns);
-	agg_add(e, k, R_PGTABLE, r->pgtable_bytes);
-	agg_add(e, k, R_VMAS_COPIED, r->vmas_copied);
-	agg_add(e, k, R_RSS_PAGES, r->rss_pages);
-	this_cpu_inc(pcpu(e)->hist[k][0][hist_bucket(r->create_ns)]);
+		agg_add(e, k, FS_SUM_failed, 1);
+	agg_add(e, k, FS_SUM_create_ns, r->create_ns);
+	agg_add(e, k, FS_SUM_pgtable_bytes, r->pgtable_bytes);
+	agg_add(e, k, FS_SUM_vmas_copied, r->vmas_copied);
+	agg_add(e, k, FS_SUM_rss_pages, r->rss_pages);
+	this_cpu_inc(pcpu(e)->hist[k][0][fs_hist_bucket(r->create_ns)]);
 	preempt_enable_notrace();
 	return h;
 }
@@ -252,9 +242,9 @@ void fs_call_close(u64 h, unsigned int kind, u64 total_ns)
 	}
 	raw_spin_unlock_irqrestore(&s->lock, flags);
 
-	agg_add(e, kind, R_TOTAL_NS, total_ns);
-	agg_add(e, kind, R_CLOSED, 1);
-	this_cpu_inc(pcpu(e)->hist[kind][1][hist_bucket(total_ns)]);
+	agg_add(e, kind, FS_SUM_total_ns, total_ns);
+	agg_add(e, kind, FS_SUM_closed, 1);
+	this_cpu_inc(pcpu(e)->hist[kind][1][fs_hist_bucket(total_ns)]);
 
 	raw_spin_lock_irqsave(&fs_done_lock, flags);
 	fs_done_log[fs_done_n % fs_nrecords] = seq;
@@ -267,10 +257,10 @@ out:
 }
 NOKPROBE_SYMBOL(fs_call_close);
 
-/* mm attribution: value = handle << 8 | kind << 1 | side */
+/* mm attribution: the handle, kind and side packed (<forkstats/attr.h>) */
 int fs_mm_attribute(const struct mm_struct *mm, u64 h, unsigned int kind, enum fs_side side)
 {
-	if (fs_ptrmap_set(&fs_mm_table, mm, h << 8 | kind << 1 | side)) {
+	if (fs_ptrmap_set(&fs_mm_table, mm, fs_attr_pack(h, kind, side))) {
 		fs_count(FS_CTR_mm_table_overflow);
 		return -ENOSPC;
 	}
@@ -313,7 +303,7 @@ struct fs_cow_hint {
 	struct fs_slot *slot;		/* seq's */
 	u64 *rec_side;			/* &slot->rec.cow_parent or cow_child */
 	u64 __percpu *agg;		/* &pcpu(epoch)->agg[kind][0] */
-	u64 __percpu *agg_side;		/* ... [R_COW_PARENT] or [R_COW_CHILD] */
+	u64 __percpu *agg_side;		/* ... [FS_SUM_cow_parent] or [FS_SUM_cow_child] */
 };
 static DEFINE_PER_CPU(struct fs_cow_hint, fs_cow_hint);
 
@@ -328,16 +318,16 @@ static noinline void notrace hint_fill(struct fs_cow_hint *h, const struct mm_st
 	h->seq = 0;
 	if (!fs_ptrmap_get_gen(&fs_mm_table, mm, &v, &h->genp, &h->gen))
 		return;
-	/* value = handle << 8 | kind << 1 | side: the call's epoch's set */
-	kind = (v >> 1) & 0x7f;
-	parent = (v & 1) == FS_SIDE_PARENT;
-	h->seq = handle_seq(v >> 8);
-	p = pcpu(handle_epoch(v >> 8));
+	/* value: the handle, kind and side (attr.h); the call's epoch's set */
+	kind = fs_attr_kind(v);
+	parent = fs_attr_side(v) == FS_SIDE_PARENT;
+	h->seq = handle_seq(fs_attr_call(v));
+	p = pcpu(handle_epoch(fs_attr_call(v)));
 	h->lap = COW_LAP(h->seq);
 	h->slot = &fs_ring[h->seq % fs_nrecords];
 	h->rec_side = parent ? &h->slot->rec.cow_parent : &h->slot->rec.cow_child;
 	h->agg = &p->agg[kind][0];
-	h->agg_side = &p->agg[kind][parent ? R_COW_PARENT : R_COW_CHILD];
+	h->agg_side = &p->agg[kind][parent ? FS_SUM_cow_parent : FS_SUM_cow_child];
 }
 NOKPROBE_SYMBOL(hint_fill);
 
@@ -372,9 +362,9 @@ static __always_inline void cow_fault(const struct mm_struct *mm, enum fs_cow_ou
 	if (o == FS_COW_EVENT)
 		this_cpu_inc(*h->agg_side);
 	else if (o == FS_COW_COPY)
-		this_cpu_inc(h->agg[R_COW_COPIES]);
+		this_cpu_inc(h->agg[FS_SUM_cow_copies]);
 	else
-		this_cpu_inc(h->agg[R_COW_REUSES]);
+		this_cpu_inc(h->agg[FS_SUM_cow_reuses]);
 	s = h->slot;
 	if (READ_ONCE(s->rec.seq) != h->seq)
 		goto out;
@@ -406,25 +396,10 @@ void notrace fs_cow_reuse(const struct mm_struct *mm)
 }
 NOKPROBE_SYMBOL(fs_cow_reuse);
 
-/*
- * The outcome not counted directly is derived: events minus the counted one.
- * While a fault is between its two probes the difference can be one low;
- * it is clamped at zero.
- */
+/* The outcome not counted directly is derived (<forkstats/cow.h>). */
 static void derive_split(u64 events, u64 *copies, u64 *reuses)
 {
-	switch (fs_split_mode) {
-	case FS_SPLIT_COUNT_COPIES:
-		*reuses = events > *copies ? events - *copies : 0;
-		break;
-	case FS_SPLIT_COUNT_REUSES:
-		*copies = events > *reuses ? events - *reuses : 0;
-		break;
-	default:
-		*copies = 0;
-		*reuses = 0;
-		break;
-	}
+	fs_cow_split(fs_split_mode, events, copies, reuses);
 }
 
 bool fs_record_read(u64 seq, struct fs_record *r)
@@ -473,18 +448,9 @@ void fs_agg_read(struct fs_agg agg[FS_KIND_COUNT])
 		struct fs_pcpu *p = per_cpu_ptr(set, cpu);
 
 		for (k = 0; k < FS_KIND_COUNT; k++) {
-			agg[k].calls += p->agg[k][R_CALLS];
-			agg[k].failed += p->agg[k][R_FAILED];
-			agg[k].create_ns += p->agg[k][R_CREATE_NS];
-			agg[k].total_ns += p->agg[k][R_TOTAL_NS];
-			agg[k].closed += p->agg[k][R_CLOSED];
-			agg[k].pgtable_bytes += p->agg[k][R_PGTABLE];
-			agg[k].vmas_copied += p->agg[k][R_VMAS_COPIED];
-			agg[k].rss_pages += p->agg[k][R_RSS_PAGES];
-			agg[k].cow_parent += p->agg[k][R_COW_PARENT];
-			agg[k].cow_child += p->agg[k][R_COW_CHILD];
-			agg[k].cow_copies += p->agg[k][R_COW_COPIES];
-			agg[k].cow_reuses += p->agg[k][R_COW_REUSES];
+#define FS_AGG_ADD(name) agg[k].name += p->agg[k][FS_SUM_##name];
+			FS_AGG_SUMS(FS_AGG_ADD)
+#undef FS_AGG_ADD
 		}
 	}
 	for (k = 0; k < FS_KIND_COUNT; k++)
@@ -564,7 +530,7 @@ bool fs_records_unknown(enum fs_record_column col)
 /* An attribution to a call before the last reset. */
 static bool mm_stale(u64 v)
 {
-	return stale(handle_seq(v >> 8));
+	return stale(handle_seq(fs_attr_call(v)));
 }
 
 /* Sleeps (an RCU grace period): process context only. */

@@ -15,6 +15,9 @@
 #include <linux/types.h>
 #endif
 
+/* Version of the /proc/forkstats format (its first line: "forkstats <n> ..."). */
+#define FS_PROC_FORMAT_VERSION	2
+
 /* Kinds of call, in the order /proc/forkstats lists them. */
 #define FS_KINDS(X)			\
 	X(FORK, "fork")			\
@@ -149,6 +152,32 @@ enum fs_agg_column {
 	FS_AGG_COLUMNS(FS_AGG_ENUM)
 #undef FS_AGG_ENUM
 	FS_AGG_COUNT
+};
+
+/*
+ * What the module and the BPF programs sum per kind, from which the
+ * columns above are computed (create_avg_ns = create_ns / calls, ...).
+ * Both keep them in this order (module/records.c, tools/bpf/state.h).
+ */
+#define FS_AGG_SUMS(X)			\
+	X(calls)			\
+	X(failed)			\
+	X(create_ns)			\
+	X(total_ns)			\
+	X(closed)			\
+	X(pgtable_bytes)		\
+	X(vmas_copied)			\
+	X(cow_parent)			\
+	X(cow_child)			\
+	X(cow_copies)			\
+	X(cow_reuses)			\
+	X(rss_pages)
+
+enum fs_agg_sum {
+#define FS_SUM_ENUM(name) FS_SUM_##name,
+	FS_AGG_SUMS(FS_SUM_ENUM)
+#undef FS_SUM_ENUM
+	FS_SUM_COUNT
 };
 
 /* The "name value" counters that follow the table in /proc/forkstats. */

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The BPF backend's maps, shared by the BPF programs (forkstats.bpf.c) and
+ * The BPF backend's maps, shared by the BPF programs (*.bpf.c, core.bpf.h) and
  * the loader (../lib/bpf_*.c).  Records and aggregate columns are those of
  * include/forkstats/record.h; this adds only how the backend keeps them.
  */
 #ifndef FORKSTATS_BPF_STATE_H
 #define FORKSTATS_BPF_STATE_H
 
+#include <forkstats/attr.h>
+#include <forkstats/cow.h>
+#include <forkstats/hist.h>
 #include <forkstats/record.h>
+
+#include "progs.h"
 
 /* Hook chains, best first (docs/bpf.md). */
 enum fsb_chain {
@@ -63,17 +68,30 @@ enum fsb_counter {
 	FSB_CTR_COUNT
 };
 
-/* Per-kind sums, per CPU. */
+/*
+ * Per-kind sums, per CPU: the module's (FS_AGG_SUMS, in its order: FS_SUM_*),
+ * then the backend's own.
+ */
 enum {
-	FSB_R_CALLS, FSB_R_FAILED, FSB_R_CREATE_NS, FSB_R_CREATE_N, FSB_R_TOTAL_NS,
-	FSB_R_CLOSED, FSB_R_PGTABLE, FSB_R_VMAS_COPIED, FSB_R_COW_PARENT, FSB_R_COW_CHILD,
-	FSB_R_COW_COPIES, FSB_R_COW_REUSES,
-	FSB_R_RSS_PAGES,	/* the children's rss_pages where known */
-	FSB_R_RSS_UNKNOWN,	/* calls whose child's rss_pages is unknown */
+	FSB_R_CREATE_N = FS_SUM_COUNT,	/* calls whose create_ns is known */
+	FSB_R_RSS_UNKNOWN,		/* calls whose child's rss_pages is unknown */
 	FSB_R_COUNT
 };
+/* The reader's names of the shared sums (lib/bpf_read.c). */
+#define FSB_R_CALLS		FS_SUM_calls
+#define FSB_R_FAILED		FS_SUM_failed
+#define FSB_R_CREATE_NS		FS_SUM_create_ns
+#define FSB_R_TOTAL_NS		FS_SUM_total_ns
+#define FSB_R_CLOSED		FS_SUM_closed
+#define FSB_R_PGTABLE		FS_SUM_pgtable_bytes
+#define FSB_R_VMAS_COPIED	FS_SUM_vmas_copied
+#define FSB_R_COW_PARENT	FS_SUM_cow_parent
+#define FSB_R_COW_CHILD		FS_SUM_cow_child
+#define FSB_R_COW_COPIES	FS_SUM_cow_copies
+#define FSB_R_COW_REUSES	FS_SUM_cow_reuses
+#define FSB_R_RSS_PAGES		FS_SUM_rss_pages	/* where known */
 
-#define FSB_HIST_BUCKETS 64
+#define FSB_HIST_BUCKETS	FS_HIST_BUCKETS
 
 struct fsb_pcpu {
 	__u64 agg[FS_KIND_COUNT][FSB_R_COUNT];
@@ -95,8 +113,10 @@ struct fsb_pcpu {
 	} vma_cache;
 };
 
-/* How copies and reuses are told apart (as the module's enum fs_split). */
-enum fsb_split { FSB_SPLIT_NONE, FSB_SPLIT_COUNT_COPIES, FSB_SPLIT_COUNT_REUSES };
+/* How copies and reuses are told apart: enum fs_split (<forkstats/cow.h>). */
+#define FSB_SPLIT_NONE		FS_SPLIT_NONE
+#define FSB_SPLIT_COUNT_COPIES	FS_SPLIT_COUNT_COPIES
+#define FSB_SPLIT_COUNT_REUSES	FS_SPLIT_COUNT_REUSES
 
 /* The one element of the "state" map. */
 struct fsb_state {
@@ -108,7 +128,7 @@ struct fsb_state {
 	__u64 mm_gen;		/* bumped after every change of "mms" (mm_cache) */
 	__u32 nrecords;		/* entries of "records" and "done_log" */
 	__u32 enabled;
-	__u32 split;		/* enum fsb_split */
+	__u32 split;		/* enum fs_split */
 	__u32 chain;		/* enum fsb_chain */
 	__u32 ncpus;		/* possible CPUs (per-CPU RSS counters) */
 	__u32 copy_by_pte;	/* copies seen in the PTE after do_wp_page (no helper hook) */
@@ -146,8 +166,7 @@ enum fsb_call_state {
 	FSB_IN_SYSCALL,		/* inside a clone/fork/vfork/clone3 syscall */
 };
 
-/* mm attribution ("mms" map, by mm address): seq << 8 | kind << 1 | side */
-#define FSB_ATTR(seq, kind, side)	((__u64)(seq) << 8 | (kind) << 1 | (side))
+/* mm attribution ("mms" map, by mm address): fs_attr_pack(seq, kind, side) */
 
 /* A write fault in progress on the tracepoint chain ("wp_pending", by tid). */
 struct fsb_wp {

@@ -25,7 +25,8 @@
 #include <bpf/libbpf.h>
 
 #include "btf_query.h"
-#include "forkstats.skel.h"
+#include "fentry.skel.h"
+#include "tracepoint.skel.h"
 #include "kprobe_events.h"
 
 static const char *const chain_names[] = {
@@ -35,53 +36,13 @@ static const char *const chain_names[] = {
 	[FSB_CHAIN_KPROBE] = "kprobe",
 };
 
-const struct prog_info fsb_progs[] = {
-#define FENTRY(prog, hook, target, req) \
-	{ prog, FSB_HOOK_##hook, FSB_CHAIN_FENTRY, target, req, BY_LIBBPF }
-#define TP(prog, hook) \
-	{ prog, FSB_HOOK_##hook, FSB_CHAIN_TRACEPOINT, prog, REQUIRED, BY_LIBBPF }
-#define KPROBE(prog, hook, target, req, how) \
-	{ prog, FSB_HOOK_##hook, FSB_CHAIN_KPROBE, target, req, how }
-	FENTRY("kernel_clone_entry", KERNEL_CLONE, "kernel_clone", REQUIRED),
-	FENTRY("kernel_clone_exit", KERNEL_CLONE, "kernel_clone", REQUIRED),
-	FENTRY("copy_process_entry", COPY_PROCESS, "copy_process", REQUIRED),
-	FENTRY("copy_process_exit", COPY_PROCESS, "copy_process", REQUIRED),
-	FENTRY("copy_page_range_entry", COPY_PAGE_RANGE, "copy_page_range", OPTIONAL),
-	FENTRY("mmdrop_entry", MMDROP, "__mmdrop", REQUIRED),
-	/* wp_page_copy first: whether it attached picks do_wp_page's program. */
-	FENTRY("wp_page_copy_entry", WP_PAGE_COPY, "wp_page_copy", OPTIONAL),
-	{ "do_wp_page_entry", FSB_HOOK_DO_WP_PAGE, FSB_CHAIN_FENTRY, "do_wp_page", REQUIRED,
-	  IF_COPY },
-	{ "do_wp_page_exit", FSB_HOOK_DO_WP_PAGE, FSB_CHAIN_FENTRY, "do_wp_page", REQUIRED,
-	  UNLESS_COPY },
-	FENTRY("wp_page_reuse_entry", WP_PAGE_REUSE, "wp_page_reuse", OPTIONAL),
-	/* Where the function has no fentry, a kprobe program instead. */
-	{ "wp_page_reuse_kprobe", FSB_HOOK_WP_PAGE_REUSE, FSB_CHAIN_FENTRY, "wp_page_reuse",
-	  OPTIONAL, FALLBACK_KPROBE },
-	TP("sys_enter", SYS_ENTER),
-	TP("sys_exit", SYS_EXIT),
-	TP("task_newtask", TASK_NEWTASK),
-	TP("exit_mmap", EXIT_MMAP),
-	TP("page_fault_user", PAGE_FAULT_USER),
-	TP("page_fault_kernel", PAGE_FAULT_KERNEL),
-	TP("rss_stat", RSS_STAT),
-	TP("signal_deliver", SIGNAL_DELIVER),
-	KPROBE("kernel_clone_kprobe", KERNEL_CLONE, "kernel_clone", REQUIRED, KPROBE_EVENT),
-	KPROBE("kernel_clone_kretprobe", KERNEL_CLONE, "kernel_clone", REQUIRED, KRETPROBE_EVENT),
-	KPROBE("copy_process_kprobe", COPY_PROCESS, "copy_process", REQUIRED, KPROBE_EVENT),
-	KPROBE("copy_process_kretprobe", COPY_PROCESS, "copy_process", REQUIRED, KRETPROBE_EVENT),
-	KPROBE("copy_page_range_kprobe", COPY_PAGE_RANGE, "copy_page_range", OPTIONAL,
-	       KPROBE_EVENT),
-	KPROBE("mmdrop_kprobe", MMDROP, "__mmdrop", REQUIRED, KPROBE_EVENT),
-	KPROBE("do_wp_page_kprobe", DO_WP_PAGE, "do_wp_page", REQUIRED, KPROBE_EVENT),
-	KPROBE("do_wp_page_kretprobe", DO_WP_PAGE, "do_wp_page", REQUIRED, KRETPROBE_EVENT),
-	KPROBE("wp_page_copy_kretprobe", WP_PAGE_COPY, "wp_page_copy", OPTIONAL, KRETPROBE_EVENT),
-	KPROBE("wp_page_reuse_kprobe", WP_PAGE_REUSE, "wp_page_reuse", OPTIONAL, KPROBE_EVENT),
-#undef FENTRY
-#undef TP
-#undef KPROBE
+/* The table of the programs and their sections: ../bpf/progs.h. */
+const struct prog_info fsb_progs[NPROGS] = {
+#define FSB_PROG_INFO(id, prog, hook, chain, type, target, req, how)			\
+	[FSB_PROG_##id] = { #prog, FSB_HOOK_##hook, FSB_CHAIN_##chain, target, req, how },
+	FSB_PROGS(FSB_PROG_INFO)
+#undef FSB_PROG_INFO
 };
-_Static_assert(sizeof(fsb_progs) / sizeof(fsb_progs[0]) == NPROGS, "NPROGS in bpf_internal.h");
 
 const char *const fsb_map_names[] = {
 	"state", "records", "done_log", "claims", "pcpu", "inflight", "mms", "wp_pending", "wp_vmf",
@@ -145,7 +106,7 @@ void fsb_close(struct fsb *b)
 			close(b->link_fd[i]);
 	}
 	if (b->skel) {
-		fsbpf__destroy(b->skel);
+		b->skel_destroy(b->skel);
 	} else {
 		for (i = 0; i < NMAPS; i++)
 			if (b->map_fd[i] >= 0)
@@ -207,6 +168,64 @@ static struct bpf_link *attach_event(struct fsb *b, struct bpf_program *prog,
 	return link;
 }
 
+/*
+ * The skeletons, one per object: fentry.bpf.c's serves the fentry and the
+ * kprobe chain (the same bodies on the same functions, as two program
+ * types: fentry.bpf.c says why), tracepoint.bpf.c's the tracepoint chain.
+ * Only the object of the chain tried is opened.
+ */
+static int fentry_load(void *s)
+{
+	return fsb_fentry__load(s);
+}
+
+static void fentry_destroy(void *s)
+{
+	fsb_fentry__destroy(s);
+}
+
+static int tracepoint_load(void *s)
+{
+	return fsb_tracepoint__load(s);
+}
+
+static void tracepoint_destroy(void *s)
+{
+	fsb_tracepoint__destroy(s);
+}
+
+static int open_chain(struct fsb *b, enum fsb_chain chain)
+{
+	if (chain == FSB_CHAIN_TRACEPOINT) {
+		struct fsb_tracepoint *s = fsb_tracepoint__open();
+
+		if (!s)
+			return -1;
+		b->skel = s;
+		b->obj = s->obj;
+		b->skel_load = tracepoint_load;
+		b->skel_destroy = tracepoint_destroy;
+	} else {
+		struct fsb_fentry *s = fsb_fentry__open();
+
+		if (!s)
+			return -1;
+		b->skel = s;
+		b->obj = s->obj;
+		b->skel_load = fentry_load;
+		b->skel_destroy = fentry_destroy;
+	}
+	return 0;
+}
+
+/* The map of this name in the chain's object (all objects have them all). */
+static int set_entries(struct fsb *b, const char *name, unsigned int n)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(b->obj, name);
+
+	return m ? bpf_map__set_max_entries(m, n) : -1;
+}
+
 /* One chain: 0 when every required program is attached, else -1 and why. */
 static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain chain,
 		     const struct btf *btf, char *why, size_t whylen)
@@ -217,23 +236,26 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 	__u32 zero = 0;
 	size_t i;
 
-	b->skel = fsbpf__open();
-	if (!b->skel)
+	if (open_chain(b, chain))
 		return fail(why, whylen, "cannot open the BPF object: %s", strerror(errno));
 	/* The kprobe chain counts wp_page_copy at its return: VM_FAULT_WRITE. */
 	fs_btf_wp_helpers(btf, chain == FSB_CHAIN_KPROBE, &use_copy, &use_reuse);
-	/* Off first: a program may serve two chains (wp_page_reuse_kprobe). */
+	/*
+	 * Off first: a program may serve two chains (wp_page_reuse_kprobe).
+	 * The object has the programs of its chains only.
+	 */
 	for (i = 0; i < NPROGS; i++) {
 		struct bpf_program *prog =
-			bpf_object__find_program_by_name(b->skel->obj, fsb_progs[i].prog);
+			bpf_object__find_program_by_name(b->obj, fsb_progs[i].prog);
 
-		if (!prog)
+		if (prog)
+			bpf_program__set_autoload(prog, false);
+		else if (fsb_progs[i].chain == chain)
 			return fail(why, whylen, "program %s missing from the object", fsb_progs[i].prog);
-		bpf_program__set_autoload(prog, false);
 	}
 	for (i = 0; i < NPROGS; i++) {
 		struct bpf_program *prog =
-			bpf_object__find_program_by_name(b->skel->obj, fsb_progs[i].prog);
+			bpf_object__find_program_by_name(b->obj, fsb_progs[i].prog);
 		int on = fsb_progs[i].chain == chain && target_exists(btf, &fsb_progs[i]);
 
 		if (fsb_progs[i].hook == FSB_HOOK_WP_PAGE_COPY)
@@ -245,18 +267,16 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 		if (on)
 			bpf_program__set_autoload(prog, true);
 	}
-	bpf_map__set_max_entries(b->skel->maps.records, p->records);
-	bpf_map__set_max_entries(b->skel->maps.done_log, p->records);
-	bpf_map__set_max_entries(b->skel->maps.claims, 2 * (p->records + 64) + 256);
-	bpf_map__set_max_entries(b->skel->maps.mms, p->max_tracked);
-	bpf_map__set_max_entries(b->skel->maps.inflight, p->max_active);
-	bpf_map__set_max_entries(b->skel->maps.wp_pending, p->max_active);
-	bpf_map__set_max_entries(b->skel->maps.wp_vmf, p->max_active);
-	err = fsbpf__load(b->skel);
+	if (set_entries(b, "records", p->records) || set_entries(b, "done_log", p->records) ||
+	    set_entries(b, "claims", 2 * (p->records + 64) + 256) ||
+	    set_entries(b, "mms", p->max_tracked) || set_entries(b, "inflight", p->max_active) ||
+	    set_entries(b, "wp_pending", p->max_active) || set_entries(b, "wp_vmf", p->max_active))
+		return fail(why, whylen, "the BPF object's maps: %s", strerror(errno));
+	err = b->skel_load(b->skel);
 	if (err)
 		return fail(why, whylen, "the kernel refused the programs (%s)", strerror(-err));
 	for (i = 0; i < NMAPS; i++) {
-		struct bpf_map *m = bpf_object__find_map_by_name(b->skel->obj, fsb_map_names[i]);
+		struct bpf_map *m = bpf_object__find_map_by_name(b->obj, fsb_map_names[i]);
 
 		b->map_fd[i] = m ? bpf_map__fd(m) : -1;
 		if (b->map_fd[i] < 0)
@@ -267,7 +287,7 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 	init.enabled = 1;
 	init.chain = chain;
 	init.ncpus = (unsigned int)libbpf_num_possible_cpus();
-	init.split = FSB_SPLIT_NONE;	/* set by the helper that attaches */
+	init.split = FS_SPLIT_NONE;	/* set by the helper that attaches */
 	init.uffd_wp_fork_copy = (__u32)fs_btf_uffd_wp_fork_copy(btf);
 	init.copy_on_fork = fs_btf_copy_on_fork(btf);
 	if (chain == FSB_CHAIN_TRACEPOINT) {
@@ -285,9 +305,9 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 	}
 	for (i = 0; i < NPROGS; i++) {
 		struct bpf_program *prog =
-			bpf_object__find_program_by_name(b->skel->obj, fsb_progs[i].prog);
+			bpf_object__find_program_by_name(b->obj, fsb_progs[i].prog);
 
-		if (fsb_progs[i].chain != chain || !bpf_program__autoload(prog) ||
+		if (fsb_progs[i].chain != chain || !prog || !bpf_program__autoload(prog) ||
 		    (fsb_progs[i].how == FALLBACK_KPROBE && (b->hooks & (1u << fsb_progs[i].hook))) ||
 		    (fsb_progs[i].how == IF_COPY && !(b->hooks & (1u << FSB_HOOK_WP_PAGE_COPY))) ||
 		    (fsb_progs[i].how == UNLESS_COPY && (b->hooks & (1u << FSB_HOOK_WP_PAGE_COPY))))
@@ -312,18 +332,18 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 		if (fsb_progs[i].how == FALLBACK_KPROBE)
 			b->hooks_kprobe |= 1u << fsb_progs[i].hook;
 		if (fsb_progs[i].hook == FSB_HOOK_WP_PAGE_REUSE)
-			init.split = FSB_SPLIT_COUNT_REUSES;
+			init.split = FS_SPLIT_COUNT_REUSES;
 		if (fsb_progs[i].hook == FSB_HOOK_WP_PAGE_COPY)
-			init.split = FSB_SPLIT_COUNT_COPIES;
+			init.split = FS_SPLIT_COUNT_COPIES;
 	}
 	if (chain != FSB_CHAIN_TRACEPOINT && !(b->hooks & (1u << FSB_HOOK_COPY_PAGE_RANGE)))
 		set_unknown(&init, FS_COL_vmas_copied);
-	if (chain != FSB_CHAIN_TRACEPOINT && init.split == FSB_SPLIT_NONE &&
+	if (chain != FSB_CHAIN_TRACEPOINT && init.split == FS_SPLIT_NONE &&
 	    (b->hooks & (1u << FSB_HOOK_DO_WP_PAGE))) {
 		init.copy_by_pte = 1;
-		init.split = FSB_SPLIT_COUNT_COPIES;
+		init.split = FS_SPLIT_COUNT_COPIES;
 	}
-	if (init.split == FSB_SPLIT_NONE) {
+	if (init.split == FS_SPLIT_NONE) {
 		set_unknown(&init, FS_COL_cow_copies);
 		set_unknown(&init, FS_COL_cow_reuses);
 	}
@@ -345,8 +365,10 @@ static void undo_chain(struct fsb *b)
 		b->link[i] = NULL;
 		b->link_fd[i] = -1;
 	}
-	fsbpf__destroy(b->skel);
+	if (b->skel)
+		b->skel_destroy(b->skel);
 	b->skel = NULL;
+	b->obj = NULL;
 	for (i = 0; i < NMAPS; i++)
 		b->map_fd[i] = -1;
 	if (b->own_group)
@@ -381,9 +403,12 @@ int fsb_attach(struct fsb **out, const struct fsb_params *p, int pin, char *err,
 	if (pin && fsb_pinned())
 		return fail(err, errlen, "the BPF backend is attached already (%s): forkstats --backend bpf detach first",
 			    FSB_PIN_DIR);
-	if (p->records < 16 || p->records > (1u << 20) || p->max_tracked < 64 ||
-	    p->max_tracked > (1u << 22) || p->max_active < 16 || p->max_active > 65536)
-		return fail(err, errlen, "records must be 16..1048576, max-tracked 64..4194304, max-active 16..65536");
+	if (p->records < FS_RECORDS_MIN || p->records > FS_RECORDS_MAX ||
+	    p->max_tracked < FS_MAX_TRACKED_MIN || p->max_tracked > FS_MAX_TRACKED_MAX ||
+	    p->max_active < FS_MAX_ACTIVE_MIN || p->max_active > FS_MAX_ACTIVE_MAX)
+		return fail(err, errlen, "records must be %u..%u, max-tracked %u..%u, max-active %u..%u",
+			    FS_RECORDS_MIN, FS_RECORDS_MAX, FS_MAX_TRACKED_MIN, FS_MAX_TRACKED_MAX,
+			    FS_MAX_ACTIVE_MIN, FS_MAX_ACTIVE_MAX);
 	libbpf_set_print(libbpf_print);
 	btf = btf__load_vmlinux_btf();
 	if (!btf)

@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The BPF backend: loads the programs of ../bpf/forkstats.bpf.c with the best
- * hook chain the running kernel allows, keeps them attached (pinned under
- * FSB_PIN_DIR, or for the life of this process), and reads its maps into
- * the structs of the source interface (source.h, source_bpf.c), the same
- * the module's source parses from its files.  docs/bpf.md.
+ * The BPF backend: loads the programs of ../bpf/ (one object per hook
+ * chain) with the best hook chain the running kernel allows, keeps them
+ * attached (pinned under FSB_PIN_DIR, or for the life of this process), and
+ * reads its maps into the structs of the source interface (source.h,
+ * source_bpf.c), the same the module's source parses from its files.
+ * docs/bpf.md.
  */
 #ifndef FORKSTATS_BPF_BACKEND_H
 #define FORKSTATS_BPF_BACKEND_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <forkstats/limits.h>
 
 #define FSB_PIN_DIR	"/sys/fs/bpf/forkstats"
 
@@ -23,7 +26,9 @@ struct fsb_params {
 	const char *chain;		/* NULL (best), "fentry", "tracepoint" or "kprobe" */
 };
 
-#define FSB_PARAMS_DEFAULT { .records = 4096, .max_tracked = 16384, .max_active = 1024 }
+#define FSB_PARAMS_DEFAULT								\
+	{ .records = FS_RECORDS_DEFAULT, .max_tracked = FS_MAX_TRACKED_DEFAULT,		\
+	  .max_active = FS_MAX_ACTIVE_DEFAULT }
 
 /* Is the backend attached (pinned)? */
 int fsb_pinned(void);

@@ -42,19 +42,20 @@ struct prog_info {
 	enum attach_how how;
 };
 
-/* The programs of every chain (bpf_attach.c); NPROGS is checked there. */
-#define NPROGS 29
-extern const struct prog_info fsb_progs[];
+/* The programs of every chain (bpf_attach.c), by enum fsb_prog (../bpf/progs.h). */
+#define NPROGS FSB_PROG_COUNT
+extern const struct prog_info fsb_progs[NPROGS];
 
 /* The maps by name (bpf_attach.c), in the order of the M_ ids. */
 #define NMAPS 9
 extern const char *const fsb_map_names[];
 enum { M_STATE, M_RECORDS, M_DONE, M_CLAIMS, M_PCPU, M_INFLIGHT, M_MMS, M_WP, M_WP_VMF };
 
-struct fsbpf;
-
 struct fsb {
-	struct fsbpf *skel;		/* loaded by this process, or NULL (pins) */
+	void *skel;			/* the chain's skeleton loaded by this process, or NULL (pins) */
+	struct bpf_object *obj;		/* ... its object */
+	int (*skel_load)(void *skel);
+	void (*skel_destroy)(void *skel);
 	int map_fd[NMAPS];
 	int link_fd[NPROGS];		/* -1: not attached */
 	struct bpf_link *link[NPROGS];

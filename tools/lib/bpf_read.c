@@ -17,6 +17,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include <forkstats/cow.h>
+
 #include "calls.h"
 #include "histfile.h"
 #include "probesfile.h"
@@ -130,16 +132,6 @@ static int read_pcpu(struct fsb *b, struct pcpu_sum *s)
 	return 0;
 }
 
-static void derive_split(unsigned int split, __u64 events, __u64 *copies, __u64 *reuses)
-{
-	if (split == FSB_SPLIT_COUNT_COPIES)
-		*reuses = events > *copies ? events - *copies : 0;
-	else if (split == FSB_SPLIT_COUNT_REUSES)
-		*copies = events > *reuses ? events - *reuses : 0;
-	else
-		*copies = *reuses = 0;
-}
-
 /* A consistent copy of the record seq, if the ring still holds it. */
 static int record_read(struct fsb *b, uint64_t seq, struct fs_record *r)
 {
@@ -152,7 +144,7 @@ static int record_read(struct fsb *b, uint64_t seq, struct fs_record *r)
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (a != seq || s->seq != seq || seq <= b->st->reset_after)
 		return 0;
-	derive_split(b->st->split, r->cow_parent + r->cow_child, &r->cow_copies, &r->cow_reuses);
+	fs_cow_split(b->st->split, r->cow_parent + r->cow_child, &r->cow_copies, &r->cow_reuses);
 	return 1;
 }
 
@@ -233,7 +225,7 @@ static void proc_row(struct fs_proc_row *row, const uint64_t *a, const struct fs
 {
 	__u64 copies = a[FSB_R_COW_COPIES], reuses = a[FSB_R_COW_REUSES];
 
-	derive_split(st->split, a[FSB_R_COW_PARENT] + a[FSB_R_COW_CHILD], &copies, &reuses);
+	fs_cow_split(st->split, a[FSB_R_COW_PARENT] + a[FSB_R_COW_CHILD], &copies, &reuses);
 	memset(row, 0, sizeof(*row));
 	set_agg(row, FS_AGG_calls, a[FSB_R_CALLS], 0);
 	set_agg(row, FS_AGG_failed, a[FSB_R_FAILED], 0);

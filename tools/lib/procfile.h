@@ -12,7 +12,7 @@
 #include <forkstats/record.h>
 
 #define FS_PROC_PATH		"/proc/forkstats"
-#define FS_PROC_VERSION		2	/* the format version this parser reads */
+#define FS_PROC_VERSION		FS_PROC_FORMAT_VERSION	/* the format version this parser reads */
 #define FS_PROC_MAX_PROBES	32
 #define FS_PROC_MAX_COUNTERS	64
 #define FS_PROC_NAME_MAX	64
