@@ -2,7 +2,7 @@
 /*
  * bpfcount: a plain BPF counter on forkstats' hooks -- what a bpftrace
  * one-liner costs.  The hook points and types of the forkstats BPF backend's
- * fentry chain (tools/forkstats/bpf/forkstats.bpf.c), each program only
+ * fentry chain (tools/bpf/forkstats.bpf.c), each program only
  * incrementing its slot of a per-CPU array.  The loader (bpfcount.c) decides
  * which of them the running kernel gets, as the backend does.
  */

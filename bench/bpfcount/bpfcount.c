@@ -6,7 +6,7 @@
  *
  * Attaches the programs of bpfcount.bpf.c whose targets the running kernel
  * has -- the choice the forkstats BPF backend makes for its fentry chain
- * (tools/forkstats/bpf_backend.c) -- prints
+ * (tools/lib/bpf_attach.c) -- prints
  *
  *   bpfcount: attached N programs: NAME,NAME,...
  *

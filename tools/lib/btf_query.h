@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the running kernel's BTF says, for choosing BPF hooks: shared by the
- * BPF backend's loader (bpf_backend.c) and the benchmark's plain counter
+ * BPF backend's loader (bpf_attach.c) and the benchmark's plain counter
  * (bench/bpfcount), so that both hook the same functions.
  */
 #ifndef FORKSTATS_BTF_QUERY_H

@@ -2,7 +2,7 @@
 /*
  * forkstats BPF backend: the module's per-call records and COW attribution,
  * gathered by BPF programs (CO-RE).  Three hook chains; the loader
- * (../bpf_backend.c) loads one of them:
+ * (../lib/bpf_attach.c) loads one of them:
  *
  *   fentry chain   (the module's functions, where the kernel allows fentry)
  *     kernel_clone     fentry/fexit: total latency, result

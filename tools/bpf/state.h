@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The BPF backend's maps, shared by the BPF programs (forkstats.bpf.c) and
- * the loader (../bpf_backend.c).  Records and aggregate columns are those of
+ * the loader (../lib/bpf_*.c).  Records and aggregate columns are those of
  * include/forkstats/record.h; this adds only how the backend keeps them.
  */
 #ifndef FORKSTATS_BPF_STATE_H
@@ -19,7 +19,7 @@ enum fsb_chain {
 
 /*
  * Hooks: one hit counter each; names and program types (fentry chain,
- * kprobe chain; the tracepoint chain's are tp_btf) in bpf_backend.c.
+ * kprobe chain; the tracepoint chain's are tp_btf) in ../lib/bpf_read.c.
  */
 #define FSB_HOOKS(X)									\
 	X(KERNEL_CLONE, "kernel_clone", "fentry.fexit", "kprobe.kretprobe")		\

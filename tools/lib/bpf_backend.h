@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The BPF backend: loads the programs of bpf/forkstats.bpf.c with the best
+ * The BPF backend: loads the programs of ../bpf/forkstats.bpf.c with the best
  * hook chain the running kernel allows, keeps them attached (pinned under
  * FSB_PIN_DIR, or for the life of this process), and gives the module's
  * files as text in the module's formats, so that every command reads both
