@@ -103,6 +103,8 @@ tests/sweep.sh >"$logs/sweep.tap" 2>&1
 tap "$logs/sweep.tap" "sweep script tests"
 tests/bpf.sh >"$logs/bpf.tap" 2>&1
 tap "$logs/bpf.tap" "BPF backend tests (host: tracepoint chain)"
+tests/structure.sh >"$logs/structure.tap" 2>&1
+tap "$logs/structure.tap" "structure checks (include cycles, function length, defined once)"
 if run "unit tests build" "$logs/unit-build.log" make -C tests unit O="$top/build/tests"; then
 	for t in "$top"/build/tests/unit/*; do
 		CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$logs/${t##*/}.tap" 2>&1

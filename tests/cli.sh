@@ -189,6 +189,28 @@ if command -v tmux >/dev/null; then
 else
 	ok "top on a terminal # SKIP tmux is not installed (scripts/deps.sh installs it)"
 fi
+# --json where users type it (bpftool's way): before or after the command's
+# name, the same document; but not as an option's value or after stat's CMD.
+json_after() {	# args...: "--json ARGS" and "ARGS --json" (and -j) print the same bytes
+	local before after short
+	before=$(cli --json "$@") && after=$(cli "$@" --json) && short=$(cli "$@" -j) &&
+		test -n "$before" && test "$before" = "$after" && test "$before" = "$short" ||
+		{ echo "--json $*: $before"; echo "$* --json: $after"; echo "$* -j: $short"; return 1; }
+}
+for cmd in show status calls hist "hist --total --kind fork" "calls -n 1 --kind fork"; do
+	# shellcheck disable=SC2086
+	t "$cmd --json, $cmd -j: the same document as --json $cmd" json_after $cmd
+done
+t "calls --json -n 1: --json between the command's options" \
+	sh -c "test \"\$('$F' --proc '$fx/proc' --debugfs '$fx/debugfs' calls --json -n 1)\" = \"\$('$F' --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls -n 1)\""
+t "calls --comm --json: --json is the value of --comm (text, no call of that name)" \
+	sh -c "out=\$('$F' --proc '$fx/proc' --debugfs '$fx/debugfs' calls --comm --json) && test \"\$(echo \"\$out\" | head -c 4)\" = 'SEQ ' && test \$(echo \"\$out\" | wc -l) = 1"
+t "calls -- --json: after -- it is an argument (calls takes none: exit 2)" \
+	sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' calls -- --json 2>&1 | grep -q \"unexpected argument '--json'\"; test \$? = 0"
+t "stat -- CMD --json: --json is CMD's argument" \
+	sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' stat -- sh -c 'echo \"args: \$*\"' x --json 2>/dev/null | grep -qx 'args: --json'"
+t "export --json: 'does not apply', exit 2, as with --json export" \
+	sh -c "'$F' --proc '$fx/proc' export --json --textfile /nonexistent 2>&1 | grep -q 'json does not apply' && { '$F' --proc '$fx/proc' export --json --textfile /nonexistent 2>/dev/null; test \$? = 2; }"
 man=$here/../docs/forkstats.8
 t "the man page renders without warnings" sh -c "out=\$(groff -man -ww -z '$man' 2>&1) && test -z \"\$out\""
 t "the man page documents every command" sh -c "for c in show status calls hist reset top; do grep -q \"^\\.B\\R\\? *\$c\" '$man' || grep -q \"^\\.BR \$c \" '$man' || { echo \"missing \$c\"; exit 1; }; done"

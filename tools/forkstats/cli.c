@@ -18,6 +18,20 @@
 #include "procfile.h"
 #include "textparse.h"
 
+/*
+ * The context of the command being run, for the global options typed after
+ * its name (fs_cli_getopt); set once by main().
+ */
+static struct fs_cli *context;
+
+#define FS_CLI_MAX_OPTS		32	/* long options of a command, at most */
+#define FS_CLI_OPT_JSON		0x100	/* getopt's value of --json: no character */
+
+void fs_cli_context(struct fs_cli *cli)
+{
+	context = cli;
+}
+
 int fs_cli_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -79,9 +93,31 @@ int fs_cli_getopt_quiet(int argc, char **argv, const char *shortopts,
 int fs_cli_getopt(const struct fs_command *c, int argc, char **argv, const char *shortopts,
 		  const struct option *longopts)
 {
-	char bad[96];
-	int ch = fs_cli_getopt_quiet(argc, argv, shortopts, longopts, bad, sizeof(bad));
+	struct option opts[FS_CLI_MAX_OPTS + 2];
+	char shorts[64], bad[96];
+	size_t n = 0;
+	int ch;
 
+	/*
+	 * The command's options, and the global ones that may follow its name
+	 * as they may precede it (bpftool's way): --json, -j.  Where they are
+	 * options of the command getopt says: not after "--", not as the value
+	 * of an option, not after stat's CMD.
+	 */
+	if (context) {
+		for (; longopts[n].name && n < FS_CLI_MAX_OPTS; n++)
+			opts[n] = longopts[n];
+		opts[n++] = (struct option){ "json", no_argument, NULL, FS_CLI_OPT_JSON };
+		opts[n] = (struct option){ NULL, 0, NULL, 0 };
+		snprintf(shorts, sizeof(shorts), "%s%s", shortopts, strchr(shortopts, 'j') ? "" : "j");
+		shortopts = shorts;
+		longopts = opts;
+	}
+	do {
+		ch = fs_cli_getopt_quiet(argc, argv, shortopts, longopts, bad, sizeof(bad));
+		if (context && (ch == FS_CLI_OPT_JSON || ch == 'j'))
+			context->json = 1;
+	} while (context && (ch == FS_CLI_OPT_JSON || ch == 'j'));
 	if (ch == '?')
 		fs_cli_usage_error(c, "option %s", bad);
 	return ch;

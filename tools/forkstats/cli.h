@@ -27,6 +27,11 @@ struct fs_command {
 	const char *help;		/* what it does, options */
 };
 
+/*
+ * The context of the command about to run: fs_cli_getopt sets in it the
+ * global options typed after the command's name (--json, -j).
+ */
+void fs_cli_context(struct fs_cli *cli);
 /* One error line "forkstats: ...", returns 1. */
 int fs_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage of a command on stderr, returns 2. */
@@ -37,7 +42,8 @@ int fs_cli_usage_error(const struct fs_command *c, const char *fmt, ...)
 /*
  * getopt_long for a command: the next option, or -1 after the last; '?'
  * after a bad one (unknown, without its value, or with a value it does not
- * take), said by fs_cli_usage_error: the command then returns 2.
+ * take), said by fs_cli_usage_error: the command then returns 2.  The global
+ * --json (-j) is taken here too, into the context, and not returned.
  */
 struct option;
 int fs_cli_getopt(const struct fs_command *c, int argc, char **argv, const char *shortopts,

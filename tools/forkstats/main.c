@@ -40,7 +40,8 @@ static void usage(FILE *f)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %s\n", commands[i]->usage);
 	fprintf(f, "\n"
-		   "  --json        one JSON document; keys are the names of docs/interfaces.md\n"
+		   "  --json        one JSON document; keys are the names of docs/interfaces.md;\n"
+		   "                before or after COMMAND (forkstats calls --json)\n"
 		   "  --backend B   where the data comes from: the kernel module (module), the BPF\n"
 		   "                backend (bpf), or the module when it is loaded (auto, default)\n"
 		   "  --proc PATH, --debugfs DIR   read other files (for tests and fixtures)\n"
@@ -98,6 +99,7 @@ int main(int argc, char **argv)
 		return short_usage();
 	}
 	fs_json_init(&cli.j, stdout);
+	fs_cli_context(&cli);
 	name = optind < argc ? argv[optind] : "show";
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(commands[i]->name, name))

@@ -8,15 +8,29 @@
 #include "cli.h"
 #include "procfile.h"
 
+/* The columns of /proc/forkstats' table, in its order (record.h), after the kind. */
 static const char *const keys[] = {
-	"kind", "calls", "failed", "create_avg_ns", "total_avg_ns", "pgtable_bytes",
-	"vmas_copied", "cow_parent", "cow_child", "cow_copies", "cow_reuses",
-	"create_ns_sum", "total_ns_sum", "returned", "rss_pages",
+	"kind",
+#define FS_AGG_KEY(name) #name,
+	FS_AGG_COLUMNS(FS_AGG_KEY)
+#undef FS_AGG_KEY
 };
-static const char *const heads[] = {
-	"KIND", "CALLS", "FAILED", "CREATE_AVG", "TOTAL_AVG", "PGTABLES",
-	"VMAS_CP", "COW_PARENT", "COW_CHILD", "COPIES", "REUSES",
-	"CREATE_SUM", "TOTAL_SUM", "RETURNED", "RSS_PAGES",
+static const char *const heads[1 + FS_AGG_COUNT] = {
+	[0] = "KIND",
+	[1 + FS_AGG_calls] = "CALLS",
+	[1 + FS_AGG_failed] = "FAILED",
+	[1 + FS_AGG_create_avg_ns] = "CREATE_AVG",
+	[1 + FS_AGG_total_avg_ns] = "TOTAL_AVG",
+	[1 + FS_AGG_pgtable_bytes] = "PGTABLES",
+	[1 + FS_AGG_vmas_copied] = "VMAS_CP",
+	[1 + FS_AGG_cow_parent] = "COW_PARENT",
+	[1 + FS_AGG_cow_child] = "COW_CHILD",
+	[1 + FS_AGG_cow_copies] = "COPIES",
+	[1 + FS_AGG_cow_reuses] = "REUSES",
+	[1 + FS_AGG_create_ns_sum] = "CREATE_SUM",
+	[1 + FS_AGG_total_ns_sum] = "TOTAL_SUM",
+	[1 + FS_AGG_returned] = "RETURNED",
+	[1 + FS_AGG_rss_pages] = "RSS_PAGES",
 };
 
 static void add_row(struct fs_table *t, const char *name, const struct fs_proc_row *r)

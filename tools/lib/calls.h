@@ -12,7 +12,8 @@
 
 #include <forkstats/record.h>
 
-#define FS_DEBUGFS_DIR		"/sys/kernel/debug/forkstats"
+#include "paths.h"
+
 #define FS_CALLS_MAX_FIELDS	64
 #define FS_CALLS_MAX_BYTES	(256u << 20)
 

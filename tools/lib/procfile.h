@@ -11,7 +11,8 @@
 
 #include <forkstats/record.h>
 
-#define FS_PROC_PATH		"/proc/forkstats"
+#include "paths.h"
+
 #define FS_PROC_VERSION		FS_PROC_FORMAT_VERSION	/* the format version this parser reads */
 #define FS_PROC_MAX_PROBES	32
 #define FS_PROC_MAX_COUNTERS	64

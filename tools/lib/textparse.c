@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "textparse.h"
 
-#include "procfile.h"
+#include "paths.h"
 
 #include <errno.h>
 #include <fcntl.h>

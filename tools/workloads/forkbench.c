@@ -348,7 +348,70 @@ static void default_target(struct bench *b)
 	strcpy(slash ? slash + 1 : b->exec_path, "fb-exit");
 }
 
-int main(int argc, char **argv)
+/* One option of the command line into b: 0, or -1 when its value is bad. */
+static int set_option(struct bench *b, int opt, const char *arg)
+{
+	int m;
+
+	switch (opt) {
+	case 'm':
+		for (m = 0; m < M_COUNT && strcmp(method_names[m], arg); m++)
+			;
+		if (m == M_COUNT)
+			return -1;
+		b->method = (enum method)m;
+		return 0;
+	case 's':
+		return parse_size(arg, &b->size) ? -1 : 0;
+	case 'l':
+		if (strcmp(arg, "dirty") && strcmp(arg, "fragmented"))
+			return -1;
+		b->fragmented = !strcmp(arg, "fragmented");
+		return 0;
+	case 't':
+		if (strcmp(arg, "on") && strcmp(arg, "off"))
+			return -1;
+		b->thp = !strcmp(arg, "on");
+		return 0;
+	case 'c':
+		if (!strcmp(arg, "exit"))
+			b->child = C_EXIT;
+		else if (!strcmp(arg, "exec"))
+			b->child = C_EXEC;
+		else if (!strncmp(arg, "write:", 6) && !parse_ulong(arg + 6, &b->child_writes))
+			b->child = C_WRITE;
+		else
+			return -1;
+		return 0;
+	case 'P':
+		return parse_ulong(arg, &b->parent_writes) ? -1 : 0;
+	case 'n':
+		if (parse_ulong(arg, &b->iterations) || !b->iterations || b->iterations > 10000000)
+			return -1;
+		return 0;
+	case 'w':
+		return parse_ulong(arg, &b->warmup) ? -1 : 0;
+	case 'f':
+		if (strcmp(arg, "summary") && strcmp(arg, "csv") && strcmp(arg, "json"))
+			return -1;
+		b->format = arg;
+		return 0;
+	case 'e':
+		snprintf(b->exec_path, sizeof(b->exec_path), "%s", arg);
+		return 0;
+	case 'p':
+		b->progress = 1;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * The command line into b: 0, or the exit status: 0 after --help, 2 after
+ * the usage for a bad option or argument (*done set in both cases).
+ */
+static int parse_options(struct bench *b, int argc, char **argv, int *done)
 {
 	static const struct option opts[] = {
 		{ "method", required_argument, NULL, 'm' },
@@ -364,77 +427,49 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	int opt;
+
+	*done = 1;
+	while ((opt = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
+		if (opt == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		if (set_option(b, opt, optarg))
+			goto bad;
+	}
+	if (optind < argc || b->method == M_COUNT)
+		goto bad;
+	*done = 0;
+	return 0;
+bad:
+	usage(stderr);
+	return 2;
+}
+
+/* A warning when --thp on cannot have huge pages here. */
+static void check_thp(void)
+{
+	char buf[64] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+
+	if (!f || !fgets(buf, sizeof(buf), f) || strstr(buf, "[never]"))
+		fprintf(stderr, "forkbench: warning: transparent huge pages are not available here\n");
+	if (f)
+		fclose(f);
+}
+
+int main(int argc, char **argv)
+{
 	struct bench b = { .method = M_COUNT, .iterations = 100, .warmup = 5, .format = "summary" };
 	struct fs_lat lat = { 0 }, cyc = { 0 };
 	uint64_t *raw_lat, *raw_cyc, l, c;
 	unsigned long i;
-	int opt, tty = isatty(2), m;
+	int tty = isatty(2), done, ret;
 
-	while ((opt = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'm':
-			for (m = 0; m < M_COUNT && strcmp(method_names[m], optarg); m++)
-				;
-			if (m == M_COUNT)
-				goto bad;
-			b.method = (enum method)m;
-			break;
-		case 's':
-			if (parse_size(optarg, &b.size))
-				goto bad;
-			break;
-		case 'l':
-			if (strcmp(optarg, "dirty") && strcmp(optarg, "fragmented"))
-				goto bad;
-			b.fragmented = !strcmp(optarg, "fragmented");
-			break;
-		case 't':
-			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
-				goto bad;
-			b.thp = !strcmp(optarg, "on");
-			break;
-		case 'c':
-			if (!strcmp(optarg, "exit"))
-				b.child = C_EXIT;
-			else if (!strcmp(optarg, "exec"))
-				b.child = C_EXEC;
-			else if (!strncmp(optarg, "write:", 6) && !parse_ulong(optarg + 6, &b.child_writes))
-				b.child = C_WRITE;
-			else
-				goto bad;
-			break;
-		case 'P':
-			if (parse_ulong(optarg, &b.parent_writes))
-				goto bad;
-			break;
-		case 'n':
-			if (parse_ulong(optarg, &b.iterations) || !b.iterations || b.iterations > 10000000)
-				goto bad;
-			break;
-		case 'w':
-			if (parse_ulong(optarg, &b.warmup))
-				goto bad;
-			break;
-		case 'f':
-			if (strcmp(optarg, "summary") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
-				goto bad;
-			b.format = optarg;
-			break;
-		case 'e':
-			snprintf(b.exec_path, sizeof(b.exec_path), "%s", optarg);
-			break;
-		case 'p':
-			b.progress = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			goto bad;
-		}
-	}
-	if (optind < argc || b.method == M_COUNT)
-		goto bad;
+	ret = parse_options(&b, argc, argv, &done);
+	if (done)
+		return ret;
 	if ((b.child_writes || b.parent_writes) && b.child_writes + b.parent_writes > b.size / PAGE) {
 		fprintf(stderr, "forkbench: the child's and the parent's writes must fit in --size\n");
 		return 2;
@@ -443,15 +478,8 @@ int main(int argc, char **argv)
 		default_target(&b);
 	if ((b.method == M_SPAWN || b.child == C_EXEC) && access(b.exec_path, X_OK))
 		die("the exec target %s (build it with make tools, or give --exec PATH)", b.exec_path);
-	if (b.thp) {
-		char buf[64] = "";
-		FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-
-		if (!f || !fgets(buf, sizeof(buf), f) || strstr(buf, "[never]"))
-			fprintf(stderr, "forkbench: warning: transparent huge pages are not available here\n");
-		if (f)
-			fclose(f);
-	}
+	if (b.thp)
+		check_thp();
 	b.stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	raw_lat = calloc(b.iterations, sizeof(*raw_lat));
 	raw_cyc = calloc(b.iterations, sizeof(*raw_cyc));
@@ -468,7 +496,4 @@ int main(int argc, char **argv)
 	}
 	report(&b, &lat, &cyc, raw_lat, raw_cyc);
 	return fflush(stdout) ? 1 : 0;
-bad:
-	usage(stderr);
-	return 2;
 }
