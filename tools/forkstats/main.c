@@ -49,6 +49,28 @@ static void usage(FILE *f)
 		   "  --version     forkstats' version\n");
 }
 
+/*
+ * A command run with its help, and its source: the one choice of a backend
+ * (source.c), handed to the command.  stat and top may attach the BPF
+ * backend for their own run; attach and detach read nothing.
+ */
+static int run_command(struct fs_cli *cli, const struct fs_command *c, int argc, char **argv)
+{
+	char err[1024];
+	int ret;
+
+	if (fs_cli_help(c, argc, argv))
+		return 0;
+	cli->conf.transient = c == &fs_cmd_stat || c == &fs_cmd_top;
+	if (c != &fs_cmd_attach && c != &fs_cmd_detach &&
+	    fs_source_open(&cli->src, &cli->conf, err, sizeof(err)))
+		return fs_cli_error("%s", err);
+	optind = 1;
+	ret = c->run(cli, argc, argv);
+	fs_source_close(cli->src);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -63,9 +85,9 @@ int main(int argc, char **argv)
 	};
 	struct fs_cli cli = { .conf = FS_SOURCE_CONF_DEFAULT };
 	const char *name, *backend = "auto";
-	char bad[96], err[1024];
+	char bad[96];
 	size_t i;
-	int c, ret;
+	int c;
 
 	while ((c = fs_cli_getopt_quiet(argc, argv, "+jh", opts, bad, sizeof(bad))) != -1) {
 		switch (c) {
@@ -113,20 +135,7 @@ int main(int argc, char **argv)
 			argc = 1;
 			argv = none;
 		}
-		if (fs_cli_help(commands[i], argc, argv))
-			return 0;
-		/*
-		 * The one choice of a backend (source.c), handed to the command;
-		 * stat and top may attach the BPF backend for their own run.
-		 */
-		cli.conf.transient = commands[i] == &fs_cmd_stat || commands[i] == &fs_cmd_top;
-		if (commands[i] != &fs_cmd_attach && commands[i] != &fs_cmd_detach &&
-		    fs_source_open(&cli.src, &cli.conf, err, sizeof(err)))
-			return fs_cli_error("%s", err);
-		optind = 1;
-		ret = commands[i]->run(&cli, argc, argv);
-		fs_source_close(cli.src);
-		return ret;
+		return run_command(&cli, commands[i], argc, argv);
 	}
 	fs_cli_error("unknown command '%s'", name);
 	return short_usage();

@@ -3,6 +3,7 @@
  * The data source (source.h): the choice of a backend, made here and
  * nowhere else, and the calls handed to the chosen source's operations.
  */
+#include "source.h"
 #include "source_internal.h"
 
 #include <errno.h>

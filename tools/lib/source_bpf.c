@@ -5,6 +5,7 @@
  * where it lies; what a caller polls is a timer ticking every 5 ms while
  * the stream is open (the maps have no descriptor that wakes a reader).
  */
+#include "source.h"
 #include "source_internal.h"
 
 #include <errno.h>

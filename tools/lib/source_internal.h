@@ -6,14 +6,22 @@
 #ifndef FORKSTATS_SOURCE_INTERNAL_H
 #define FORKSTATS_SOURCE_INTERNAL_H
 
-#include "source.h"
+#include <stddef.h>
+#include <stdint.h>
 
+/* From source.h, which this header does not include (no include cycle). */
+struct fs_source;
+struct fs_source_events;
+struct fs_proc;
+struct fs_call;
+struct fs_hist;
+struct fs_probes;
 struct fsb;
 
 struct fs_source_ops {
 	int (*snapshot)(struct fs_source *s, struct fs_proc *out, char *err, size_t errlen);
-	int (*records)(struct fs_source *s, fs_record_fn fn, void *ctx, uint64_t *lost,
-		       char *err, size_t errlen);
+	int (*records)(struct fs_source *s, int (*fn)(void *ctx, const struct fs_call *x),
+		       void *ctx, uint64_t *lost, char *err, size_t errlen);
 	int (*hist)(struct fs_source *s, struct fs_hist *out, char *err, size_t errlen);
 	int (*probes)(struct fs_source *s, struct fs_probes *out, char *err, size_t errlen);
 	int (*reset)(struct fs_source *s, char *err, size_t errlen);
@@ -28,7 +36,7 @@ struct fs_source_ops {
 
 struct fs_source {
 	const struct fs_source_ops *ops;
-	enum fs_backend backend;	/* module or bpf */
+	int backend;			/* enum fs_backend: module or bpf */
 	const char *proc, *debugfs;	/* the module's files */
 	struct fsb *bpf;		/* the BPF backend, opened or attached */
 };

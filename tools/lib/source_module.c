@@ -4,6 +4,7 @@
  * read and parsed by procfile.c, calls.c, histfile.c and probesfile.c.
  * The formats are the module's (docs/interfaces.md); nothing here writes them.
  */
+#include "source.h"
 #include "source_internal.h"
 
 #include <errno.h>
