@@ -96,9 +96,11 @@ struct {
 } done_log SEC(".maps");
 
 /*
- * Sequence numbers and completion positions are claimed here: an insert
- * that must not exist is the one compare-and-swap every kernel (5.10 has
- * no atomic fetch-add for BPF) offers.  Key: bit 63 set for positions.
+ * Built with FSB_CLAIMS (the objects for kernels without BPF's atomic
+ * fetch-add, before 5.12: 5.10), sequence numbers and completion positions
+ * are claimed here: an insert that must not exist is the one
+ * compare-and-swap those kernels offer.  Key: bit 63 set for positions.
+ * Unused otherwise, but in every object: the maps pinned are one set.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -270,9 +272,22 @@ static __always_inline int stale(struct fsb_state *s, __u64 seq)
 }
 
 /*
- * The next number after *counter: claimed by inserting it into "claims";
- * a number another CPU claimed first is skipped.  0 if none was won.
+ * The next number after *counter: one atomic fetch-add (5.12+), or, built
+ * with FSB_CLAIMS, claimed by inserting it into "claims" (a number another
+ * CPU claimed first is skipped; 0 if none was won).  Two objects rather
+ * than a rodata knob: before 5.12 the verifier refuses a fetch-add's
+ * instruction even where it is dead code ("BPF_STX uses reserved fields",
+ * checked on every instruction before the walk); the loader picks the
+ * object by a probe (bpf_attach.c have_fetch_add()).
  */
+#ifndef FSB_CLAIMS
+static __always_inline __u64 claim(__u64 *counter, __u64 tag, __u32 keep)
+{
+	(void)tag;
+	(void)keep;
+	return __sync_fetch_and_add(counter, 1) + 1;
+}
+#else
 static __always_inline __u64 claim(__u64 *counter, __u64 tag, __u32 keep)
 {
 	__u64 n = *counter, key, old;
@@ -294,6 +309,7 @@ static __always_inline __u64 claim(__u64 *counter, __u64 tag, __u32 keep)
 	}
 	return 0;
 }
+#endif
 
 static __always_inline struct fs_record *slot(struct fsb_state *s, __u64 seq)
 {

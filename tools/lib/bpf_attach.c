@@ -26,7 +26,9 @@
 
 #include "btf_query.h"
 #include "fentry.skel.h"
+#include "fentry_claims.skel.h"
 #include "tracepoint.skel.h"
+#include "tracepoint_claims.skel.h"
 #include "kprobe_events.h"
 
 static const char *const chain_names[] = {
@@ -171,51 +173,69 @@ static struct bpf_link *attach_event(struct fsb *b, struct bpf_program *prog,
 /*
  * The skeletons, one per object: fentry.bpf.c's serves the fentry and the
  * kprobe chain (the same bodies on the same functions, as two program
- * types: fentry.bpf.c says why), tracepoint.bpf.c's the tracepoint chain.
- * Only the object of the chain tried is opened.
+ * types: fentry.bpf.c says why), tracepoint.bpf.c's the tracepoint chain;
+ * each built with BPF's atomic fetch-add and, _claims, with the claims map
+ * instead (core.bpf.h claim()).  Only the object of the chain tried is
+ * opened.
  */
-static int fentry_load(void *s)
+#define FSB_SKEL(name)								\
+static int name##_load(void *s)							\
+{										\
+	return fsb_##name##__load(s);						\
+}										\
+static void name##_destroy(void *s)						\
+{										\
+	fsb_##name##__destroy(s);						\
+}										\
+static int name##_open(struct fsb *b)						\
+{										\
+	struct fsb_##name *s = fsb_##name##__open();				\
+										\
+	if (!s)									\
+		return -1;							\
+	b->skel = s;								\
+	b->obj = s->obj;							\
+	b->skel_load = name##_load;						\
+	b->skel_destroy = name##_destroy;					\
+	return 0;								\
+}
+FSB_SKEL(fentry)
+FSB_SKEL(fentry_claims)
+FSB_SKEL(tracepoint)
+FSB_SKEL(tracepoint_claims)
+#undef FSB_SKEL
+
+static int open_chain(struct fsb *b, enum fsb_chain chain, int fetch_add)
 {
-	return fsb_fentry__load(s);
+	if (chain == FSB_CHAIN_TRACEPOINT)
+		return fetch_add ? tracepoint_open(b) : tracepoint_claims_open(b);
+	return fetch_add ? fentry_open(b) : fentry_claims_open(b);
 }
 
-static void fentry_destroy(void *s)
+/*
+ * Has the kernel BPF's atomic fetch-add (5.12+; backported or not)?  A
+ * socket filter that adds with it to a stack slot, loaded: 1 if the
+ * verifier takes it.
+ */
+static int have_fetch_add(void)
 {
-	fsb_fentry__destroy(s);
-}
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0 },
+		{ .code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10, .src_reg = BPF_REG_1,
+		  .off = -8 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2, .imm = 1 },
+		{ .code = BPF_STX | BPF_ATOMIC | BPF_DW, .dst_reg = BPF_REG_10, .src_reg = BPF_REG_2,
+		  .off = -8, .imm = BPF_ADD | BPF_FETCH },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, NULL, "GPL", insns,
+			       sizeof(insns) / sizeof(insns[0]), NULL);
 
-static int tracepoint_load(void *s)
-{
-	return fsb_tracepoint__load(s);
-}
-
-static void tracepoint_destroy(void *s)
-{
-	fsb_tracepoint__destroy(s);
-}
-
-static int open_chain(struct fsb *b, enum fsb_chain chain)
-{
-	if (chain == FSB_CHAIN_TRACEPOINT) {
-		struct fsb_tracepoint *s = fsb_tracepoint__open();
-
-		if (!s)
-			return -1;
-		b->skel = s;
-		b->obj = s->obj;
-		b->skel_load = tracepoint_load;
-		b->skel_destroy = tracepoint_destroy;
-	} else {
-		struct fsb_fentry *s = fsb_fentry__open();
-
-		if (!s)
-			return -1;
-		b->skel = s;
-		b->obj = s->obj;
-		b->skel_load = fentry_load;
-		b->skel_destroy = fentry_destroy;
-	}
-	return 0;
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
 }
 
 /* The map of this name in the chain's object (all objects have them all). */
@@ -228,7 +248,7 @@ static int set_entries(struct fsb *b, const char *name, unsigned int n)
 
 /* One chain: 0 when every required program is attached, else -1 and why. */
 static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain chain,
-		     const struct btf *btf, char *why, size_t whylen)
+		     int fetch_add, const struct btf *btf, char *why, size_t whylen)
 {
 	struct fsb_state init = { 0 };
 	int use_copy, use_reuse, err;
@@ -236,7 +256,7 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 	__u32 zero = 0;
 	size_t i;
 
-	if (open_chain(b, chain))
+	if (open_chain(b, chain, fetch_add))
 		return fail(why, whylen, "cannot open the BPF object: %s", strerror(errno));
 	/* The kprobe chain counts wp_page_copy at its return: VM_FAULT_WRITE. */
 	fs_btf_wp_helpers(btf, chain == FSB_CHAIN_KPROBE, &use_copy, &use_reuse);
@@ -395,6 +415,7 @@ int fsb_attach(struct fsb **out, const struct fsb_params *p, int pin, char *err,
 	char why[3][256] = { "not tried", "not tried", "not tried" };
 	struct btf *btf;
 	struct fsb *b;
+	int fetch_add;
 	size_t i;
 
 	*out = NULL;
@@ -410,6 +431,7 @@ int fsb_attach(struct fsb **out, const struct fsb_params *p, int pin, char *err,
 			    FS_RECORDS_MIN, FS_RECORDS_MAX, FS_MAX_TRACKED_MIN, FS_MAX_TRACKED_MAX,
 			    FS_MAX_ACTIVE_MIN, FS_MAX_ACTIVE_MAX);
 	libbpf_set_print(libbpf_print);
+	fetch_add = have_fetch_add();
 	btf = btf__load_vmlinux_btf();
 	if (!btf)
 		return fail(err, errlen, "cannot read the kernel's BTF: %s", strerror(errno));
@@ -422,7 +444,7 @@ int fsb_attach(struct fsb **out, const struct fsb_params *p, int pin, char *err,
 	for (i = 0; i < 3; i++) {
 		if (p->chain && strcmp(p->chain, chain_names[order[i]]))
 			continue;
-		if (try_chain(b, p, order[i], btf, why[i], sizeof(why[i])) == 0)
+		if (try_chain(b, p, order[i], fetch_add, btf, why[i], sizeof(why[i])) == 0)
 			break;
 		undo_chain(b);
 	}
