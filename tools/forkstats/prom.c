@@ -2,6 +2,7 @@
 /* Prometheus text exposition of cells (see prom.h). */
 #include "prom.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include "fmt.h"
@@ -18,7 +19,7 @@ void fs_prom_family(struct fs_prom_family *m, FILE *f, const char *name,
 
 const char *fs_prom_seconds(char *buf, uint64_t ns)
 {
-	size_t n = fmt_u64(buf, ns / 1000000000u), i;
+	size_t n = (size_t)snprintf(buf, FS_CELL_TEXT, "%" PRIu64, ns / 1000000000u), i;
 	uint64_t frac = ns % 1000000000u;
 
 	if (frac) {
@@ -89,7 +90,7 @@ void fs_prom_sample(struct fs_prom_family *m, const char *suffix,
 	if (v->type == FS_CELL_U64 && v->unit == FS_UNIT_NS)
 		fs_prom_seconds(buf, v->u);
 	else if (v->type == FS_CELL_U64)
-		fmt_u64(buf, v->u);
+		snprintf(buf, FS_CELL_TEXT, "%" PRIu64, v->u);
 	else
 		fs_cell_text(v, buf);
 	put(m->f, buf, strlen(buf));

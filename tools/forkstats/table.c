@@ -2,6 +2,7 @@
 /* The CLI's tables of cells, as text or JSON (see table.h). */
 #include "table.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,7 +130,7 @@ const char *fs_cell_text(const struct fs_cell *c, char *buf)
 		scaled(buf, c->u, bytes, 5, 1024);
 		break;
 	case FS_UNIT_HEX:
-		fmt_hex(buf, c->u);
+		snprintf(buf, FS_CELL_TEXT, "0x%" PRIx64, c->u);
 		break;
 	default:
 		fmt_u64(buf, c->u);
