@@ -51,7 +51,7 @@ int fs_calls_parse_each(char *text, size_t len, fs_call_fn fn, void *ctx, uint64
 			char *err, size_t errlen);
 int fs_calls_read(const char *path, struct fs_calls *out, char *err, size_t errlen);
 /*
- * The events stream (debugfs "events", or the BPF backend's pipe), parsed as
+ * The module's events stream (debugfs "events"; source_module.c), parsed as
  * it is read from fd: the header, then records and "# lost N" lines.  A line
  * longer than the buffer, a NUL byte, a last line cut by the end of the
  * stream, or a line that does not parse is an error naming the line.
