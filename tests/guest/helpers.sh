@@ -1,47 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# TAP helpers for the in-guest tests (busybox sh); results go to fd 3.
-TAP_N=0
-
-ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $*" >&3; }
-not_ok() { TAP_N=$((TAP_N + 1)); echo "not ok $TAP_N - $*" >&3; }
-diag() { echo "# $*" >&3; }
-diag_file() { sed 's/^/#   /' "$1" >&3; }
-
-# check DESCRIPTION COMMAND...: passes when COMMAND succeeds; its output is
-# shown as diagnostics when it fails.
-check() {
-	_d=$1
-	shift
-	if "$@" >/tmp/check.out 2>&1; then
-		ok "$_d"
-	else
-		not_ok "$_d"
-		diag "  command: $*"
-		diag_file /tmp/check.out
-	fi
-}
-
-# is GOT EXPECTED DESCRIPTION
-is() {
-	if [ "$1" = "$2" ]; then
-		ok "$3"
-	else
-		not_ok "$3"
-		diag "  got '$1', expected '$2'"
-	fi
-}
-
-# at_least GOT MIN DESCRIPTION (integers)
-at_least() {
-	if [ -n "$1" ] && [ "$1" -ge "$2" ] 2>/dev/null; then
-		ok "$3"
-	else
-		not_ok "$3"
-		diag "  got '$1', expected at least $2"
-	fi
-}
-
-done_testing() { echo "1..$TAP_N" >&3; }
+# What the in-guest tests (busybox sh) share besides TAP (tests/tap.sh,
+# sourced here; results on fd 3): the kernel log check, waiting for a process
+# to open a file, stopping process groups, the vmalloc areas of unloaded
+# code, and the kernels' rules the tests compare against.
+. /forkstats/tests/tap.sh
 
 # Kernel log lines that must never appear.
 KERNEL_BAD='WARNING:|BUG:|Oops|Call Trace|general protection|sleeping function called|scheduling while atomic|Kernel panic|list_add corruption|refcount_t:'
@@ -70,28 +32,6 @@ wait_open() {
 		usleep 20000
 		_i=$((_i + 1))
 	done
-}
-
-# tap_run DESCRIPTION COMMAND...: run a test program that prints its own
-# "ok - ..." / "not ok - ..." / "# ..." lines; number them into this stream.
-# A program that fails without saying why is a failure of its own.
-tap_run() {
-	_d=$1
-	shift
-	"$@" >/tmp/tap_run.out 2>&1
-	_rc=$?
-	_bad=0
-	while IFS= read -r _l; do
-		case $_l in
-		"ok - "*) ok "${_l#ok - }" ;;
-		"not ok - "*) not_ok "${_l#not ok - }"; _bad=1 ;;
-		"#"*) echo "$_l" >&3 ;;
-		*) echo "#   $_l" >&3 ;;
-		esac
-	done </tmp/tap_run.out
-	if [ $_rc != 0 ] && [ $_bad = 0 ]; then
-		not_ok "$_d: $* exited with status $_rc"
-	fi
 }
 
 # stop_groups PID...: SIGSTOP the process groups led by the PIDs (setsid'ed
