@@ -122,8 +122,8 @@ bad_hist() {
 		! grep -q _duration_seconds "$tmp/out" && promtool check metrics <"$tmp/out"
 }
 t "a hist bucket that is not log2 (spans a bound): no histogram, says which, the rest written, exit 1" bad_hist
-garbage_hist() {
-	printf 'garbage\n' >"$tmp/bh/hist"
+garbage_hist() {	# 4 KiB of random text (tests/gen_garbage.py)
+	python3 "$here/gen_garbage.py" "$here/fixtures" "$tmp/g" hist.noise && cp "$tmp/g/hist.noise" "$tmp/bh/hist" || return 1
 	test "$(st "$F" --backend module --proc "$fx/proc" --debugfs "$tmp/bh" show --prometheus)" = 1 &&
 		grep -q 'line 1' "$tmp/err" && grep -q 'not in the output: the latency histograms' "$tmp/err" &&
 		grep -q '^forkstats_enabled 1$' "$tmp/out"
