@@ -20,6 +20,7 @@ top=$here/..
 F=$top/tools/forkstats/forkstats
 . "$here/tap.sh"
 tmp=$(mktemp -d)
+# shellcheck disable=SC2034 # tests/tap.sh's
 TAP_TMP=$tmp
 host_attach=$("$F" --backend bpf --json status 2>/dev/null | python3 -c '
 import json, sys
