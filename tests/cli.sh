@@ -16,35 +16,46 @@ fx=$here/fixtures
 . "$here/tap.sh"
 . "$here/sanitize.sh"
 san_setup
-cli() { "$F" --proc "$fx/proc" --debugfs "$fx/debugfs" "$@"; }
+cli() { "$F" --backend module --proc "$fx/proc" --debugfs "$fx/debugfs" "$@"; }
 json() { cli --json "$@" | python3 -c 'import json, sys; json.load(sys.stdin)'; }
+# no_bpf_pins COMMAND...: COMMAND where no BPF backend is attached, whatever
+# the host has attached: as root, in a mount namespace of its own with a fresh
+# BPF filesystem on /sys/fs/bpf (the host's pins stay where they are).  Not
+# root: as it is (an unprivileged forkstats cannot attach the backend).
+no_bpf_pins() {
+	if [ "$(id -u)" = 0 ]; then
+		unshare -m --propagation private sh -c 'mount -t bpf bpf /sys/fs/bpf && exec "$@"' sh "$@"
+	else
+		"$@"
+	fi
+}
 
 for cmd in show status calls hist "hist --total" "calls -n 1" "calls --kind vfork"; do
 	# shellcheck disable=SC2086
 	t "--json $cmd is one valid JSON document" json $cmd
 done
-t "show: a row per kind and a total" sh -c "'$F' --proc '$fx/proc' | grep -c -E '^(fork|vfork|thread|clone|kthread|total) ' | grep -qx 6"
-t "show: unknown values print as -" sh -c "'$F' --proc '$fx/proc' | grep -E '^kthread ' | grep -q ' - '"
-t "show --json: unknown values are null" sh -c "'$F' --proc '$fx/proc' --json show | python3 -c 'import json,sys; d=json.load(sys.stdin); k=[r for r in d[\"kinds\"] if r[\"kind\"]==\"kthread\"][0]; sys.exit(0 if k[\"cow_copies\"] is None and k[\"calls\"]==1 else 1)'"
+t "show: a row per kind and a total" sh -c "'$F' --backend module --proc '$fx/proc' | grep -c -E '^(fork|vfork|thread|clone|kthread|total) ' | grep -qx 6"
+t "show: unknown values print as -" sh -c "'$F' --backend module --proc '$fx/proc' | grep -E '^kthread ' | grep -q ' - '"
+t "show --json: unknown values are null" sh -c "'$F' --backend module --proc '$fx/proc' --json show | python3 -c 'import json,sys; d=json.load(sys.stdin); k=[r for r in d[\"kinds\"] if r[\"kind\"]==\"kthread\"][0]; sys.exit(0 if k[\"cow_copies\"] is None and k[\"calls\"]==1 else 1)'"
 tmp_show=$(mktemp)
-t "show --json: the sum columns exactly (fork create_ns_sum 45516417, total_ns_sum 49003805, returned 53, rss_pages 17408)" sh -c "'$F' --proc '$fx/proc' --json show | python3 -c 'import json,sys; d=json.load(sys.stdin); k=[r for r in d[\"kinds\"] if r[\"kind\"]==\"fork\"][0]; sys.exit(0 if (k[\"create_ns_sum\"], k[\"total_ns_sum\"], k[\"returned\"], k[\"rss_pages\"]) == (45516417, 49003805, 53, 17408) else 1)'"
-t "show: the sum columns in the text (CREATE_SUM 45.5 ms, RSS_PAGES 17408 for fork)" sh -c "'$F' --proc '$fx/proc' show >'$tmp_show' && grep -q '^KIND .* CREATE_SUM  *TOTAL_SUM  *RETURNED  *RSS_PAGES\$' '$tmp_show' && grep -qE '^fork .* 45\.5 ms +49\.0 ms +53 +17408\$' '$tmp_show'"
-t "show --json, a file without the sum columns (an older module): they are null" sh -c "awk 'NR == 2 || (NR > 2 && NF == 15) { NF = 11 } { print }' '$fx/proc' >'$tmp_show' && '$F' --proc '$tmp_show' --json show | python3 -c 'import json,sys; d=json.load(sys.stdin); k=d[\"kinds\"][0]; sys.exit(0 if k[\"rss_pages\"] is None and k[\"create_ns_sum\"] is None and k[\"calls\"] == 53 else 1)'"
+t "show --json: the sum columns exactly (fork create_ns_sum 45516417, total_ns_sum 49003805, returned 53, rss_pages 17408)" sh -c "'$F' --backend module --proc '$fx/proc' --json show | python3 -c 'import json,sys; d=json.load(sys.stdin); k=[r for r in d[\"kinds\"] if r[\"kind\"]==\"fork\"][0]; sys.exit(0 if (k[\"create_ns_sum\"], k[\"total_ns_sum\"], k[\"returned\"], k[\"rss_pages\"]) == (45516417, 49003805, 53, 17408) else 1)'"
+t "show: the sum columns in the text (CREATE_SUM 45.5 ms, RSS_PAGES 17408 for fork)" sh -c "'$F' --backend module --proc '$fx/proc' show >'$tmp_show' && grep -q '^KIND .* CREATE_SUM  *TOTAL_SUM  *RETURNED  *RSS_PAGES\$' '$tmp_show' && grep -qE '^fork .* 45\.5 ms +49\.0 ms +53 +17408\$' '$tmp_show'"
+t "show --json, a file without the sum columns (an older module): they are null" sh -c "awk 'NR == 2 || (NR > 2 && NF == 15) { NF = 11 } { print }' '$fx/proc' >'$tmp_show' && '$F' --backend module --proc '$tmp_show' --json show | python3 -c 'import json,sys; d=json.load(sys.stdin); k=d[\"kinds\"][0]; sys.exit(0 if k[\"rss_pages\"] is None and k[\"create_ns_sum\"] is None and k[\"calls\"] == 53 else 1)'"
 rm -f "$tmp_show"
-t "calls --json: every column, raw numbers, unescaped comm" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls | python3 -c 'import json,sys; d=json.load(sys.stdin); c=d[\"calls\"]; sys.exit(0 if len(c)==2 and c[0][\"pgtable_bytes\"]==167936 and c[1][\"comm\"]==\"my\\\"prog\" and c[1][\"total_ns\"] is None and len(c[0])==19 else 1)'"
-t "calls -n 1 --kind fork: the last fork only" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls -n 1 --kind fork | python3 -c 'import json,sys; c=json.load(sys.stdin)[\"calls\"]; sys.exit(0 if [x[\"seq\"] for x in c]==[51] else 1)'"
-t "hist: bars" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' hist | grep -q '|####'"
-t "every command has --help" sh -c "for c in show status calls hist reset top; do '$F' \$c --help | grep -q '^usage: forkstats' || exit 1; done"
-t "unknown command: exit 2 and usage" sh -c "'$F' nosuch 2>&1 >/dev/null | grep -q 'unknown command'; test \$('$F' nosuch >/dev/null 2>&1; echo \$?) = 2"
-t "bad option: exit 2" sh -c "test \$('$F' calls --bogus >/dev/null 2>&1; echo \$?) = 2"
-t "--backend bpf, not attached: one clear line, exit 1" sh -c "test \$('$F' --backend bpf 2>&1 | wc -l) = 1 && test \$('$F' --backend bpf >/dev/null 2>&1; echo \$?) = 1"
-t "module not loaded: says how to load it, exit 1" sh -c "'$F' --proc /nonexistent/forkstats >/dev/null 2>&1; test \$? = 1" 
-t "no /proc/forkstats: the message names insmod" sh -c "! test -e /proc/forkstats || exit 0; '$F' 2>&1 | grep -q 'insmod module/forkstats.ko'"
-t "another format version: refused, naming it" sh -c "'$F' --proc '$fx/proc-v9' 2>&1 | grep -q 'version 9 is not supported'"
-t "calls without the module: says so" sh -c "'$F' --proc /nonexistent/forkstats --debugfs /nonexistent calls 2>&1 | grep -q 'module is not loaded'"
-t "calls --follow --json: NDJSON, one valid object per line, the loss as {\"lost\": 3}" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls --follow 2>/dev/null | python3 -c 'import json,sys; L=[json.loads(l) for l in sys.stdin]; sys.exit(0 if [list(x)[0] for x in L]==[\"seq\",\"lost\",\"seq\"] and L[1][\"lost\"]==3 else 1)'"
-t "calls --follow: the loss is also said on stderr" sh -c "'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' calls --follow 2>&1 >/dev/null | grep -q 'lost 3 records'"
-t "calls --follow --kind vfork filters the stream" sh -c "test \$('$F' --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls --follow --kind vfork 2>/dev/null | grep -c '\"seq\"') = 1"
+t "calls --json: every column, raw numbers, unescaped comm" sh -c "'$F' --backend module --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls | python3 -c 'import json,sys; d=json.load(sys.stdin); c=d[\"calls\"]; sys.exit(0 if len(c)==2 and c[0][\"pgtable_bytes\"]==167936 and c[1][\"comm\"]==\"my\\\"prog\" and c[1][\"total_ns\"] is None and len(c[0])==19 else 1)'"
+t "calls -n 1 --kind fork: the last fork only" sh -c "'$F' --backend module --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls -n 1 --kind fork | python3 -c 'import json,sys; c=json.load(sys.stdin)[\"calls\"]; sys.exit(0 if [x[\"seq\"] for x in c]==[51] else 1)'"
+t "hist: bars" sh -c "'$F' --backend module --proc '$fx/proc' --debugfs '$fx/debugfs' hist | grep -q '|####'"
+t "every command has --help" sh -c "for c in show status calls hist reset top; do '$F' --backend module \$c --help | grep -q '^usage: forkstats' || exit 1; done"
+t "unknown command: exit 2 and usage" sh -c "'$F' --backend module nosuch 2>&1 >/dev/null | grep -q 'unknown command'; test \$('$F' --backend module nosuch >/dev/null 2>&1; echo \$?) = 2"
+t "bad option: exit 2" sh -c "test \$('$F' --backend module calls --bogus >/dev/null 2>&1; echo \$?) = 2"
+t "--backend bpf, not attached: one clear line, exit 1" no_bpf_pins sh -c "test \$('$F' --backend bpf 2>&1 | wc -l) = 1 && test \$('$F' --backend bpf >/dev/null 2>&1; echo \$?) = 1"
+t "module not loaded: says how to load it, exit 1" sh -c "'$F' --backend module --proc /nonexistent/forkstats >/dev/null 2>&1; test \$? = 1" 
+t "no /proc/forkstats: the message names insmod" sh -c "! test -e /proc/forkstats || exit 0; '$F' --backend module 2>&1 | grep -q 'insmod module/forkstats.ko'"
+t "another format version: refused, naming it" sh -c "'$F' --backend module --proc '$fx/proc-v9' 2>&1 | grep -q 'version 9 is not supported'"
+t "calls without the module: says so" sh -c "'$F' --backend module --proc /nonexistent/forkstats --debugfs /nonexistent calls 2>&1 | grep -q 'module is not loaded'"
+t "calls --follow --json: NDJSON, one valid object per line, the loss as {\"lost\": 3}" sh -c "'$F' --backend module --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls --follow 2>/dev/null | python3 -c 'import json,sys; L=[json.loads(l) for l in sys.stdin]; sys.exit(0 if [list(x)[0] for x in L]==[\"seq\",\"lost\",\"seq\"] and L[1][\"lost\"]==3 else 1)'"
+t "calls --follow: the loss is also said on stderr" sh -c "'$F' --backend module --proc '$fx/proc' --debugfs '$fx/debugfs' calls --follow 2>&1 >/dev/null | grep -q 'lost 3 records'"
+t "calls --follow --kind vfork filters the stream" sh -c "test \$('$F' --backend module --proc '$fx/proc' --debugfs '$fx/debugfs' --json calls --follow --kind vfork 2>/dev/null | grep -c '\"seq\"') = 1"
 # top: batch blocks, NDJSON, bad arguments
 top_blocks() {	# two blocks: header, column heads, an empty line after each
 	local out
@@ -69,8 +80,8 @@ top_bad_args() {
 	done
 }
 top_no_module() {
-	"$F" --proc /nonexistent/forkstats --debugfs /nonexistent top -n 1 2>&1 | grep -q 'module is not loaded' &&
-		{ "$F" --proc /nonexistent/forkstats --debugfs /nonexistent top -n 1 >/dev/null 2>&1; test $? = 1; }
+	"$F" --backend module --proc /nonexistent/forkstats --debugfs /nonexistent top -n 1 2>&1 | grep -q 'module is not loaded' &&
+		{ "$F" --backend module --proc /nonexistent/forkstats --debugfs /nonexistent top -n 1 >/dev/null 2>&1; test $? = 1; }
 }
 t "top -n 2: two text blocks, each ended by an empty line" top_blocks
 t "--json top -n 2: two lines, each one valid JSON object" top_json
@@ -92,7 +103,7 @@ if command -v tmux >/dev/null; then
 		{
 			printf 'cd %q\nstty -g >before\n' "$tt/$name"
 			# shellcheck disable=SC2016 # for the wrapper: its pid, then exec top
-			printf 'sh -c '\''echo $$ >pid; exec "$0" "$@"'\'' %q --proc %q --debugfs %q top' \
+			printf 'sh -c '\''echo $$ >pid; exec "$0" "$@"'\'' %q --backend module --proc %q --debugfs %q top' \
 				"$F" "$fx/proc" "$tt/dbg"
 			printf ' %q' "$@"
 			printf '\necho $? >rc\nstty -g >after\nexec sleep 60\n'

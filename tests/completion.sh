@@ -93,15 +93,15 @@ backends=$(grep -oE -- '--backend [a-z|]+' <<<"$help" | head -n 1 | cut -d' ' -f
 t "--backend: exactly the backends of the usage ($backends)" exactly "$backends" --backend ''
 chains=$("$F" attach --help | head -n 1 | grep -oE -- '--chain [a-z|]+' | cut -d' ' -f2 | tr '|' ' ')
 t "attach --chain: exactly the chains of the usage ($chains)" exactly "$chains" attach --chain ''
-kinds=$("$F" --proc "$fx/proc" calls --kind nosuch 2>&1 | sed -n 's/.*--kind must be \(.*\), not .*/\1/p' | sed 's/,//g; s/ or / /')
+kinds=$("$F" --backend module --proc "$fx/proc" calls --kind nosuch 2>&1 | sed -n 's/.*--kind must be \(.*\), not .*/\1/p' | sed 's/,//g; s/ or / /')
 kinds_ok() { test -n "$kinds" && exactly "$kinds" calls --kind '' && exactly "$kinds" hist --kind '' && exactly vfork calls --kind vf; }
 t "calls --kind and hist --kind: exactly the kinds the CLI's error lists ($kinds)" kinds_ok
 cat_ok() {
 	local w
 	for w in $(comp cat ''); do
-		"$F" --proc "$fx/proc" --debugfs "$fx/debugfs" cat "$w" >/dev/null 2>&1 || { echo "cat $w refused"; return 1; }
+		"$F" --backend module --proc "$fx/proc" --debugfs "$fx/debugfs" cat "$w" >/dev/null 2>&1 || { echo "cat $w refused"; return 1; }
 	done
-	test "$(comp cat '' | wc -l)" = 4 && ! "$F" --proc "$fx/proc" --debugfs "$fx/debugfs" cat nosuch >/dev/null 2>&1
+	test "$(comp cat '' | wc -l)" = 4 && ! "$F" --backend module --proc "$fx/proc" --debugfs "$fx/debugfs" cat nosuch >/dev/null 2>&1
 }
 t "cat: the 4 file names offered are each accepted by 'forkstats cat' (fixtures)" cat_ok
 

@@ -27,7 +27,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-cli() { "$F" --proc "$fx/proc" --debugfs "$fx/debugfs" "$@"; }
+cli() { "$F" --backend module --proc "$fx/proc" --debugfs "$fx/debugfs" "$@"; }
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 # exit status of a command, its stdout and stderr in $tmp/out, $tmp/err
 st() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
@@ -36,7 +36,7 @@ command -v promtool >/dev/null || { not_ok "promtool is installed (scripts/deps.
 
 # --- show --prometheus ----------------------------------------------------
 cli show --prometheus >"$tmp/m" 2>"$tmp/m.err"
-t "show --prometheus: exit 0, nothing on stderr (every file readable)" sh -c "test \$('$F' --proc '$fx/proc' --debugfs '$fx/debugfs' show --prometheus >/dev/null 2>'$tmp/e'; echo \$?) = 0 && test ! -s '$tmp/e'"
+t "show --prometheus: exit 0, nothing on stderr (every file readable)" sh -c "test \$('$F' --backend module --proc '$fx/proc' --debugfs '$fx/debugfs' show --prometheus >/dev/null 2>'$tmp/e'; echo \$?) = 0 && test ! -s '$tmp/e'"
 t "promtool check metrics: no problem in the output" sh -c "promtool check metrics <'$tmp/m' && test -z \"\$(promtool check metrics <'$tmp/m' 2>&1)\""
 t "every value exact: counters = /proc/forkstats, buckets cumulative = hist, _sum = the sum columns, child RSS = pages x page size, probes" \
 	python3 "$here/promcheck.py" exact "$fx/proc" "$fx/debugfs" <"$tmp/m"
@@ -64,7 +64,7 @@ old_module() {
 	mkdir -p "$tmp/old"
 	awk 'NR == 1 { sub(/ page_size=[0-9]+/, "") } NR >= 2 && NF == 15 { NF = 11 } { print }' "$fx/proc" >"$tmp/old/proc"
 	grep -q create_ns_sum "$tmp/old/proc" && return 1
-	"$F" --proc "$tmp/old/proc" --debugfs "$fx/debugfs" show --prometheus >"$tmp/old/m" || return 1
+	"$F" --backend module --proc "$tmp/old/proc" --debugfs "$fx/debugfs" show --prometheus >"$tmp/old/m" || return 1
 	grep -qxF 'forkstats_create_duration_seconds_sum{kind="fork"} 0.051528' "$tmp/old/m" &&
 		grep -qxF 'forkstats_call_duration_seconds_sum{kind="vfork"} 0.0563206' "$tmp/old/m" &&
 		! grep -q '^forkstats_child_rss_bytes_total' "$tmp/old/m" &&
@@ -84,7 +84,7 @@ t "every counter family is _total with HELP and TYPE once; histograms in seconds
 	"awk '/^# TYPE/ && \$4 == \"counter\" && \$3 !~ /_total\$/ { exit 1 } /^# TYPE/ { n[\$3]++; if (n[\$3] > 1) exit 1 }' '$tmp/m' &&
 	 test \$(grep -c '^# TYPE forkstats_.*_seconds histogram\$' '$tmp/m') = 2 && test \$(grep -c '^# HELP' '$tmp/m') = \$(grep -c '^# TYPE' '$tmp/m')"
 t "the fixtures of tests/cli.sh: exact and promtool-clean too" sh -c \
-	"'$F' --proc '$here/fixtures/proc' --debugfs '$here/fixtures/debugfs' show --prometheus >'$tmp/m3' && promtool check metrics <'$tmp/m3' &&
+	"'$F' --backend module --proc '$here/fixtures/proc' --debugfs '$here/fixtures/debugfs' show --prometheus >'$tmp/m3' && promtool check metrics <'$tmp/m3' &&
 	 python3 '$here/promcheck.py' exact '$here/fixtures/proc' '$here/fixtures/debugfs' <'$tmp/m3'"
 
 # Not root: debugfs unreadable.  The rest, and one line per missing file.
@@ -95,7 +95,7 @@ chmod 755 "$tmp/np"
 chmod 700 "$tmp/np/debugfs"
 np_show() {
 	local rc
-	rc=$(st nobody "$F" --proc "$tmp/np/proc" --debugfs "$tmp/np/debugfs" show --prometheus)
+	rc=$(st nobody "$F" --backend module --proc "$tmp/np/proc" --debugfs "$tmp/np/debugfs" show --prometheus)
 	test "$rc" = 0 || { echo "exit $rc"; return 1; }
 	test "$(wc -l <"$tmp/err")" = 2 || { cat "$tmp/err"; return 1; }
 	grep -q '^forkstats: show: not in the output: the latency histograms .*Permission denied (debugfs is root-only: run as root)$' "$tmp/err" &&
@@ -108,23 +108,23 @@ np_show() {
 }
 t "not root: /proc/forkstats's series exact, exit 0; stderr names the histograms and the probes left out, and why" np_show
 t "--json --prometheus: exit 2, one line naming both" sh -c \
-	"test \$('$F' --proc '$fx/proc' --json show --prometheus 2>'$tmp/e' >/dev/null; echo \$?) = 2 && grep -q 'prometheus and --json' '$tmp/e'"
-t "show --prometheus extra: exit 2" sh -c "test \$('$F' --proc '$fx/proc' show --prometheus extra >/dev/null 2>&1; echo \$?) = 2"
+	"test \$('$F' --backend module --proc '$fx/proc' --json show --prometheus 2>'$tmp/e' >/dev/null; echo \$?) = 2 && grep -q 'prometheus and --json' '$tmp/e'"
+t "show --prometheus extra: exit 2" sh -c "test \$('$F' --backend module --proc '$fx/proc' show --prometheus extra >/dev/null 2>&1; echo \$?) = 2"
 t "module not loaded: exit 1, one line, nothing on stdout" sh -c \
-	"test \$('$F' --proc /nonexistent/forkstats show --prometheus >'$tmp/o' 2>'$tmp/e'; echo \$?) = 1 && test ! -s '$tmp/o' && test \$(wc -l <'$tmp/e') = 1 && grep -qx 'forkstats: /nonexistent/forkstats: No such file or directory' '$tmp/e'"
+	"test \$('$F' --backend module --proc /nonexistent/forkstats show --prometheus >'$tmp/o' 2>'$tmp/e'; echo \$?) = 1 && test ! -s '$tmp/o' && test \$(wc -l <'$tmp/e') = 1 && grep -qx 'forkstats: /nonexistent/forkstats: No such file or directory' '$tmp/e'"
 bad_hist() {
 	mkdir -p "$tmp/bh"
 	cp "$fx/debugfs/probes" "$tmp/bh/"
 	printf '# kind latency lo_ns hi_ns count\nfork create 1000 3000 2\n' >"$tmp/bh/hist"
-	test "$(st "$F" --proc "$fx/proc" --debugfs "$tmp/bh" show --prometheus)" = 1 &&
+	test "$(st "$F" --backend module --proc "$fx/proc" --debugfs "$tmp/bh" show --prometheus)" = 1 &&
 		grep -q 'hist: bucket 1000..3000 ns of fork create is not a log2 bucket' "$tmp/err" &&
 		grep -qxF 'forkstats_calls_total{kind="fork"} 60' "$tmp/out" && grep -q '^forkstats_enabled 1$' "$tmp/out" &&
 		! grep -q _duration_seconds "$tmp/out" && promtool check metrics <"$tmp/out"
 }
 t "a hist bucket that is not log2 (spans a bound): no histogram, says which, the rest written, exit 1" bad_hist
-garbage_hist() {
-	printf 'garbage\n' >"$tmp/bh/hist"
-	test "$(st "$F" --proc "$fx/proc" --debugfs "$tmp/bh" show --prometheus)" = 1 &&
+garbage_hist() {	# 4 KiB of random text (tests/gen_garbage.py)
+	python3 "$here/gen_garbage.py" "$here/fixtures" "$tmp/g" hist.noise && cp "$tmp/g/hist.noise" "$tmp/bh/hist" || return 1
+	test "$(st "$F" --backend module --proc "$fx/proc" --debugfs "$tmp/bh" show --prometheus)" = 1 &&
 		grep -q 'line 1' "$tmp/err" && grep -q 'not in the output: the latency histograms' "$tmp/err" &&
 		grep -q '^forkstats_enabled 1$' "$tmp/out"
 }
@@ -134,7 +134,7 @@ t "a hist that does not parse: named with its line, the rest written, exit 1" ga
 tf=$tmp/tf
 mkdir "$tf"
 t "export --textfile DIR: exit 0, DIR/forkstats.prom byte-identical to show --prometheus" sh -c \
-	"'$F' --proc '$fx/proc' --debugfs '$fx/debugfs' export --textfile '$tf' && cmp '$tf/forkstats.prom' '$tmp/m'"
+	"'$F' --backend module --proc '$fx/proc' --debugfs '$fx/debugfs' export --textfile '$tf' && cmp '$tf/forkstats.prom' '$tmp/m'"
 t "the file is 0644 (node_exporter reads it as another user) and alone in DIR (no temporary file left)" sh -c \
 	"test \$(stat -c %a '$tf/forkstats.prom') = 644 && test \"\$(ls -A '$tf')\" = forkstats.prom"
 replaced() {
@@ -151,7 +151,7 @@ t "an existing forkstats.prom is replaced by rename (new inode; the old file unt
 synced() {
 	command -v strace >/dev/null || { echo "strace missing"; return 1; }
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 strace -f -e trace=fsync,rename,renameat,renameat2,openat,fchmod -o "$tmp/strace" \
-		"$F" --proc "$fx/proc" --debugfs "$fx/debugfs" export --textfile "$tf" >/dev/null 2>&1 || return 1
+		"$F" --backend module --proc "$fx/proc" --debugfs "$fx/debugfs" export --textfile "$tf" >/dev/null 2>&1 || return 1
 	awk '/fchmod\(.*0644\)/ { c = NR } /fsync\(/ && !f { f = NR } /rename/ { r = NR }
 	     END { exit !(c && f && r && c < r && f < r) }' "$tmp/strace" || { cat "$tmp/strace"; return 1; }
 	# and the directory synced after the rename
@@ -159,28 +159,28 @@ synced() {
 }
 t "export: the temporary file is made 0644 and fsync'ed before the rename, the directory fsync'ed after (strace)" synced
 t "DIR missing: exit 1, one line naming DIR and why, nothing created" sh -c \
-	"test \$('$F' --proc '$fx/proc' export --textfile '$tmp/nodir' 2>'$tmp/e'; echo \$?) = 1 && test \$(wc -l <'$tmp/e') = 1 &&
+	"test \$('$F' --backend module --proc '$fx/proc' export --textfile '$tmp/nodir' 2>'$tmp/e'; echo \$?) = 1 && test \$(wc -l <'$tmp/e') = 1 &&
 	 grep -qx \"forkstats: export: $tmp/nodir: cannot use the directory: No such file or directory\" '$tmp/e' && test ! -e '$tmp/nodir'"
 t "DIR a file: exit 1, one line: Not a directory" sh -c \
-	"test \$('$F' --proc '$fx/proc' export --textfile '$tmp/m' 2>'$tmp/e'; echo \$?) = 1 && test \$(wc -l <'$tmp/e') = 1 &&
+	"test \$('$F' --backend module --proc '$fx/proc' export --textfile '$tmp/m' 2>'$tmp/e'; echo \$?) = 1 && test \$(wc -l <'$tmp/e') = 1 &&
 	 grep -qx \"forkstats: export: $tmp/m: cannot use the directory: Not a directory\" '$tmp/e'"
 mkdir "$tmp/ro"
 chmod 755 "$tmp/ro"
 t "DIR not writable (unprivileged user): exit 1, one line: Permission denied, nothing created" sh -c \
-	"test \$(setpriv --reuid=65534 --regid=65534 --clear-groups '$F' --proc '$fx/proc' export --textfile '$tmp/ro' 2>'$tmp/e'; echo \$?) = 1 &&
+	"test \$(setpriv --reuid=65534 --regid=65534 --clear-groups '$F' --backend module --proc '$fx/proc' export --textfile '$tmp/ro' 2>'$tmp/e'; echo \$?) = 1 &&
 	 test \$(wc -l <'$tmp/e') = 1 && grep -qx \"forkstats: export: $tmp/ro: cannot create a file in the directory: Permission denied\" '$tmp/e' &&
 	 test -z \"\$(ls -A '$tmp/ro')\""
 no_module() {
 	cp "$tf/forkstats.prom" "$tmp/before"
-	test "$(st "$F" --proc /nonexistent/forkstats export --textfile "$tf")" = 1 &&
+	test "$(st "$F" --backend module --proc /nonexistent/forkstats export --textfile "$tf")" = 1 &&
 		test "$(wc -l <"$tmp/err")" = 1 && grep -qx 'forkstats: /nonexistent/forkstats: No such file or directory' "$tmp/err" &&
 		cmp "$tf/forkstats.prom" "$tmp/before" && test "$(ls -A "$tf")" = forkstats.prom
 }
 t "module not loaded: exit 1, one line; the previous file kept, no temporary file left" no_module
 t "export without --textfile, with --json, with an extra argument: exit 2" sh -c \
 	"for a in '' '--textfile' '--textfile $tf extra' '--textfile $tf --interval 0' '--textfile $tf --interval 0.05' '--textfile $tf --interval x' '--textfile $tf --interval 86401'; do
-	   '$F' --proc '$fx/proc' export \$a >/dev/null 2>&1; test \$? = 2 || { echo \"export \$a\"; exit 1; }; done
-	 '$F' --proc '$fx/proc' --json export --textfile '$tf' >/dev/null 2>&1; test \$? = 2"
+	   '$F' --backend module --proc '$fx/proc' export \$a >/dev/null 2>&1; test \$? = 2 || { echo \"export \$a\"; exit 1; }; done
+	 '$F' --backend module --proc '$fx/proc' --json export --textfile '$tf' >/dev/null 2>&1; test \$? = 2"
 
 # --interval: a copy of the fixture that changes; readers never see a part.
 interval() {
@@ -188,7 +188,7 @@ interval() {
 	mkdir -p "$live/dbg" "$tmp/tf2"
 	cp "$fx/proc" "$live/proc"
 	cp "$fx/debugfs/"* "$live/dbg/"
-	"$F" --proc "$live/proc" --debugfs "$live/dbg" export --textfile "$tmp/tf2" --interval 0.1 2>"$tmp/ierr" &
+	"$F" --backend module --proc "$live/proc" --debugfs "$live/dbg" export --textfile "$tmp/tf2" --interval 0.1 2>"$tmp/ierr" &
 	pid=$!
 	for i in $(seq 50); do [ -s "$tmp/tf2/forkstats.prom" ] && break; sleep 0.1; done
 	grep -qxF 'forkstats_calls_total{kind="fork"} 60' "$tmp/tf2/forkstats.prom" || { echo "first write"; kill $pid; return 1; }
@@ -216,7 +216,7 @@ interval_missing() {
 	mkdir -p "$tmp/tf3"
 	chmod 777 "$tmp/tf3"
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$F" --proc "$tmp/np/proc" --debugfs "$tmp/np/debugfs" export --textfile "$tmp/tf3" --interval 0.1 2>"$tmp/ierr" &
+		"$F" --backend module --proc "$tmp/np/proc" --debugfs "$tmp/np/debugfs" export --textfile "$tmp/tf3" --interval 0.1 2>"$tmp/ierr" &
 	pid=$!
 	sleep 1
 	kill -TERM $pid
@@ -229,7 +229,7 @@ t "--interval, not root: what is left out is said once (2 lines in 10 writes), t
 interval_noproc() {
 	local pid
 	mkdir -p "$tmp/tf4"
-	"$F" --proc "$tmp/noproc" --debugfs "$fx/debugfs" export --textfile "$tmp/tf4" --interval 0.1 2>"$tmp/ierr" &
+	"$F" --backend module --proc "$tmp/noproc" --debugfs "$fx/debugfs" export --textfile "$tmp/tf4" --interval 0.1 2>"$tmp/ierr" &
 	pid=$!
 	sleep 0.6
 	cp "$fx/proc" "$tmp/noproc.new" && mv "$tmp/noproc.new" "$tmp/noproc"	# loaded again (at once, as /proc/forkstats appears)
@@ -243,7 +243,7 @@ interval_noproc() {
 }
 t "--interval, module not loaded for a while: said once (not every 0.1 s), written once it is back" interval_noproc
 t "--interval, DIR missing from the start: exit 1 at once, one line" sh -c \
-	"test \$(timeout 5 '$F' --proc '$fx/proc' export --textfile '$tmp/nodir' --interval 0.1 2>'$tmp/e'; echo \$?) = 1 && test \$(wc -l <'$tmp/e') = 1"
+	"test \$(timeout 5 '$F' --backend module --proc '$fx/proc' export --textfile '$tmp/nodir' --interval 0.1 2>'$tmp/e'; echo \$?) = 1 && test \$(wc -l <'$tmp/e') = 1"
 
 # --- node_exporter's textfile collector -----------------------------------
 NE=$(command -v prometheus-node-exporter || true)
@@ -269,7 +269,7 @@ else
 		"grep -qx '# TYPE forkstats_create_duration_seconds histogram' '$tmp/scrape' && grep -qx '# TYPE forkstats_calls_total counter' '$tmp/scrape'"
 	# a new export is what the next scrape serves
 	sed 's/^fork                 60 /fork                 75 /' "$fx/proc" >"$tmp/proc75"
-	"$F" --proc "$tmp/proc75" --debugfs "$fx/debugfs" export --textfile "$tf"
+	"$F" --backend module --proc "$tmp/proc75" --debugfs "$fx/debugfs" export --textfile "$tf"
 	fetch
 	t "after another export, the next scrape serves its values" sh -c \
 		"grep -qxF 'forkstats_calls_total{kind=\"fork\"} 75' '$tmp/scrape' && python3 '$here/promcheck.py' same '$tf/forkstats.prom' '$tmp/scrape'"

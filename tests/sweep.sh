@@ -19,7 +19,7 @@ t "jsonflat: the same under busybox awk" sh -c "busybox awk -f '$W/jsonflat.awk'
 for bad in '{"a":' '{"a" 1}' '[1,]' '{"a":1} x' '"open'; do
 	t "jsonflat: refuses $bad" sh -c "! printf '%s' '$bad' | awk -f '$W/jsonflat.awk' >/dev/null 2>'$tmp/err' && grep -q '^jsonflat: ' '$tmp/err'"
 done
-t "jsonflat: reads forkstats' own JSON" sh -c "'$here/../tools/forkstats/forkstats' --proc '$here/fixtures/proc' --json show | awk -f '$W/jsonflat.awk' | grep -qx 'kinds.4.kind kthread'"
+t "jsonflat: reads forkstats' own JSON" sh -c "'$here/../tools/forkstats/forkstats' --backend module --proc '$here/fixtures/proc' --json show | awk -f '$W/jsonflat.awk' | grep -qx 'kinds.4.kind kthread'"
 
 # The sweep, timing only (no module on the host; --backend module: whatever BPF
 # backend the host has attached is not read).

@@ -3,44 +3,7 @@
 # (tests/progs/stattree.c says how it knows them), exit statuses, -r N.
 insmod /forkstats/forkstats.ko || not_ok "insmod forkstats.ko for the stat tests"
 
-# stat_oracle M K J: every "KIND COLUMN VALUE" stattree expects is what stat says.
-stat_oracle() {
-	if ! forkstats ${FS_BACKEND:+--backend $FS_BACKEND} --json stat -o /tmp/stat.json -- \
-		stattree "$@" >/tmp/oracle 2>/tmp/stat.err; then
-		not_ok "${FS_BACKEND:+bpf }stat -- stattree $*: exit 0"
-		diag_file /tmp/stat.err
-		return
-	fi
-	check "${FS_BACKEND:+bpf }stat -- stattree $*: the report is one JSON document" jsonq /tmp/stat.json
-	is "$(jsonq /tmp/stat.json lost cow_incomplete exit_status | tr '\n' ' ')" "0 0 0 " \
-		"${FS_BACKEND:+bpf }stat -- stattree $*: nothing lost, every final COW read, exit status 0"
-	_bad=0
-	_n=0
-	_nosplit=0
-	[ -n "$FS_BACKEND" ] && forkstats --backend "$FS_BACKEND" cat proc | head -n 1 | grep -q 'split=unknown' && _nosplit=1
-	while read -r _kind _col _want; do
-		case $_nosplit:$_col in
-		1:cow_copies|1:cow_reuses)
-			# Unknown with these hooks: stat must say so (null), not a number.
-			_got=$(jsonq /tmp/stat.json "kinds.kind=$_kind.$_col")
-			[ "$_got" = null ] || { diag "  $_kind $_col: $_got, expected null (unknown)"; _bad=1; }
-			_n=$((_n + 1))
-			continue
-			;;
-		esac
-		_got=$(jsonq /tmp/stat.json "kinds.kind=$_kind.$_col")
-		_n=$((_n + 1))
-		if [ "$_got" != "$_want" ]; then
-			diag "  $_kind $_col: stat says $_got, the oracle $_want"
-			_bad=1
-		fi
-	done </tmp/oracle
-	if [ $_bad = 0 ] && [ $_n -ge 20 ]; then
-		ok "${FS_BACKEND:+bpf }stat -- stattree $*: all $_n oracle numbers exact ($(grep '^fork pgtable' /tmp/oracle | cut -d' ' -f3) B of page tables, K=$2 child, J=$3 parent COW copies)"
-	else
-		not_ok "${FS_BACKEND:+bpf }stat -- stattree $*: the oracle numbers ($_n checked)"
-	fi
-}
+# stat_oracle: tests/guest/helpers.sh
 
 stat_oracle 2 1 1
 stat_oracle 8 100 200

@@ -28,19 +28,6 @@ probes_value() { awk -v n="$1" '$1 == n && NF == 2 { print $2 }' $D/probes 2>/de
 proc_counter() { awk -v n="$1" '$1 == n && NF == 2 { print $2 }' /proc/forkstats; }
 # A random number in [0, $1).
 rand() { echo $((RANDOM % $1)); }
-# Garbage and commands to the writable files, at random.
-poke() {
-	case $(rand 8) in
-	0) echo junk >$D/control ;;
-	1) echo reset >$D/control ;;
-	2) echo "bogus 99999999999999999999" >$D/control ;;
-	3) echo reset >/proc/forkstats ;;
-	4) printf 'reset\0junk' >$D/control ;;
-	5) echo enable >$D/control ;;
-	6) printf '%4096s' x >$D/control ;;
-	*) echo -1 >/proc/forkstats ;;
-	esac
-} 2>/dev/null
 
 n=0 loaded=0 unloaded=0 refused=0 stuck=0 bad=0 memmoved=0 ovf=0 over=0 t0=$(date +%s)
 while [ $n -lt "$N" ]; do
@@ -67,7 +54,7 @@ while [ $n -lt "$N" ]; do
 	fi
 	i=$(rand 4)
 	while [ $i -gt 0 ]; do
-		poke
+		storm poke users	# garbage and commands (tests/progs/garbage.h)
 		usleep $((RANDOM % 200000))
 		i=$((i - 1))
 	done
@@ -87,7 +74,7 @@ while [ $n -lt "$N" ]; do
 	fi
 	cont_groups $loads
 	usleep $((RANDOM % 800000))
-	poke
+	storm poke users	# garbage and commands (tests/progs/garbage.h)
 	# rmmod at once; refused while a reader holds a file of the module open
 	# (the kernel's rule, for every module), so again every millisecond
 	# until it goes, as a user's shell loop would (at most 30 s).

@@ -24,15 +24,6 @@ userstorm readers /tmp/ps.stop >/tmp/ps.readers 2>&1 &
 readers=$!
 
 probes_value() { awk -v n="$1" '$1 == n && NF == 2 { print $2 }' $D/probes 2>/dev/null; }
-poke() {
-	case $((RANDOM % 6)) in
-	0) echo junk >$D/control ;;
-	1 | 2) echo reset >$D/control ;;
-	3) echo reset >/proc/forkstats ;;
-	4) echo "bogus 99999999999999999999" >$D/control ;;
-	*) echo -1 >/proc/forkstats ;;
-	esac
-} 2>/dev/null
 
 r=0 bad=0 loaded=0 resets=0 memmoved=0
 while [ $r -lt "$R" ]; do
@@ -50,7 +41,7 @@ while [ $r -lt "$R" ]; do
 	cont_groups $loads
 	i=0
 	while [ $i -lt 20 ]; do
-		poke
+		storm poke parallel	# garbage and commands (tests/progs/garbage.h)
 		usleep $((RANDOM % 200000))
 		i=$((i + 1))
 	done

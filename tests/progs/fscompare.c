@@ -25,6 +25,7 @@
 
 #include "calls.h"
 #include "forkutil.h"
+#include "tap.h"
 
 #define MIB (1UL << 20)
 
@@ -79,20 +80,12 @@ static int run(void)
 	return 0;
 }
 
-static int tap_failures;
-
-static void tap(int ok, const char *what)
-{
-	printf("%s - %s\n", ok ? "ok" : "not ok", what);
-	tap_failures += !ok;
-}
-
 static int load(const char *path, struct fs_calls *c)
 {
 	char err[256];
 
 	if (fs_calls_read(path, c, err, sizeof(err))) {
-		printf("not ok - read %s: %s\n", path, err);
+		tap(0, "read %s: %s", path, err);
 		return -1;
 	}
 	return 0;
@@ -121,7 +114,6 @@ static int check(pid_t pid, const char *mod_path, const char *bpf_path)
 	size_t i, n = 0, same = 0, kinds[FS_KIND_COUNT] = { 0 };
 	int split_unknown = 0;
 	uint64_t cow = 0, pgt = 0;
-	char line[512];
 
 	if (load(mod_path, &m) || load(bpf_path, &b))
 		return 1;
@@ -166,21 +158,19 @@ static int check(pid_t pid, const char *mod_path, const char *bpf_path)
 		cow += x->r.cow_parent + x->r.cow_child;
 		pgt += x->r.pgtable_bytes;
 	}
-	snprintf(line, sizeof(line),
-		 "both backends recorded the workload's %zu calls (%zu fork, %zu vfork, %zu thread, %zu clone)",
-		 n, kinds[FS_KIND_FORK], kinds[FS_KIND_VFORK], kinds[FS_KIND_THREAD],
-		 kinds[FS_KIND_CLONE]);
 	tap(n == 13 && kinds[FS_KIND_FORK] == 10 && kinds[FS_KIND_VFORK] == 1 &&
-	    kinds[FS_KIND_THREAD] == 1 && kinds[FS_KIND_CLONE] == 1, line);
-	snprintf(line, sizeof(line),
-		 "module and BPF backend agree on every field of %zu of %zu calls (%" PRIu64
-		 " B of page tables, %" PRIu64 " COW faults)", same, n, pgt, cow);
-	tap(n && same == n && cow > 0 && pgt > 0, line);
+	    kinds[FS_KIND_THREAD] == 1 && kinds[FS_KIND_CLONE] == 1,
+	    "both backends recorded the workload's %zu calls (%zu fork, %zu vfork, %zu thread, %zu clone)",
+	    n, kinds[FS_KIND_FORK], kinds[FS_KIND_VFORK], kinds[FS_KIND_THREAD],
+	    kinds[FS_KIND_CLONE]);
+	tap(n && same == n && cow > 0 && pgt > 0,
+	    "module and BPF backend agree on every field of %zu of %zu calls (%" PRIu64
+	    " B of page tables, %" PRIu64 " COW faults)", same, n, pgt, cow);
 	if (split_unknown)
 		printf("# copies and reuses: unknown to the BPF backend on this kernel (docs/bpf.md); faults by side compared\n");
 	fs_calls_free(&m);
 	fs_calls_free(&b);
-	return tap_failures ? 1 : 0;
+	return failures ? 1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -31,7 +31,7 @@
  *	of /proc/self/status: /proc is the initial namespace's) and in the new
  *	one, and stays alive until the end.  The fork records of H and P must
  *	name exactly these children, by their pids in the initial namespace
- *	(docs/interfaces.md).  Prints TAP lines ("ok - ...").
+ *	(docs/interfaces.md).  Prints TAP lines ("ok - ...", tap.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,6 +57,7 @@
 #include "calls.h"
 #include "forkutil.h"
 #include "probesfile.h"
+#include "tap.h"
 
 #if !defined(__x86_64__)
 #error "pidns forks with x86-64 assembly"
@@ -489,7 +490,7 @@ static int run_init(unsigned long mib)
 	printf("# the B and D forks done; copy_process missed %" PRIu64 " since B\n",
 	       cpd.missed - cp0.missed);
 	if (sh->failed) {
-		printf("not ok - pidns: %s\n", sh->why);
+		tap(0, "pidns: %s", sh->why);
 		return 1;
 	}
 	for (waited = 0, i = 0; i < kids && waited < 3000; waited++) {
@@ -499,7 +500,7 @@ static int run_init(unsigned long mib)
 			nap();
 	}
 	if (i < kids) {
-		printf("not ok - pidns: only %u of %u children reported their pids\n", i, kids);
+		tap(0, "pidns: only %u of %u children reported their pids", i, kids);
 		return 1;
 	}
 	for (i = 0; i < kids; i++)
@@ -528,10 +529,10 @@ static int run_init(unsigned long mib)
 	}
 	printf("# %u children (A %u, B %u, D %u), %d fork records of H and P, %u by kernel_clone's return alone\n",
 	       kids, n, n, late, got, fallback);
-	printf("%s - pidns: all %u forks of H and P are recorded (got %d records)\n",
-	       (unsigned int)got == kids ? "ok" : "not ok", kids, got);
-	printf("%s - pidns: the fallback path was taken: %u forks recorded by kernel_clone's return after copy_process's was missed (at least 1)\n",
-	       fallback ? "ok" : "not ok", fallback);
+	tap((unsigned int)got == kids, "pidns: all %u forks of H and P are recorded (got %d records)",
+	    kids, got);
+	tap(fallback != 0, "pidns: the fallback path was taken: %u forks recorded by kernel_clone's return after copy_process's was missed (at least 1)",
+	    fallback);
 	qsort(kids_init, kids, sizeof(int), cmp_int);
 	qsort(rec, got, sizeof(int), cmp_int);
 	for (k = 0; k < (size_t)got; k++) {
@@ -544,8 +545,9 @@ static int run_init(unsigned long mib)
 		printf("# a record's child_pid %d is no child's pid in the initial namespace%s\n",
 		       rec[k], i < kids ? " (it is a child's pid in the new namespace)" : "");
 	}
-	printf("%s - pidns: every fork record's child_pid is its child's pid in the initial namespace (%u of %d are not)\n",
-	       mismatch || (unsigned int)got != kids ? "not ok" : "ok", mismatch, got);
+	tap(!mismatch && (unsigned int)got == kids,
+	    "pidns: every fork record's child_pid is its child's pid in the initial namespace (%u of %d are not)",
+	    mismatch, got);
 	fs_calls_free(&c);
 	fflush(stdout);
 	return 0;

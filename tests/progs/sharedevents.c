@@ -5,7 +5,7 @@
  * as they can, for SECONDS; then the load ends and the threads keep
  * reading, all at once, until nothing more comes (tests/guest/57-events-
  * readers.sh, issue 17 defect 3).  Checks, as "ok -" / "not ok -" lines
- * (tests/guest/tap.sh tap_run):
+ * (tests/tap.sh tap_run):
  *
  *   - every read() returns whole lines, each the header, a "# lost N" line
  *     with N >= 1, or a record of the header's column count;

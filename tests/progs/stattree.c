@@ -21,8 +21,8 @@
  * calls and the page writes, registers only, no stack.  rseq is unregistered
  * first (the kernel writes its area on preemption).  C reports its VmPTE
  * right after the fork, before it touches anything: that is what the call
- * copied (the record's pgtable_bytes; tests/progs/fsaccept.c checks the
- * equality for every kernel).
+ * copied (the record's pgtable_bytes; tests/progs/fsaccept/pgtables.c
+ * checks the equality for every kernel).
  *
  * Expected: fork 2 calls (1 failed), pgtable_bytes = C's VmPTE, cow_parent J,
  * cow_child K, cow_copies K + J, cow_reuses 0; vfork 2, thread 1, clone 1,

@@ -36,13 +36,19 @@
  *
  *   storm badwrites N SEED
  *	N writes to the module's writable files (/proc/forkstats, debugfs
- *	control), each from a fresh open: random bytes, commands with
- *	whitespace, garbage around them, cut short, with a NUL inside, overlong
- *	(up to 8 KiB), numbers and other words.  A write must be applied (its
+ *	control), each from a fresh open, made by garbage_write()
+ *	(tests/progs/garbage.h): random bytes, commands with whitespace,
+ *	garbage around them, cut short, with a NUL inside, overlong (up to
+ *	8 KiB), numbers and other words.  A write must be applied (its
  *	length returned) exactly when it is a valid command — the file's
  *	command with surrounding whitespace (the kernel's isspace), shorter than
  *	16 bytes, no NUL — and fail with EINVAL otherwise.  Prints "writes N
  *	valid V mismatches M enabled E" (E: what control should read now).
+ *
+ *   storm poke users|parallel
+ *	One write to a writable file of the module, picked at random from a
+ *	set of garbage_poke() (tests/progs/garbage.h); whether it is refused is
+ *	not checked.
  *
  *   storm asuser UID CMD [ARGS...]
  *	Runs CMD as UID (group UID, no supplementary groups).
@@ -76,6 +82,7 @@
 #include "forkutil.h"
 #include "probesfile.h"
 #include "procfile.h"
+#include "garbage.h"
 
 #define PAGE		FS_PAGE
 #define REGION_PAGES	64
@@ -428,78 +435,22 @@ static const char *command_of(const unsigned char *b, size_t len, const char *co
 	return NULL;
 }
 
-static unsigned int rnd(unsigned int *seed, unsigned int n)
-{
-	*seed = *seed * 1103515245u + 12345u;
-	return (*seed >> 8) % n;
-}
-
 static int cmd_badwrites(unsigned int n, unsigned int seed)
 {
 	static const char *const proc_cmds[] = { "reset", NULL };
 	static const char *const control_cmds[] = { "reset", "enable", "disable", NULL };
-	static const char *const words[] = {
-		"-1", "0", "1", "99999999999999999999", "0x7fffffff", "enable=1", "RESET",
-		"on", "off", "true", "records=0", "\xff\xfe", "%s%n", "reset;reset",
-	};
-	static const char ws[] = { ' ', '\t', '\n', '\r', '\v', '\f' };
-	static unsigned char buf[8192];
+	static unsigned char buf[GARBAGE_MAX + 2];
 	unsigned int i, valid = 0, bad = 0, enabled = 1;
 
 	for (i = 0; i < n; i++) {
-		int ctl = rnd(&seed, 2);
+		int ctl = garbage_rnd(&seed, 2);
 		const char *path = ctl ? FS_DEBUGFS_DIR "/control" : "/proc/forkstats";
 		const char *const *cmds = ctl ? control_cmds : proc_cmds;
-		const char *c = control_cmds[rnd(&seed, 3)], *want;
-		size_t len = 0, k, cl = strlen(c);
+		const char *want;
+		size_t len = garbage_write(&seed, i, buf), k;
 		ssize_t got;
 		int fd, err;
 
-		switch (i % 8) {
-		case 0:		/* random bytes */
-		case 7:
-			len = 1 + rnd(&seed, i % 8 ? 15 : 64);
-			for (k = 0; k < len; k++)
-				buf[k] = (unsigned char)rnd(&seed, 256);
-			break;
-		case 1:		/* a command in whitespace */
-			for (k = rnd(&seed, 4); k > 0; k--)
-				buf[len++] = (unsigned char)ws[rnd(&seed, sizeof(ws))];
-			memcpy(buf + len, c, cl);
-			len += cl;
-			for (k = rnd(&seed, 4); k > 0; k--)
-				buf[len++] = (unsigned char)ws[rnd(&seed, sizeof(ws))];
-			break;
-		case 2:		/* garbage around it */
-			memcpy(buf + 1, c, cl);
-			buf[0] = (unsigned char)(33 + rnd(&seed, 94));
-			len = cl + 1;
-			if (rnd(&seed, 2)) {
-				memmove(buf, buf + 1, cl);
-				buf[cl] = (unsigned char)(33 + rnd(&seed, 94));
-			}
-			break;
-		case 3:		/* overlong */
-			len = 16 + rnd(&seed, sizeof(buf) - 16);
-			for (k = 0; k < len; k++)
-				buf[k] = (unsigned char)c[k % cl];
-			break;
-		case 4:		/* cut short */
-			len = 1 + rnd(&seed, (unsigned int)cl - 1);
-			memcpy(buf, c, len);
-			break;
-		case 5:		/* a NUL inside */
-			memcpy(buf, c, cl);
-			buf[cl] = '\0';
-			buf[cl + 1] = 'x';
-			len = cl + 2 - rnd(&seed, 2);
-			break;
-		case 6:		/* numbers and other words */
-			want = words[rnd(&seed, sizeof(words) / sizeof(words[0]))];
-			len = strlen(want);
-			memcpy(buf, want, len);
-			break;
-		}
 		want = command_of(buf, len, cmds);
 		fd = open(path, O_WRONLY);
 		if (fd < 0)
@@ -524,6 +475,37 @@ static int cmd_badwrites(unsigned int n, unsigned int seed)
 		}
 	}
 	printf("writes %u valid %u mismatches %u enabled %u\n", n, valid, bad, enabled);
+	return 0;
+}
+
+/* One write picked at random from a set of tests/progs/garbage.h; its errors
+ * are what it is for. */
+static int cmd_poke(const char *set)
+{
+	static unsigned char buf[GARBAGE_MAX];
+	struct timespec ts;
+	unsigned int seed;
+	const char *path;
+	size_t len;
+	int fd;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	seed = (unsigned int)ts.tv_nsec ^ (unsigned int)getpid() << 16;
+	if (!strcmp(set, "users"))
+		path = garbage_poke(&seed, garbage_pokes_users,
+				    sizeof(garbage_pokes_users) / sizeof(garbage_pokes_users[0]), buf, &len);
+	else if (!strcmp(set, "parallel"))
+		path = garbage_poke(&seed, garbage_pokes_parallel,
+				    sizeof(garbage_pokes_parallel) / sizeof(garbage_pokes_parallel[0]), buf, &len);
+	else
+		return 2;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd >= 0) {
+		if (write(fd, buf, len) < 0) {
+			/* refused: garbage */
+		}
+		close(fd);
+	}
 	return 0;
 }
 
@@ -616,10 +598,12 @@ int main(int argc, char **argv)
 		return cmd_uffdwp((unsigned int)atoi(argv[2]));
 	if (!strcmp(cmd, "badwrites") && argc == 4)
 		return cmd_badwrites((unsigned int)atoi(argv[2]), (unsigned int)atoi(argv[3]));
+	if (!strcmp(cmd, "poke") && argc == 3 && cmd_poke(argv[2]) == 0)
+		return 0;
 	if (!strcmp(cmd, "asuser") && argc >= 4)
 		return cmd_asuser((unsigned int)atoi(argv[2]), argv + 3);
 	if (!strcmp(cmd, "mmreuse") && argc == 3)
 		return cmd_mmreuse((unsigned int)atoi(argv[2]));
-	fprintf(stderr, "usage: storm run SECONDS [STOPFILE] | vforks N SECONDS | uffdwp N | hold N SECONDS | badwrites N SEED | asuser UID CMD... | mmreuse N\n");
+	fprintf(stderr, "usage: storm run SECONDS [STOPFILE] | vforks N SECONDS | uffdwp N | hold N SECONDS | badwrites N SEED | poke users|parallel | asuser UID CMD... | mmreuse N\n");
 	return 2;
 }

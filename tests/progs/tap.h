@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * TAP for the guest test programs: tap() prints one "ok - ..." or
- * "not ok - ..." line and counts failures; bail() reports a failed call
- * (errno) as a failure and exits 1; vmpte_bytes() reads a process's VmPTE.
+ * TAP for every C test program (tests/progs/): tap() prints one "ok - ..."
+ * or "not ok - ..." line and counts failures; diag() prints a "# ..." line;
+ * bail() reports a failed call (errno) as a failure and exits 1;
+ * vmpte_bytes() reads a process's VmPTE.  The shell's tap_run (tests/tap.sh)
+ * numbers the lines into its stream.
  */
 #ifndef FS_TESTS_PROGS_TAP_H
 #define FS_TESTS_PROGS_TAP_H
@@ -17,7 +19,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-static int failures;
+/* The "not ok" lines so far: one count for a program made of several files
+ * (weak: every file's definition is the same object). */
+__attribute__((weak)) int failures;
 
 static inline void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static inline void tap(int ok, const char *fmt, ...)
@@ -31,6 +35,19 @@ static inline void tap(int ok, const char *fmt, ...)
 	putchar('\n');
 	fflush(stdout);
 	failures += !ok;
+}
+
+static inline void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
 }
 
 static inline void bail(const char *what)

@@ -24,7 +24,7 @@
  *	The module's invariants, exactly, at a moment when no call is being
  *	made (the caller stops its load first; the kernel's own threads may
  *	still fork: the files are read until two rounds agree).  Prints "ok -"
- *	and "not ok -" lines (tests/guest/tap.sh tap_run) and "# " details.
+ *	and "not ok -" lines (tests/tap.sh tap_run) and "# " details.
  *
  *   userstorm grab PATH SECONDS
  *	Tries to open PATH as fast as it can for SECONDS; once open, reads
@@ -366,17 +366,6 @@ static int cmd_readers(const char *stop)
 }
 
 /* conserve */
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 struct snap {
 	struct fs_proc p, p2;

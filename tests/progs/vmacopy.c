@@ -31,7 +31,7 @@
  * have exactly the baseline's vmas_copied plus 1 if the class is copied, 0
  * if not, and both records pgtable_bytes equal to their child's VmPTE.
  * With VMACOPY_BPF=<forkstats binary>, the records are the BPF backend's.
- * Prints TAP lines ("ok - ...", "# ...") for tests/guest/tap.sh's tap_run.
+ * Prints TAP lines ("ok - ...", "# ...") for tests/tap.sh's tap_run.
  */
 #include <errno.h>
 #include <fcntl.h>

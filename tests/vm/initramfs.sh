@@ -41,7 +41,7 @@ if [ -n "${MODULES_ROOT:-}" ]; then
 		{ echo "initramfs.sh: no lib/modules/*/modules.dep under $MODULES_ROOT" >&2; exit 1; }
 	cp -a "$MODULES_ROOT/lib" "$root/"
 fi
-cp "$top"/tests/guest/*.sh "$root/forkstats/tests/"
+cp "$top"/tests/guest/*.sh "$top/tests/tap.sh" "$root/forkstats/tests/"
 cp "$here/kernel-log.awk" "$root/forkstats/"
 # GUEST_TESTS="28 45": only the numbered tests whose names start so (a
 # developer's shortcut; make check runs them all).

@@ -3,7 +3,7 @@
 # A kernel log (dmesg, or a guest's console), less the reports of a known
 # race of the kernel's own that a test may meet and must not fail for; every
 # other line is printed as it is, for the caller to search for WARNING, BUG,
-# Oops...  Run by the guests (busybox awk: tests/guest/tap.sh) and by the
+# Oops...  Run by the guests (busybox awk: tests/guest/helpers.sh) and by the
 # host (tests/vm/boot.sh) alike.
 #
 # The race (docs/reliability.md, "A race of the kernel's"): an open of one of
