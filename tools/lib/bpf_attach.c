@@ -246,18 +246,16 @@ static int set_entries(struct fsb *b, const char *name, unsigned int n)
 	return m ? bpf_map__set_max_entries(m, n) : -1;
 }
 
-/* One chain: 0 when every required program is attached, else -1 and why. */
-static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain chain,
-		     int fetch_add, const struct btf *btf, char *why, size_t whylen)
+/*
+ * Which programs of the object load: the chain's, where the kernel has the
+ * target (and the helper the COW accounting uses).  0, or -1 and why.
+ */
+static int choose_progs(struct fsb *b, enum fsb_chain chain, const struct btf *btf,
+			char *why, size_t whylen)
 {
-	struct fsb_state init = { 0 };
-	int use_copy, use_reuse, err;
-	char reason[256];
-	__u32 zero = 0;
+	int use_copy, use_reuse;
 	size_t i;
 
-	if (open_chain(b, chain, fetch_add))
-		return fail(why, whylen, "cannot open the BPF object: %s", strerror(errno));
 	/* The kprobe chain counts wp_page_copy at its return: VM_FAULT_WRITE. */
 	fs_btf_wp_helpers(btf, chain == FSB_CHAIN_KPROBE, &use_copy, &use_reuse);
 	/*
@@ -287,6 +285,15 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 		if (on)
 			bpf_program__set_autoload(prog, true);
 	}
+	return 0;
+}
+
+/* The maps sized, the object loaded, the maps' fds.  0, or -1 and why. */
+static int load_chain(struct fsb *b, const struct fsb_params *p, char *why, size_t whylen)
+{
+	size_t i;
+	int err;
+
 	if (set_entries(b, "records", p->records) || set_entries(b, "done_log", p->records) ||
 	    set_entries(b, "claims", 2 * (p->records + 64) + 256) ||
 	    set_entries(b, "mms", p->max_tracked) || set_entries(b, "inflight", p->max_active) ||
@@ -302,27 +309,47 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 		if (b->map_fd[i] < 0)
 			return fail(why, whylen, "map %s missing from the object", fsb_map_names[i]);
 	}
-	/* State first: the programs read it from their first hit. */
-	init.nrecords = p->records;
-	init.enabled = 1;
-	init.chain = chain;
-	init.ncpus = (unsigned int)libbpf_num_possible_cpus();
-	init.split = FS_SPLIT_NONE;	/* set by the helper that attaches */
-	init.uffd_wp_fork_copy = (__u32)fs_btf_uffd_wp_fork_copy(btf);
-	init.copy_on_fork = fs_btf_copy_on_fork(btf);
+	return 0;
+}
+
+/* The state before any program attaches; the kprobe chain's event group. */
+static void state_begin(struct fsb *b, const struct fsb_params *p, enum fsb_chain chain,
+			const struct btf *btf, struct fsb_state *init)
+{
+	memset(init, 0, sizeof(*init));
+	init->nrecords = p->records;
+	init->enabled = 1;
+	init->chain = chain;
+	init->ncpus = (unsigned int)libbpf_num_possible_cpus();
+	init->split = FS_SPLIT_NONE;	/* set by the helper that attaches */
+	init->uffd_wp_fork_copy = (__u32)fs_btf_uffd_wp_fork_copy(btf);
+	init->copy_on_fork = fs_btf_copy_on_fork(btf);
 	if (chain == FSB_CHAIN_TRACEPOINT) {
-		set_unknown(&init, FS_COL_vmas_copied);
-		init.approx = 1ULL << FS_COL_create_ns | 1ULL << FS_COL_total_ns;
+		set_unknown(init, FS_COL_vmas_copied);
+		init->approx = 1ULL << FS_COL_create_ns | 1ULL << FS_COL_total_ns;
 	}
 	if (chain == FSB_CHAIN_KPROBE) {
 		/* Blocked vfork parents each hold a kernel_clone instance. */
-		init.maxactive = p->max_active < FS_KEV_MAXACTIVE_MAX ? p->max_active :
-									FS_KEV_MAXACTIVE_MAX;
-		init.kprobe_pid = (__u32)getpid();
+		init->maxactive = p->max_active < FS_KEV_MAXACTIVE_MAX ? p->max_active :
+									 FS_KEV_MAXACTIVE_MAX;
+		init->kprobe_pid = (__u32)getpid();
 		snprintf(b->group, sizeof(b->group), "forkstats_%d", (int)getpid());
 		fs_kev_remove_stale();
 		b->own_group = 1;
 	}
+}
+
+/*
+ * Attaches the loaded programs of the chain, in the table's order (which
+ * picks do_wp_page's program and wp_page_reuse's fallback); the helper that
+ * attached sets init's split.  0, or -1 and why (a required one failed).
+ */
+static int attach_progs(struct fsb *b, enum fsb_chain chain, struct fsb_state *init,
+			char *why, size_t whylen)
+{
+	char reason[256];
+	size_t i;
+
 	for (i = 0; i < NPROGS; i++) {
 		struct bpf_program *prog =
 			bpf_object__find_program_by_name(b->obj, fsb_progs[i].prog);
@@ -334,7 +361,7 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 			continue;
 		reason[0] = '\0';
 		if (fsb_progs[i].how == KPROBE_EVENT || fsb_progs[i].how == KRETPROBE_EVENT) {
-			b->link[i] = attach_event(b, prog, &fsb_progs[i], init.maxactive, reason,
+			b->link[i] = attach_event(b, prog, &fsb_progs[i], init->maxactive, reason,
 						  sizeof(reason));
 		} else {
 			b->link[i] = bpf_program__attach(prog);
@@ -352,23 +379,47 @@ static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain c
 		if (fsb_progs[i].how == FALLBACK_KPROBE)
 			b->hooks_kprobe |= 1u << fsb_progs[i].hook;
 		if (fsb_progs[i].hook == FSB_HOOK_WP_PAGE_REUSE)
-			init.split = FS_SPLIT_COUNT_REUSES;
+			init->split = FS_SPLIT_COUNT_REUSES;
 		if (fsb_progs[i].hook == FSB_HOOK_WP_PAGE_COPY)
-			init.split = FS_SPLIT_COUNT_COPIES;
+			init->split = FS_SPLIT_COUNT_COPIES;
 	}
+	return 0;
+}
+
+/* What the attached hooks cannot give, and the hooks, into the state. */
+static void state_end(struct fsb *b, enum fsb_chain chain, struct fsb_state *init)
+{
 	if (chain != FSB_CHAIN_TRACEPOINT && !(b->hooks & (1u << FSB_HOOK_COPY_PAGE_RANGE)))
-		set_unknown(&init, FS_COL_vmas_copied);
-	if (chain != FSB_CHAIN_TRACEPOINT && init.split == FS_SPLIT_NONE &&
+		set_unknown(init, FS_COL_vmas_copied);
+	if (chain != FSB_CHAIN_TRACEPOINT && init->split == FS_SPLIT_NONE &&
 	    (b->hooks & (1u << FSB_HOOK_DO_WP_PAGE))) {
-		init.copy_by_pte = 1;
-		init.split = FS_SPLIT_COUNT_COPIES;
+		init->copy_by_pte = 1;
+		init->split = FS_SPLIT_COUNT_COPIES;
 	}
-	if (init.split == FS_SPLIT_NONE) {
-		set_unknown(&init, FS_COL_cow_copies);
-		set_unknown(&init, FS_COL_cow_reuses);
+	if (init->split == FS_SPLIT_NONE) {
+		set_unknown(init, FS_COL_cow_copies);
+		set_unknown(init, FS_COL_cow_reuses);
 	}
-	init.hooks = b->hooks;
-	init.hooks_kprobe = b->hooks_kprobe;
+	init->hooks = b->hooks;
+	init->hooks_kprobe = b->hooks_kprobe;
+}
+
+/* One chain: 0 when every required program is attached, else -1 and why. */
+static int try_chain(struct fsb *b, const struct fsb_params *p, enum fsb_chain chain,
+		     int fetch_add, const struct btf *btf, char *why, size_t whylen)
+{
+	struct fsb_state init;
+	__u32 zero = 0;
+
+	if (open_chain(b, chain, fetch_add))
+		return fail(why, whylen, "cannot open the BPF object: %s", strerror(errno));
+	if (choose_progs(b, chain, btf, why, whylen) || load_chain(b, p, why, whylen))
+		return -1;
+	/* State first: the programs read it from their first hit. */
+	state_begin(b, p, chain, btf, &init);
+	if (attach_progs(b, chain, &init, why, whylen))
+		return -1;
+	state_end(b, chain, &init);
 	/* Programs attached before the state is set see enabled == 0. */
 	if (bpf_map_update_elem(b->map_fd[M_STATE], &zero, &init, BPF_ANY))
 		return fail(why, whylen, "cannot set the state: %s", strerror(errno));
