@@ -93,31 +93,36 @@ int fs_cli_getopt_quiet(int argc, char **argv, const char *shortopts,
 int fs_cli_getopt(const struct fs_command *c, int argc, char **argv, const char *shortopts,
 		  const struct option *longopts)
 {
+	static const struct option json = { "json", no_argument, NULL, FS_CLI_OPT_JSON };
 	struct option opts[FS_CLI_MAX_OPTS + 2];
 	char shorts[64], bad[96];
+	int ch, global = 0, short_j = 0;
 	size_t n = 0;
-	int ch;
 
 	/*
 	 * The command's options, and the global ones that may follow its name
-	 * as they may precede it (bpftool's way): --json, -j.  Where they are
-	 * options of the command getopt says: not after "--", not as the value
-	 * of an option, not after stat's CMD.
+	 * as they may precede it (bpftool's way): --json, and -j unless the
+	 * command has a -j.  Where they are options of the command getopt says:
+	 * not after "--", not as the value of an option, not after stat's CMD.
 	 */
-	if (context) {
-		for (; longopts[n].name && n < FS_CLI_MAX_OPTS; n++)
-			opts[n] = longopts[n];
-		opts[n++] = (struct option){ "json", no_argument, NULL, FS_CLI_OPT_JSON };
-		opts[n] = (struct option){ NULL, 0, NULL, 0 };
-		snprintf(shorts, sizeof(shorts), "%s%s", shortopts, strchr(shortopts, 'j') ? "" : "j");
+	while (longopts[n].name)
+		n++;
+	if (context && n <= FS_CLI_MAX_OPTS && strlen(shortopts) + 2 <= sizeof(shorts)) {
+		memcpy(opts, longopts, n * sizeof(*opts));
+		opts[n] = json;
+		opts[n + 1] = (struct option){ NULL, 0, NULL, 0 };
+		short_j = !strchr(shortopts, 'j');
+		snprintf(shorts, sizeof(shorts), "%s%s", shortopts, short_j ? "j" : "");
 		shortopts = shorts;
 		longopts = opts;
+		global = 1;
 	}
-	do {
+	for (;;) {
 		ch = fs_cli_getopt_quiet(argc, argv, shortopts, longopts, bad, sizeof(bad));
-		if (context && (ch == FS_CLI_OPT_JSON || ch == 'j'))
-			context->json = 1;
-	} while (context && (ch == FS_CLI_OPT_JSON || ch == 'j'));
+		if (!global || !(ch == FS_CLI_OPT_JSON || (short_j && ch == 'j')))
+			break;
+		context->json = 1;
+	}
 	if (ch == '?')
 		fs_cli_usage_error(c, "option %s", bad);
 	return ch;
