@@ -106,6 +106,22 @@ t "top through the backend: a command forking during the interval is on the scre
 	"(sleep 0.2; sh -c 'true & wait') & '$F' --backend bpf top -n 3 -i 0.5 >'$tmp/o'; wait; grep -Eq '^sh +[1-9]' '$tmp/o'"
 t "reset: totals back to zero" sh -c \
 	"'$F' --backend bpf reset && '$F' --backend bpf cat proc | awk '\$1 == \"total\" && \$2 > 5 { exit 1 }'"
+# A backend attached by another version (another map layout: FSB_LAYOUT in
+# tools/bpf/state.h, the state's "layout" field at byte 104) is refused with
+# what to do, never misread.  The last test before detach: it rewrites the
+# live state map.
+t "a backend of another map layout: one line naming it and how to re-attach, exit 1" python3 -c "
+import json, subprocess
+st = '/sys/fs/bpf/forkstats/state'
+v = json.loads(subprocess.run(['bpftool', '-j', 'map', 'lookup', 'pinned', st, 'key', '0', '0', '0', '0'], capture_output=True, text=True, check=True).stdout)['value']
+v = [int(x, 16) for x in v]
+assert v[104:108] == [2, 0, 0, 0], v[104:108]
+v[104:108] = [99, 0, 0, 0]
+subprocess.run(['bpftool', 'map', 'update', 'pinned', st, 'key', '0', '0', '0', '0', 'value'] + [str(x) for x in v], check=True)
+r = subprocess.run(['$F', '--backend', 'bpf', 'show'], capture_output=True, text=True)
+assert r.returncode == 1 and r.stdout == '', r
+assert r.stderr.count(chr(10)) == 1 and 'another version of forkstats (map layout 99, this one reads 2)' in r.stderr and 'detach, then attach' in r.stderr, r.stderr
+"
 t "detach, then the backend is gone" sh -c \
 	"'$F' --backend bpf detach && ! test -e /sys/fs/bpf/forkstats && ! '$F' --backend bpf show 2>/dev/null"
 t "stat attaches the backend for its own run when none is pinned" sh -c \

@@ -118,6 +118,13 @@ struct fsb_pcpu {
 #define FSB_SPLIT_COUNT_COPIES	FS_SPLIT_COUNT_COPIES
 #define FSB_SPLIT_COUNT_REUSES	FS_SPLIT_COUNT_REUSES
 
+/*
+ * The layout of the pinned maps (struct fsb_state, fsb_pcpu with the order
+ * of its sums, fs_record, fsb_done): one more on every change of any of them,
+ * so that a binary never reads a backend another version attached.
+ */
+#define FSB_LAYOUT	2
+
 /* The one element of the "state" map. */
 struct fsb_state {
 	__u64 next_seq;		/* the last seq handed out */
@@ -139,6 +146,8 @@ struct fsb_state {
 	__u32 maxactive;	/* kprobe chain: kretprobe instances per function */
 	__u32 uffd_wp_fork_copy; /* fork copies a VMA whose child keeps uffd-wp (5.19+) */
 	__u64 copy_on_fork;	/* 7.x: the child VMA's flags fork copies for (VM_COPY_ON_FORK) */
+	__u32 layout;		/* FSB_LAYOUT of the loader that attached */
+	__u32 pad;
 };
 
 /* One entry of the completion log: pos1 = position + 1 once written. */

@@ -317,6 +317,7 @@ static void state_begin(struct fsb *b, const struct fsb_params *p, enum fsb_chai
 			const struct btf *btf, struct fsb_state *init)
 {
 	memset(init, 0, sizeof(*init));
+	init->layout = FSB_LAYOUT;
 	init->nrecords = p->records;
 	init->enabled = 1;
 	init->chain = chain;

@@ -58,25 +58,38 @@ static void *map_mmap(int fd, size_t value_size, unsigned int entries, size_t *l
 }
 
 /* Sizes from the maps themselves, and the shared views. */
-int fsb_map_views(struct fsb *b, char *err, size_t errlen)
+/*
+ * A map's entries and, as a check that this binary reads the layout its
+ * loader wrote, its value size: 0, or -1 with err.
+ */
+static int map_shape(struct fsb *b, int m, const char *name, __u32 value_size, __u32 *entries,
+		     char *err, size_t errlen)
 {
 	struct bpf_map_info info;
 	__u32 n = sizeof(info);
 
 	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(b->map_fd[M_RECORDS], &info, &n))
-		return fail(err, errlen, "BPF backend: records map: %s", strerror(errno));
-	b->nrecords = info.max_entries;
-	memset(&info, 0, sizeof(info));
-	n = sizeof(info);
-	if (bpf_obj_get_info_by_fd(b->map_fd[M_MMS], &info, &n))
-		return fail(err, errlen, "BPF backend: mms map: %s", strerror(errno));
-	b->max_tracked = info.max_entries;
-	memset(&info, 0, sizeof(info));
-	n = sizeof(info);
-	if (bpf_obj_get_info_by_fd(b->map_fd[M_INFLIGHT], &info, &n))
-		return fail(err, errlen, "BPF backend: inflight map: %s", strerror(errno));
-	b->max_active = info.max_entries;
+	if (bpf_obj_get_info_by_fd(b->map_fd[m], &info, &n))
+		return fail(err, errlen, "BPF backend: %s map: %s", name, strerror(errno));
+	if (value_size && info.value_size != value_size)
+		return fail(err, errlen, "the BPF backend was attached by another version of forkstats "
+			    "(its %s map holds %u-byte values, this one reads %u): "
+			    "sudo forkstats --backend bpf detach, then attach", name,
+			    info.value_size, value_size);
+	if (entries)
+		*entries = info.max_entries;
+	return 0;
+}
+
+int fsb_map_views(struct fsb *b, char *err, size_t errlen)
+{
+	if (map_shape(b, M_STATE, "state", sizeof(struct fsb_state), NULL, err, errlen) ||
+	    map_shape(b, M_PCPU, "pcpu", sizeof(struct fsb_pcpu), NULL, err, errlen) ||
+	    map_shape(b, M_RECORDS, "records", sizeof(struct fs_record), &b->nrecords, err,
+		      errlen) ||
+	    map_shape(b, M_MMS, "mms", 0, &b->max_tracked, err, errlen) ||
+	    map_shape(b, M_INFLIGHT, "inflight", 0, &b->max_active, err, errlen))
+		return -1;
 	b->ncpus = (unsigned int)libbpf_num_possible_cpus();
 	b->st = map_mmap(b->map_fd[M_STATE], sizeof(struct fsb_state), 1, &b->st_len,
 			 PROT_READ | PROT_WRITE);
@@ -86,9 +99,13 @@ int fsb_map_views(struct fsb *b, char *err, size_t errlen)
 			   PROT_READ);
 	if (!b->st || !b->rec || !b->done)
 		return fail(err, errlen, "BPF backend: mmap of its maps: %s", strerror(errno));
+	if (b->st->layout != FSB_LAYOUT)
+		return fail(err, errlen, "the BPF backend was attached by another version of forkstats "
+			    "(map layout %u, this one reads %u): "
+			    "sudo forkstats --backend bpf detach, then attach",
+			    b->st->layout, FSB_LAYOUT);
 	return 0;
 }
-
 
 /* ------------------------------------------------------------------ */
 /* Reading */
