@@ -31,7 +31,6 @@
 #include "forkutil.h"
 #include "probesfile.h"
 #include "procfile.h"
-#include "textparse.h"
 #include "tap.h"
 
 #define CALLS_PATH	FS_DEBUGFS_DIR "/calls"
