@@ -16,7 +16,7 @@
  *
  * Fault counts here allow for the pages each side writes anyway after a fork
  * (its stack, libc's data, the rseq area): at most SLACK per side.  The exact
- * counts are proven by tests/progs/fsaccept.c and stattree.c.
+ * counts are proven by tests/progs/fsaccept/ and stattree.c.
  */
 #include <errno.h>
 #include <fcntl.h>
