@@ -35,8 +35,9 @@ bpf_oracles() {
 	# Both at once: the same calls, the same numbers.
 	insmod /forkstats/forkstats.ko || not_ok "insmod forkstats.ko next to the BPF backend ($c)"
 	pid=$(fscompare run | head -n 1)
-	forkstats --backend module cat calls >/tmp/mod.calls
-	forkstats --backend bpf cat calls >/tmp/bpf.calls
+	# Through the same output layer: both backends' calls as JSON.
+	forkstats --backend module --json calls >/tmp/mod.calls
+	forkstats --backend bpf --json calls >/tmp/bpf.calls
 	tap_run "module and bpf ($c chain) at once" fscompare check "$pid" /tmp/mod.calls /tmp/bpf.calls
 	forkstats --backend module cat probes | grep -E '^(kernel_clone|copy_process|do_wp_page) ' | sed 's/^/# module: /' >&3
 	forkstats --backend bpf cat probes | grep -E '^(kernel_clone|copy_process|do_wp_page) ' | sed "s/^/# bpf $c: /" >&3
