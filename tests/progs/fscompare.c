@@ -26,7 +26,7 @@
 
 #include "calls.h"
 #include "forkutil.h"
-#include "jsoncalls.h"
+#include "jsonread.h"
 #include "tap.h"
 
 #define MIB (1UL << 20)
