@@ -105,7 +105,10 @@ t "stat through the pinned backend: a fork, its page tables" sh -c \
 t "top through the backend: a command forking during the interval is on the screen" sh -c \
 	"(sleep 0.2; sh -c 'true & wait') & '$F' --backend bpf top -n 3 -i 0.5 >'$tmp/o'; wait; grep -Eq '^sh +[1-9]' '$tmp/o'"
 t "reset: totals back to zero" sh -c \
-	"'$F' --backend bpf reset && '$F' --backend bpf cat proc | awk '\$1 == \"total\" && \$2 > 5 { exit 1 }'"
+	"'$F' --backend bpf reset && '$F' --backend bpf --json show | python3 -c 'import json, sys; assert [k[\"calls\"] for k in json.load(sys.stdin)[\"kinds\"] if k[\"kind\"] == \"total\"][0] <= 5'"
+t "cat: the BPF backend has no files; exit 1, the command that shows each named" sh -c \
+	"! '$F' --backend bpf cat calls >'$tmp/o' 2>'$tmp/e' && ! test -s '$tmp/o' && grep -q \"shown by the command 'calls'\" '$tmp/e' &&
+	 ! '$F' --backend bpf cat probes 2>'$tmp/e' >/dev/null && grep -q \"command 'status'\" '$tmp/e'"
 # A backend attached by another version (another map layout: FSB_LAYOUT in
 # tools/bpf/state.h, the state's "layout" field at byte 104) is refused with
 # what to do, never misread.  The last test before detach: it rewrites the

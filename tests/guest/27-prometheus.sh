@@ -112,10 +112,14 @@ check "module unloaded: show --prometheus and export exit 1, the exported file k
 # The BPF backend (fentry chain here): the same metrics, read through it.
 if forkstats --backend bpf attach >/dev/null 2>&1; then
 	fsaccept forks 50 >/dev/null 2>&1
-	forkstats cat proc > /tmp/b1
+	# "KIND CALLS" lines of a show --json document (the BPF backend has no proc file).
+	kind_calls() { for k in fork vfork thread clone kthread; do echo "$k $(jsonq "$1" "kinds.kind=$k.calls")"; done; }
+	forkstats --json show > /tmp/b1.json
 	forkstats show --prometheus > /tmp/bm 2>/tmp/bm.err
 	brc=$?
-	forkstats cat proc > /tmp/b2
+	forkstats --json show > /tmp/b2.json
+	kind_calls /tmp/b1.json > /tmp/b1
+	kind_calls /tmp/b2.json > /tmp/b2
 	is "$brc $(wc -c < /tmp/bm.err)" "0 0" "BPF backend: show --prometheus exit 0, nothing on stderr (auto: the backend is attached)"
 	check "BPF backend: forkstats_info says backend bpf, chain fentry" \
 		grep -q '^forkstats_info{.*backend="bpf",chain="fentry",' /tmp/bm
@@ -124,10 +128,10 @@ if forkstats --backend bpf attach >/dev/null 2>&1; then
 		/^forkstats_calls_total\{/ { k = $1; sub(/.*kind="/, "", k); sub(/".*/, "", k); n++
 			if ($2 < lo[k] || $2 > hi[k]) bad = bad " " k "=" $2 " not in " lo[k] ".." hi[k] }
 		END { if (n != 5) bad = bad " " n " kinds"; printf "%s", bad }' /tmp/b1 /tmp/b2 /tmp/bm)
-	is "$r" "" "BPF backend: calls per kind between two reads of its proc text, all five kinds"
+	is "$r" "" "BPF backend: calls per kind between two reads of its show --json, all five kinds"
 	is "$(grep -c '^forkstats_create_duration_seconds_bucket{' /tmp/bm) $(grep -c '^forkstats_call_duration_seconds_bucket{' /tmp/bm) $(grep -c '^forkstats_probe_hits_total{' /tmp/bm)" \
-		"135 135 $(forkstats cat probes | awk 'NR > 1 && NF == 5' | wc -l)" \
-		"BPF backend: both histograms (27 buckets x 5 kinds) and a hits line per probe of its probes text"
+		"135 135 $(forkstats --json status >/tmp/bs.json && jsonq /tmp/bs.json probes | grep -o '"probe":' | wc -l)" \
+		"BPF backend: both histograms (27 buckets x 5 kinds) and a hits line per probe of its status"
 	forkstats --backend bpf detach >/dev/null 2>&1
 else
 	not_ok "BPF backend: attach for show --prometheus"

@@ -35,12 +35,24 @@ bpf_oracles() {
 	# Both at once: the same calls, the same numbers.
 	insmod /forkstats/forkstats.ko || not_ok "insmod forkstats.ko next to the BPF backend ($c)"
 	pid=$(fscompare run | head -n 1)
-	forkstats --backend module cat calls >/tmp/mod.calls
-	forkstats --backend bpf cat calls >/tmp/bpf.calls
+	# Through the same output layer: both backends' calls as JSON.
+	forkstats --backend module --json calls >/tmp/mod.calls
+	forkstats --backend bpf --json calls >/tmp/bpf.calls
 	tap_run "module and bpf ($c chain) at once" fscompare check "$pid" /tmp/mod.calls /tmp/bpf.calls
-	forkstats --backend module cat probes | grep -E '^(kernel_clone|copy_process|do_wp_page) ' | sed 's/^/# module: /' >&3
-	forkstats --backend bpf cat probes | grep -E '^(kernel_clone|copy_process|do_wp_page) ' | sed "s/^/# bpf $c: /" >&3
+	forkstats --backend module status | grep -E '^(kernel_clone|copy_process|do_wp_page) ' | sed 's/^/# module: /' >&3
+	forkstats --backend bpf status | grep -E '^(kernel_clone|copy_process|do_wp_page) ' | sed "s/^/# bpf $c: /" >&3
 	check "rmmod with the BPF backend ($c chain) attached" rmmod forkstats
+}
+
+# "NAME TYPE ATTACHED " per probe named (ATTACHED 1 or 0), from the status
+# --json document in FILE (the BPF backend has no probes file to cat).
+probe_fields() {	# FILE PROBE...
+	local f=$1 p
+	shift
+	for p; do
+		printf '%s %s %s ' "$p" "$(jsonq "$f" "probes.probe=$p.type")" \
+			"$(jsonq "$f" "probes.probe=$p.attached" | sed 's/^yes$/1/; s/^no$/0/')"
+	done
 }
 
 check "bpf: attach (no module loaded)" forkstats --backend bpf attach
@@ -52,13 +64,13 @@ check "bpf: a second attach is refused with a clear message" sh -c \
 # COW hooks as the module's: do_wp_page at its entry and wp_page_copy where
 # that is a function (5.10, 6.1); do_wp_page at its return where neither
 # helper is traceable (6.12, 7.3: the PTE it leaves tells a copy).
-forkstats --backend bpf cat probes >/tmp/bpf.probes
+forkstats --backend bpf --json status >/tmp/bpf.probes
 case $(uname -r) in
 6.12.* | 7.3.*) want="do_wp_page fexit 1 wp_page_copy fentry 0 wp_page_reuse fentry 0 " ;;
 *) want="do_wp_page fentry 1 wp_page_copy fentry 1 wp_page_reuse fentry 0 " ;;
 esac
-is "$(awk '$1 ~ /^(do_wp_page|wp_page_copy|wp_page_reuse)$/ { print $1, $2, $3 }' /tmp/bpf.probes |
-      tr '\n' ' ')" "$want" "bpf fentry: COW hooks counting at entry where a helper splits ($want)"
+is "$(probe_fields /tmp/bpf.probes do_wp_page wp_page_copy wp_page_reuse)" "$want" \
+	"bpf fentry: COW hooks counting at entry where a helper splits ($want)"
 bpf_oracles fentry
 check "bpf: detach" forkstats --backend bpf detach
 
@@ -68,23 +80,23 @@ check "bpf: attach --chain kprobe --max-active 300" \
 	forkstats --backend bpf attach --chain kprobe --max-active 300
 forkstats status >/tmp/bpf.status 2>&1
 is "$(grep '^reading:' /tmp/bpf.status)" "reading:  bpf (kprobe chain)" "bpf: status names the kprobe chain"
-forkstats --backend bpf cat probes >/tmp/bpf.probes
-is "$(awk '$1 == "kernel_clone" || $1 == "copy_process" || $1 == "do_wp_page" { print $1, $2, $3 }' /tmp/bpf.probes | tr '\n' ' ')" \
+forkstats --backend bpf --json status >/tmp/bpf.probes
+is "$(probe_fields /tmp/bpf.probes kernel_clone copy_process do_wp_page)" \
 	"kernel_clone kprobe.kretprobe 1 copy_process kprobe.kretprobe 1 do_wp_page kprobe.kretprobe 1 " \
 	"bpf kprobe: kernel_clone, copy_process, do_wp_page attached as kprobe + kretprobe"
-is "$(awk '$1 == "kretprobe_maxactive" { print $2 }' /tmp/bpf.probes)" 300 \
+is "$(jsonq /tmp/bpf.probes module.kretprobe_maxactive)" 300 \
 	"bpf kprobe: kretprobes of --max-active instances"
-grp=$(awk '$1 == "kprobe_group" { print $2 }' /tmp/bpf.probes)
+grp=$(jsonq /tmp/bpf.probes module.kprobe_group)
 nret=$(grep -c "^r[0-9]*:$grp/" /sys/kernel/tracing/kprobe_events)
 at_least "$nret" 3 "bpf kprobe: its kretprobes are kprobe events of group $grp"
 is "$(grep -c "^r300:$grp/" /sys/kernel/tracing/kprobe_events)" "$nret" \
 	"bpf kprobe: every kretprobe event has maxactive 300"
 diag "$(grep "$grp" /sys/kernel/tracing/kprobe_events | tr '\n' ';')"
-holder=$(awk '$1 == "holder_pid" { print $2 }' /tmp/bpf.probes)
+holder=$(jsonq /tmp/bpf.probes module.holder_pid) || holder=
 diag "kprobe chain held by: ${holder:-pinned BPF links}"
 bpf_oracles kprobe
-forkstats --backend bpf cat probes >/tmp/bpf.probes
-is "$(awk 'NR > 1 && NF == 5 && $5 != 0' /tmp/bpf.probes)" "" \
+forkstats --backend bpf --json status >/tmp/bpf.probes
+is "$(jsonq /tmp/bpf.probes probes | grep -o '"missed":[0-9]*' | grep -v '"missed":0$')" "" \
 	"bpf kprobe: no probe missed a hit (kprobe_profile nmissed, recursion)"
 check "bpf kprobe: detach" forkstats --backend bpf detach
 is "$(grep -c "$grp/" /sys/kernel/tracing/kprobe_events)" 0 "bpf kprobe: detach removes its kprobe events"

@@ -50,7 +50,8 @@ stat_oracle() {
 	_bad=0
 	_n=0
 	_nosplit=0
-	[ -n "$FS_BACKEND" ] && forkstats --backend "$FS_BACKEND" cat proc | head -n 1 | grep -q 'split=unknown' && _nosplit=1
+	[ -n "$FS_BACKEND" ] && forkstats --backend "$FS_BACKEND" --json show >/tmp/split.json &&
+		[ "$(jsonq /tmp/split.json split)" = unknown ] && _nosplit=1
 	while read -r _kind _col _want; do
 		case $_nosplit:$_col in
 		1:cow_copies|1:cow_reuses)

@@ -6,8 +6,9 @@
  *   fscompare run                    a mixed workload (fork with child and
  *                                    parent writes, vfork, a thread, clone),
  *                                    prints its pid first
- *   fscompare check PID MOD BPF      every call PID made, in both calls files
- *                                    (the module's, the BPF backend's): TAP
+ *   fscompare check PID MOD BPF      every call PID made, in both backends'
+ *                                    "forkstats --json calls" documents (the
+ *                                    module's, the BPF backend's): TAP
  *
  * The workload has exited before the files are read, so no number of its
  * records can still move.
@@ -25,6 +26,7 @@
 
 #include "calls.h"
 #include "forkutil.h"
+#include "jsonread.h"
 #include "tap.h"
 
 #define MIB (1UL << 20)
@@ -84,7 +86,7 @@ static int load(const char *path, struct fs_calls *c)
 {
 	char err[256];
 
-	if (fs_calls_read(path, c, err, sizeof(err))) {
+	if (fs_json_calls_read(path, c, err, sizeof(err))) {
 		tap(0, "read %s: %s", path, err);
 		return -1;
 	}
@@ -179,6 +181,6 @@ int main(int argc, char **argv)
 		return run();
 	if (argc == 5 && !strcmp(argv[1], "check"))
 		return check((pid_t)atoi(argv[2]), argv[3], argv[4]);
-	fprintf(stderr, "usage: fscompare run | check PID MODULE_CALLS BPF_CALLS\n");
+	fprintf(stderr, "usage: fscompare run | check PID MODULE_CALLS_JSON BPF_CALLS_JSON\n");
 	return 2;
 }

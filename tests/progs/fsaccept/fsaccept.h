@@ -29,6 +29,7 @@
 
 #include "calls.h"
 #include "forkutil.h"
+#include "jsonread.h"
 #include "probesfile.h"
 #include "procfile.h"
 #include "tap.h"
@@ -47,6 +48,8 @@ void backend_reset(void);
 void calls_read(struct fs_calls *c);
 int record_of(pid_t child, struct fs_call *out);
 void read_proc(struct fs_proc *p);
+/* Calls per kind and latency ([k][0] create, [k][1] total) of the hist; 0 when it does not parse. */
+int hist_counts(uint64_t hc[FS_KIND_COUNT][2]);
 uint64_t counter(const struct fs_proc *p, const char *name);
 size_t count_records_after(uint64_t after, uint64_t *max_seq, size_t *old);
 

@@ -7,10 +7,12 @@
 #include "fsaccept.h"
 
 /*
- * Where the files come from: the module's, or with FSACCEPT_BPF=<forkstats
- * binary> the BPF backend's, answered by "forkstats --backend bpf cat
- * --serve" started here before any measured fork.  Either way a read only
- * writes into the caller's (fresh) buffer.
+ * Where the data come from: the module's files, or with FSACCEPT_BPF=<forkstats
+ * binary> the BPF backend through the CLI's output layer: "forkstats --backend
+ * bpf cat --serve", started here before any measured fork, answers "proc",
+ * "calls" and "hist" with the JSON documents of show, calls and hist
+ * (jsonread.h parses them).  Either way a read only writes into the caller's
+ * (fresh) buffer; parsing comes after.
  */
 static int srv_w = -1, srv_r = -1;
 
@@ -39,7 +41,11 @@ void backend_start(void)
 	srv_r = out[0];
 }
 
-/* A backend file ("calls", "hist" or "proc") into buf; its length. */
+/*
+ * A backend's "calls", "hist" or "proc" into buf, its length: the module's
+ * file, or the BPF backend's JSON document (a request of cat --serve, which
+ * may add options: "hist --total").
+ */
 size_t file_read(const char *name, char *buf, size_t max)
 {
 	const char *path = !strcmp(name, "proc") ? FS_PROC_PATH :
@@ -90,6 +96,14 @@ void backend_reset(void)
 	close(fd);
 }
 
+/* Calls as read by file_read: the module's text, or the BPF backend's JSON. */
+static int calls_parse(const char *buf, size_t len, struct fs_calls *c, char *err, size_t errlen)
+{
+	if (srv_w >= 0)
+		return fs_json_calls_parse(buf, len, c, err, errlen);
+	return fs_calls_parse(buf, len, c, err, errlen);
+}
+
 /* Parsed calls (any memory: not for the measured phases). */
 void calls_read(struct fs_calls *c)
 {
@@ -100,7 +114,7 @@ void calls_read(struct fs_calls *c)
 	if (!buf)
 		bail("malloc");
 	len = file_read("calls", buf, max);
-	if (fs_calls_parse(buf, len, c, err, sizeof(err))) {
+	if (calls_parse(buf, len, c, err, sizeof(err))) {
 		tap(0, "read calls: %s", err);
 		exit(1);
 	}
@@ -125,7 +139,7 @@ int record_of(pid_t child, struct fs_call *out)
 	if (buf == MAP_FAILED)
 		bail("mmap");
 	len = file_read("calls", buf, max);
-	if (fs_calls_parse(buf, len, &c, err, sizeof(err))) {
+	if (calls_parse(buf, len, &c, err, sizeof(err))) {
 		tap(0, "read calls: %s", err);
 		exit(1);
 	}
@@ -147,10 +161,53 @@ void read_proc(struct fs_proc *p)
 	char buf[FS_PROC_MAX_BYTES], err[256];
 	size_t len = file_read("proc", buf, sizeof(buf));
 
-	if (fs_proc_parse(buf, len, p, err, sizeof(err))) {
+	if (srv_w >= 0 ? fs_json_proc_parse(buf, len, p, err, sizeof(err)) :
+			 fs_proc_parse(buf, len, p, err, sizeof(err))) {
 		tap(0, "read proc: %s", err);
 		exit(1);
 	}
+}
+
+int hist_counts(uint64_t hc[FS_KIND_COUNT][2])
+{
+	char kind[16], lat[16], *text, *line, *save = NULL, err[256];
+	uint64_t lo, hi, cnt;
+	size_t len;
+	unsigned int k;
+	int ok = 1;
+
+	text = malloc(1 << 20);
+	if (!text)
+		bail("malloc");
+	memset(hc, 0, sizeof(uint64_t) * FS_KIND_COUNT * 2);
+	if (srv_w >= 0) {
+		/* The hist command shows one latency at a time. */
+		static const char *const req[] = { "hist", "hist --total" };
+
+		for (k = 0; ok && k < 2; k++) {
+			len = file_read(req[k], text, (1 << 20) - 1);
+			ok = !fs_json_hist_counts(text, len, hc, err, sizeof(err));
+			if (!ok)
+				printf("# %s: %s\n", req[k], err);
+		}
+		free(text);
+		return ok;
+	}
+	len = file_read("hist", text, (1 << 20) - 1);
+	text[len] = '\0';
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		if (sscanf(line, "%15s %15s %" SCNu64 " %" SCNu64 " %" SCNu64, kind, lat, &lo, &hi, &cnt) != 5) {
+			ok = 0;
+			continue;
+		}
+		for (k = 0; k < FS_KIND_COUNT; k++)
+			if (!strcmp(kind, fs_kind_name(k)))
+				hc[k][!strcmp(lat, "total")] += cnt;
+	}
+	free(text);
+	return ok;
 }
 
 uint64_t counter(const struct fs_proc *p, const char *name)
@@ -207,7 +264,7 @@ void snap_record(struct snap *s, pid_t child, struct fs_call *out)
 	char err[256];
 	size_t i;
 
-	if (fs_calls_parse(s->buf, s->len, &c, err, sizeof(err)))
+	if (calls_parse(s->buf, s->len, &c, err, sizeof(err)))
 		bail(err);
 	munmap(s->buf, SNAP_MAX);
 	for (i = c.n; i-- > 0;) {

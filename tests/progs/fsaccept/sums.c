@@ -139,28 +139,9 @@ int cmd_sums(const char *self)
 		    p.kinds[FS_KIND_FORK].v[FS_AGG_returned], p.kinds[FS_KIND_FORK].v[FS_AGG_rss_pages]);
 	}
 	{
-		uint64_t hc[FS_KIND_COUNT][2] = { { 0 } }, lo, hi, cnt;
-		char kind[16], lat[16], *text, *line, *save = NULL;
-		size_t len;
-		int hok = 1;
+		uint64_t hc[FS_KIND_COUNT][2];
+		int hok = hist_counts(hc);
 
-		text = malloc(1 << 20);
-		if (!text)
-			bail("malloc");
-		len = file_read("hist", text, (1 << 20) - 1);
-		text[len] = '\0';
-		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			if (line[0] == '#')
-				continue;
-			if (sscanf(line, "%15s %15s %" SCNu64 " %" SCNu64 " %" SCNu64, kind, lat, &lo, &hi, &cnt) != 5) {
-				hok = 0;
-				continue;
-			}
-			for (k = 0; k < FS_KIND_COUNT; k++)
-				if (!strcmp(kind, fs_kind_name(k)))
-					hc[k][!strcmp(lat, "total")] += cnt;
-		}
-		free(text);
 		for (k = 0; k < FS_KIND_COUNT; k++)
 			hok &= hc[k][0] == p.kinds[k].v[FS_AGG_calls] && hc[k][1] == p.kinds[k].v[FS_AGG_calls];
 		tap(hok, "sums: hist holds every call once per latency (create and total)");
