@@ -11,30 +11,25 @@
 
 static const char *const keys[] = { "kind", "latency", "lo_ns", "hi_ns", "count" };
 
-static int run(struct fs_cli *cli, int argc, char **argv)
+/* Parse hist's options into *kind (-1: all) and *total; 0, or the exit code. */
+static int parse_opts(int argc, char **argv, int *kind, int *total)
 {
 	static const struct option opts[] = {
 		{ "kind", required_argument, NULL, 'k' },
 		{ "total", no_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int kind = -1, total = 0, c, k;
-	struct fs_hist h;
-	struct fs_table t;
-	char err[512];
-	uint64_t max;
-	int ret;
-	size_t i;
+	int c;
 
 	while ((c = fs_cli_getopt(&fs_cmd_hist, argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'k':
-			kind = fs_cli_kind(&fs_cmd_hist, optarg);
-			if (kind < 0)
+			*kind = fs_cli_kind(&fs_cmd_hist, optarg);
+			if (*kind < 0)
 				return 2;
 			break;
 		case 't':
-			total = 1;
+			*total = 1;
 			break;
 		default:
 			return 2;
@@ -42,61 +37,94 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return fs_cli_usage_error(&fs_cmd_hist, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+static void print_json(struct fs_cli *cli, const struct fs_hist *h, int kind, int total)
+{
+	struct fs_table t;
+	size_t i;
+
+	fs_table_init(&t, 5, keys, keys);
+	for (i = 0; i < h->n; i++) {
+		struct fs_cell *row;
+
+		if ((kind >= 0 && (int)h->v[i].kind != kind) || h->v[i].total != total)
+			continue;
+		row = fs_table_row(&t);
+		if (!row)
+			break;
+		fs_cell_str(&row[0], fs_kind_name(h->v[i].kind));
+		fs_cell_str(&row[1], total ? "total" : "create");
+		fs_cell_u64(&row[2], h->v[i].lo_ns);
+		fs_cell_u64(&row[3], h->v[i].hi_ns);
+		fs_cell_u64(&row[4], h->v[i].count);
+	}
+	fs_table_json(&t, &cli->j);
+	fs_json_done(&cli->j);
+	fs_table_free(&t);
+}
+
+/* One bucket's line: its range, its count and a bar scaled to the kind's largest bucket. */
+static void print_bucket(const struct fs_hist *h, size_t i, uint64_t max)
+{
+	struct fs_cell a, b;
+	char abuf[FS_CELL_TEXT], bbuf[FS_CELL_TEXT];
+	int bar;
+
+	fs_cell_ns(&a, h->v[i].lo_ns);
+	fs_cell_ns(&b, h->v[i].hi_ns == UINT64_MAX ? UINT64_MAX : h->v[i].hi_ns + 1);
+	/* ceil(40 * count / max); in floating point where it would overflow */
+	if (h->v[i].count <= (UINT64_MAX - max) / 40)
+		bar = (int)((h->v[i].count * 40 + max - 1) / max);
+	else
+		bar = (int)ceil(40.0 * ((double)h->v[i].count / (double)max));
+	bar = bar > 40 ? 40 : bar;
+	printf("  %10s .. %-10s %8llu |%.*s\n", fs_cell_text(&a, abuf),
+	       fs_cell_text(&b, bbuf),
+	       (unsigned long long)h->v[i].count, bar,
+	       "########################################");
+}
+
+static void print_text(const struct fs_hist *h, int kind, int total)
+{
+	uint64_t max;
+	size_t i;
+	int k;
+
+	for (k = 0; k < FS_KIND_COUNT; k++) {
+		if (kind >= 0 && k != kind)
+			continue;
+		for (i = 0, max = 0; i < h->n; i++)
+			if ((int)h->v[i].kind == k && h->v[i].total == total && h->v[i].count > max)
+				max = h->v[i].count;
+		if (!max)
+			continue;
+		printf("%s: %s latency\n", fs_kind_name((unsigned int)k),
+		       total ? "total (kernel_clone)" : "create (copy_process)");
+		for (i = 0; i < h->n; i++)
+			if ((int)h->v[i].kind == k && h->v[i].total == total)
+				print_bucket(h, i, max);
+	}
+}
+
+static int run(struct fs_cli *cli, int argc, char **argv)
+{
+	int kind = -1, total = 0;
+	struct fs_hist h;
+	char err[512];
+	int ret;
+
+	ret = parse_opts(argc, argv, &kind, &total);
+	if (ret)
+		return ret;
 	ret = fs_source_hist(cli->src, &h, err, sizeof(err));
 	if (ret)
 		return fs_cli_source_error(cli, ret, err);
-	if (cli->json) {
-		fs_table_init(&t, 5, keys, keys);
-		for (i = 0; i < h.n; i++) {
-			struct fs_cell *row;
-
-			if ((kind >= 0 && (int)h.v[i].kind != kind) || h.v[i].total != total)
-				continue;
-			row = fs_table_row(&t);
-			if (!row)
-				break;
-			fs_cell_str(&row[0], fs_kind_name(h.v[i].kind));
-			fs_cell_str(&row[1], total ? "total" : "create");
-			fs_cell_u64(&row[2], h.v[i].lo_ns);
-			fs_cell_u64(&row[3], h.v[i].hi_ns);
-			fs_cell_u64(&row[4], h.v[i].count);
-		}
-		fs_table_json(&t, &cli->j);
-		fs_json_done(&cli->j);
-		fs_table_free(&t);
-	} else {
-		for (k = 0; k < FS_KIND_COUNT; k++) {
-			if (kind >= 0 && k != kind)
-				continue;
-			for (i = 0, max = 0; i < h.n; i++)
-				if ((int)h.v[i].kind == k && h.v[i].total == total && h.v[i].count > max)
-					max = h.v[i].count;
-			if (!max)
-				continue;
-			printf("%s: %s latency\n", fs_kind_name((unsigned int)k),
-			       total ? "total (kernel_clone)" : "create (copy_process)");
-			for (i = 0; i < h.n; i++) {
-				struct fs_cell a, b;
-				char abuf[FS_CELL_TEXT], bbuf[FS_CELL_TEXT];
-				int bar;
-
-				if ((int)h.v[i].kind != k || h.v[i].total != total)
-					continue;
-				fs_cell_ns(&a, h.v[i].lo_ns);
-				fs_cell_ns(&b, h.v[i].hi_ns == UINT64_MAX ? UINT64_MAX : h.v[i].hi_ns + 1);
-				/* ceil(40 * count / max); in floating point where it would overflow */
-				if (h.v[i].count <= (UINT64_MAX - max) / 40)
-					bar = (int)((h.v[i].count * 40 + max - 1) / max);
-				else
-					bar = (int)ceil(40.0 * ((double)h.v[i].count / (double)max));
-				bar = bar > 40 ? 40 : bar;
-				printf("  %10s .. %-10s %8llu |%.*s\n", fs_cell_text(&a, abuf),
-				       fs_cell_text(&b, bbuf),
-				       (unsigned long long)h.v[i].count, bar,
-				       "########################################");
-			}
-		}
-	}
+	if (cli->json)
+		print_json(cli, &h, kind, total);
+	else
+		print_text(&h, kind, total);
 	fs_hist_free(&h);
 	return 0;
 }

@@ -144,47 +144,34 @@ static int shell_status(int st)
 	return 255;
 }
 
-/* Runs CMD once, following its tree.  0, or 1 after an error line. */
-static int one_run(struct fs_cli *cli, char **argv, struct run *run)
+/* Starts CMD with SIGINT and SIGQUIT back to default; 0, or an errno value. */
+static int spawn_cmd(char **argv, pid_t *pid)
 {
-	struct stream *s = calloc(1, sizeof(*s));
-	struct fs_tree tree = { 0 };
-	struct fs_calls k = { 0 };
 	posix_spawnattr_t attr;
 	sigset_t def;
-	struct pollfd pfd[2];
-	char err[512];
-	pid_t pid;
-	int pidfd, e, st, ret = 1;
-	size_t i;
+	int e;
 
-	if (!s)
-		return fs_cli_error("out of memory");
-	/* The stream starts at open: open it before CMD exists. */
-	e = fs_source_events_open(cli->src, &s->ev, err, sizeof(err));
-	if (e) {
-		fs_cli_source_error(cli, e, err);
-		free(s);
-		return 1;
-	}
 	sigemptyset(&def);
 	sigaddset(&def, SIGINT);
 	sigaddset(&def, SIGQUIT);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setsigdefault(&attr, &def);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-	e = posix_spawnp(&pid, argv[0], NULL, &attr, argv, environ);
+	e = posix_spawnp(pid, argv[0], NULL, &attr, argv, environ);
 	posix_spawnattr_destroy(&attr);
-	if (e) {
-		fs_cli_error("%s: %s", argv[0], strerror(e));
-		run->status = e == ENOENT ? 127 : 126;
-		goto out;
-	}
-	if (fs_tree_init(&tree, pid, STAT_MAX_PENDING)) {
-		fs_cli_error("out of memory");
-		waitpid(pid, &st, 0);
-		goto out;
-	}
+	return e;
+}
+
+/*
+ * Feeds the tree from the stream until CMD (pid) has exited and the stream is
+ * drained, and reaps CMD.  0, or 1 after an error line.
+ */
+static int follow(struct stream *s, struct fs_tree *tree, struct fs_calls *k, pid_t pid,
+		  struct run *run)
+{
+	struct pollfd pfd[2];
+	int pidfd, st, ret = 1;
+
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	pfd[0] = (struct pollfd){ .fd = fs_source_events_fd(s->ev), .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
@@ -192,13 +179,13 @@ static int one_run(struct fs_cli *cli, char **argv, struct run *run)
 		/* Without pidfd (kernels before 5.3), look for the exit 20 times a second. */
 		if (poll(pfd, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? -1 : 50) < 0 && errno != EINTR)
 			break;
-		if ((pfd[0].revents & POLLIN) && drain(s, &tree, &k))
+		if ((pfd[0].revents & POLLIN) && drain(s, tree, k))
 			break;
 		if (waitpid(pid, &st, WNOHANG) == pid) {
 			run->status = shell_status(st);
 			/* Every call CMD made has completed: take what is left. */
 			fs_source_events_sync(s->ev);
-			ret = drain(s, &tree, &k);
+			ret = drain(s, tree, k);
 			break;
 		}
 	}
@@ -209,16 +196,60 @@ static int one_run(struct fs_cli *cli, char **argv, struct run *run)
 	}
 	if (pidfd >= 0)
 		close(pidfd);
+	return ret;
+}
+
+/* Adds the tree's calls to the run's groups, per kind and in all.  0, or 1 after an error line. */
+static int tally(struct run *run, const struct fs_calls *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++) {
+		unsigned int kind = k->v[i].r.kind < FS_KIND_COUNT ? k->v[i].r.kind : FS_KIND_FORK;
+
+		if (fs_group_add(&run->g[kind], &k->v[i]) ||
+		    fs_group_add(&run->g[FS_KIND_COUNT], &k->v[i]))
+			return fs_cli_error("out of memory");
+	}
+	return 0;
+}
+
+/* Runs CMD once, following its tree.  0, or 1 after an error line. */
+static int one_run(struct fs_cli *cli, char **argv, struct run *run)
+{
+	struct stream *s = calloc(1, sizeof(*s));
+	struct fs_tree tree = { 0 };
+	struct fs_calls k = { 0 };
+	char err[512];
+	pid_t pid;
+	int e, st, ret = 1;
+
+	if (!s)
+		return fs_cli_error("out of memory");
+	/* The stream starts at open: open it before CMD exists. */
+	e = fs_source_events_open(cli->src, &s->ev, err, sizeof(err));
+	if (e) {
+		fs_cli_source_error(cli, e, err);
+		free(s);
+		return 1;
+	}
+	e = spawn_cmd(argv, &pid);
+	if (e) {
+		fs_cli_error("%s: %s", argv[0], strerror(e));
+		run->status = e == ENOENT ? 127 : 126;
+		goto out;
+	}
+	if (fs_tree_init(&tree, pid, STAT_MAX_PENDING)) {
+		fs_cli_error("out of memory");
+		waitpid(pid, &st, 0);
+		goto out;
+	}
+	ret = follow(s, &tree, &k, pid, run);
 	if (!ret)
 		ret = final_cow(cli, &k, &run->stale);
 	run->lost = s->lost;
-	for (i = 0; !ret && i < k.n; i++) {
-		unsigned int kind = k.v[i].r.kind < FS_KIND_COUNT ? k.v[i].r.kind : FS_KIND_FORK;
-
-		if (fs_group_add(&run->g[kind], &k.v[i]) ||
-		    fs_group_add(&run->g[FS_KIND_COUNT], &k.v[i]))
-			ret = fs_cli_error("out of memory");
-	}
+	if (!ret)
+		ret = tally(run, &k);
 out:
 	fs_tree_free(&tree);
 	fs_calls_free(&k);
@@ -267,103 +298,140 @@ static void spread_row(struct fs_table *t, const struct run *runs, int nruns, in
 	fs_cell_f64(&c[5], sqrt(var));
 }
 
-static void report(struct fs_cli *cli, FILE *f, char **argv, struct run *runs, int nruns)
+/* What the runs make together: their groups pooled, their losses summed. */
+struct pool {
+	struct fs_group g[FS_KIND_COUNT + 1];
+	uint64_t lost, stale;
+};
+
+static void pool_runs(struct pool *p, const struct run *runs, int nruns)
+{
+	int g, i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < nruns; i++) {
+		p->lost += runs[i].lost;
+		p->stale += runs[i].stale;
+		for (g = 0; g <= FS_KIND_COUNT; g++)
+			fs_group_merge(&p->g[g], &runs[i].g[g]);
+	}
+}
+
+/* The table of kinds: the pooled groups, counts as means per run when there are several. */
+static void kinds_table(struct fs_group_table *gt, int json, struct fs_group *pooled,
+			int nruns)
 {
 	static const int text_cols[] = {
 		FS_GT_calls, FS_GT_failed, FS_GT_total_ns_mean, FS_GT_total_ns_p50,
 		FS_GT_total_ns_p99, FS_GT_pgtable_bytes, FS_GT_vmas_copied, FS_GT_cow_parent,
 		FS_GT_cow_child, FS_GT_cow_copies, FS_GT_cow_reuses,
 	};
-	static const char *const spread_keys[] = { "kind", "column", "mean", "min", "max", "stddev" };
-	static const char *const spread_heads[] = { "KIND", "COLUMN", "MEAN", "MIN", "MAX", "STDDEV" };
-	struct fs_group pooled[FS_KIND_COUNT + 1];
-	struct fs_group_table gt;
-	struct fs_table spread;
-	uint64_t lost = 0, stale = 0;
+	struct fs_table *t = &gt->t;
 	int g, i, col;
 
-	memset(pooled, 0, sizeof(pooled));
-	for (i = 0; i < nruns; i++) {
-		lost += runs[i].lost;
-		stale += runs[i].stale;
-		for (g = 0; g <= FS_KIND_COUNT; g++)
-			fs_group_merge(&pooled[g], &runs[i].g[g]);
-	}
-	if (cli->json)
-		fs_group_table_init(&gt, "kind", "KIND", NULL, 0);
+	if (json)
+		fs_group_table_init(gt, "kind", "KIND", NULL, 0);
 	else
-		fs_group_table_init(&gt, "kind", "KIND", text_cols,
+		fs_group_table_init(gt, "kind", "KIND", text_cols,
 				    (int)(sizeof(text_cols) / sizeof(text_cols[0])));
 	for (g = 0; g <= FS_KIND_COUNT; g++) {
-		if (!cli->json && g < FS_KIND_COUNT && !pooled[g].v[FS_GROUP_calls])
+		if (!json && g < FS_KIND_COUNT && !pooled[g].v[FS_GROUP_calls])
 			continue;
-		fs_group_table_row(&gt, group_name(g), &pooled[g]);
+		fs_group_table_row(gt, group_name(g), &pooled[g]);
 		if (nruns == 1)
 			continue;
 		/* Counts per run: the mean over the runs. */
-		for (i = 1; i < gt.t.ncols; i++) {
-			struct fs_cell *c = &gt.t.cells[(gt.t.nrows - 1) * (size_t)gt.t.ncols + (size_t)i];
+		for (i = 1; i < t->ncols; i++) {
+			struct fs_cell *c = &t->cells[(t->nrows - 1) * (size_t)t->ncols + (size_t)i];
 
-			col = fs_group_table_count(gt.cols[i - 1]);
+			col = fs_group_table_count(gt->cols[i - 1]);
 			if (col >= 0 && c->type == FS_CELL_U64)
 				fs_cell_f64(c, (double)pooled[g].v[col] / nruns);
 		}
 	}
+}
+
+static void report_json(struct fs_cli *cli, FILE *f, char **argv, const struct run *runs,
+			int nruns, const struct pool *p, struct fs_group_table *gt,
+			struct fs_table *spread)
+{
+	struct fs_json *j = &cli->j;
+	int i;
+
+	fs_json_init(j, f);
+	fs_json_begin_object(j);
+	fs_json_key(j, "command");
+	fs_json_begin_array(j);
+	for (i = 0; argv[i]; i++)
+		fs_json_str(j, argv[i]);
+	fs_json_end_array(j);
+	fs_json_key(j, "runs");
+	fs_json_u64(j, (uint64_t)nruns);
+	fs_json_key(j, "exit_status");
+	fs_json_i64(j, runs[nruns - 1].status);
+	fs_json_key(j, "lost");
+	fs_json_u64(j, p->lost);
+	fs_json_key(j, "cow_incomplete");
+	fs_json_u64(j, p->stale);
+	fs_json_key(j, "kinds");
+	fs_table_json(&gt->t, j);
+	fs_json_key(j, "spread");
+	fs_table_json(spread, j);
+	fs_json_end_object(j);
+	fs_json_done(j);
+}
+
+static void report_text(FILE *f, char **argv, const struct run *runs, int nruns,
+			const struct pool *p, struct fs_group_table *gt, struct fs_table *spread)
+{
+	int i;
+
+	fprintf(f, "\n forkstats stat:");
+	for (i = 0; argv[i]; i++)
+		fprintf(f, " %s", argv[i]);
+	if (nruns > 1)
+		fprintf(f, "  (%d runs, last exit status %d; counts are means per run)\n\n",
+			nruns, runs[nruns - 1].status);
+	else
+		fprintf(f, "  (exit status %d)\n\n", runs[0].status);
+	fs_table_print(&gt->t, f);
+	if (nruns > 1) {
+		fprintf(f, "\nspread over %d runs:\n", nruns);
+		fs_table_print(spread, f);
+	}
+	if (p->lost)
+		fprintf(f, "\n%llu records were lost from the event stream: the figures may miss calls of the tree.\n",
+			(unsigned long long)p->lost);
+	if (p->stale)
+		fprintf(f, "\n%llu calls were overwritten in the ring before the end: their COW faults are counted as at completion.\n",
+			(unsigned long long)p->stale);
+	fputc('\n', f);
+}
+
+static void report(struct fs_cli *cli, FILE *f, char **argv, struct run *runs, int nruns)
+{
+	static const char *const spread_keys[] = { "kind", "column", "mean", "min", "max", "stddev" };
+	static const char *const spread_heads[] = { "KIND", "COLUMN", "MEAN", "MIN", "MAX", "STDDEV" };
+	struct pool p;
+	struct fs_group_table gt;
+	struct fs_table spread;
+	int g, col;
+
+	pool_runs(&p, runs, nruns);
+	kinds_table(&gt, cli->json, p.g, nruns);
 	fs_table_init(&spread, 6, spread_keys, spread_heads);
 	for (g = 0; nruns > 1 && g <= FS_KIND_COUNT; g++)
-		for (col = 0; pooled[g].v[FS_GROUP_calls] && col < SPREAD_COLS; col++)
+		for (col = 0; p.g[g].v[FS_GROUP_calls] && col < SPREAD_COLS; col++)
 			spread_row(&spread, runs, nruns, g, col);
 
-	if (cli->json) {
-		struct fs_json *j = &cli->j;
-
-		fs_json_init(j, f);
-		fs_json_begin_object(j);
-		fs_json_key(j, "command");
-		fs_json_begin_array(j);
-		for (i = 0; argv[i]; i++)
-			fs_json_str(j, argv[i]);
-		fs_json_end_array(j);
-		fs_json_key(j, "runs");
-		fs_json_u64(j, (uint64_t)nruns);
-		fs_json_key(j, "exit_status");
-		fs_json_i64(j, runs[nruns - 1].status);
-		fs_json_key(j, "lost");
-		fs_json_u64(j, lost);
-		fs_json_key(j, "cow_incomplete");
-		fs_json_u64(j, stale);
-		fs_json_key(j, "kinds");
-		fs_table_json(&gt.t, j);
-		fs_json_key(j, "spread");
-		fs_table_json(&spread, j);
-		fs_json_end_object(j);
-		fs_json_done(j);
-	} else {
-		fprintf(f, "\n forkstats stat:");
-		for (i = 0; argv[i]; i++)
-			fprintf(f, " %s", argv[i]);
-		if (nruns > 1)
-			fprintf(f, "  (%d runs, last exit status %d; counts are means per run)\n\n",
-				nruns, runs[nruns - 1].status);
-		else
-			fprintf(f, "  (exit status %d)\n\n", runs[0].status);
-		fs_table_print(&gt.t, f);
-		if (nruns > 1) {
-			fprintf(f, "\nspread over %d runs:\n", nruns);
-			fs_table_print(&spread, f);
-		}
-		if (lost)
-			fprintf(f, "\n%llu records were lost from the event stream: the figures may miss calls of the tree.\n",
-				(unsigned long long)lost);
-		if (stale)
-			fprintf(f, "\n%llu calls were overwritten in the ring before the end: their COW faults are counted as at completion.\n",
-				(unsigned long long)stale);
-		fputc('\n', f);
-	}
+	if (cli->json)
+		report_json(cli, f, argv, runs, nruns, &p, &gt, &spread);
+	else
+		report_text(f, argv, runs, nruns, &p, &gt, &spread);
 	fs_table_free(&spread);
 	fs_group_table_free(&gt);
 	for (g = 0; g <= FS_KIND_COUNT; g++)
-		fs_group_free(&pooled[g]);
+		fs_group_free(&p.g[g]);
 }
 
 static int run(struct fs_cli *cli, int argc, char **argv)

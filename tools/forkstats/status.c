@@ -105,112 +105,138 @@ static void json_module(struct fs_cli *cli, const struct fs_probes *pr)
 	fs_json_end_object(&cli->j);
 }
 
+/* What status shows: the snapshot, the per-probe detail when readable, the backends. */
+struct status {
+	struct fs_proc p;
+	struct fs_probes pr;
+	struct fs_table t;	/* the probes of pr, one row each */
+	int detail;		/* pr was read */
+	int bpf;		/* reading from the BPF backend */
+	int module_loaded, bpf_attached;
+};
+
+static void probe_table(struct status *st)
+{
+	size_t i;
+
+	fs_table_init(&st->t, 5, keys, heads);
+	for (i = 0; st->detail && i < st->pr.nprobes; i++) {
+		struct fs_cell *c = fs_table_row(&st->t);
+
+		if (!c)
+			break;
+		fs_cell_str(&c[0], st->pr.probes[i].name);
+		fs_cell_str(&c[1], st->pr.probes[i].type);
+		fs_cell_str(&c[2], st->pr.probes[i].attached ? "yes" : "no");
+		fs_cell_u64(&c[3], st->pr.probes[i].hits);
+		fs_cell_u64(&c[4], st->pr.probes[i].missed);
+	}
+}
+
+static void status_json(struct fs_cli *cli, struct status *st)
+{
+	fs_json_begin_object(&cli->j);
+	fs_json_key(&cli->j, "backends");
+	fs_json_begin_object(&cli->j);
+	fs_json_key(&cli->j, "module");
+	fs_json_bool(&cli->j, st->module_loaded);
+	fs_json_key(&cli->j, "bpf");
+	fs_json_bool(&cli->j, st->bpf_attached);
+	fs_json_end_object(&cli->j);
+	fs_cli_json_backend(cli, &st->p);
+	fs_json_key(&cli->j, "kernel");
+	fs_json_str(&cli->j, st->p.kernel);
+	fs_json_key(&cli->j, "split");
+	fs_json_str(&cli->j, st->p.split);
+	fs_json_key(&cli->j, "probes");
+	if (st->detail)
+		fs_table_json(&st->t, &cli->j);
+	else
+		fs_json_null(&cli->j);
+	fs_json_key(&cli->j, "counters");
+	fs_cli_json_counters(cli, st->p.counters, st->p.ncounters);
+	fs_json_key(&cli->j, "losses");
+	json_losses(cli, &st->p);
+	fs_json_key(&cli->j, "module");
+	if (st->detail)
+		json_module(cli, &st->pr);
+	else
+		fs_json_null(&cli->j);
+	fs_json_end_object(&cli->j);
+	fs_json_done(&cli->j);
+}
+
+static void status_text(struct status *st)
+{
+	const struct fs_proc *p = &st->p;
+	size_t i;
+
+	printf("backends: module %s; bpf %s\n", st->module_loaded ? "loaded" : "not loaded",
+	       st->bpf_attached ? "attached" : "not attached");
+	printf("reading:  %s%s%s%s\n", p->backend, p->chain[0] ? " (" : "", p->chain,
+	       p->chain[0] ? " chain)" : "");
+	if (p->approx[0]) {
+		printf("approximate: ");
+		for (i = 0; p->approx[i]; i++)
+			putchar(p->approx[i] == ',' ? ' ' : p->approx[i]);
+		printf(" (docs/bpf.md)\n");
+	}
+	printf("kernel:   %s\n", p->kernel);
+	printf("copies vs reuses: %s\n", !strcmp(p->split, "copies") ?
+	       "copies counted, reuses derived" : !strcmp(p->split, "reuses") ?
+	       "reuses counted, copies derived" : "unknown on this kernel");
+	printf("attached: ");
+	for (i = 0; i < p->nprobes; i++)
+		printf("%s%s", i ? ", " : "", p->probes[i]);
+	printf("\n");
+	for (i = 0; i < p->ncounters; i++)
+		if (!strcmp(p->counters[i].name, "records_overwritten") ||
+		    !strcmp(p->counters[i].name, "mm_table_overflow") ||
+		    !strcmp(p->counters[i].name, "inflight_overflow") ||
+		    !strcmp(p->counters[i].name, "vfork_overflow"))
+			printf("%s: %llu\n", p->counters[i].name,
+			       (unsigned long long)p->counters[i].value);
+	print_losses(p, &st->pr, st->detail, st->bpf);
+	if (st->detail) {
+		printf("\n");
+		fs_table_print(&st->t, stdout);
+		printf("\n");
+		fs_cli_print_counters(st->pr.counters, st->pr.ncounters, 14);
+		if (st->pr.kprobe_group[0])
+			printf("%-14s %s\n", "kprobe_group", st->pr.kprobe_group);
+	}
+}
+
 static int run_status(struct fs_cli *cli, int argc, char **argv)
 {
-	struct fs_probes pr;
-	struct fs_proc p;
-	struct fs_table t;
+	struct status st;
 	char err[512];
-	int bpf, code, detail, module_loaded, bpf_attached, ret = 0;
-	size_t i;
+	int code, ret = 0;
 
 	if (fs_cli_no_args(&fs_cmd_status, argc, argv))
 		return 2;
-	if (fs_source_snapshot(cli->src, &p, err, sizeof(err)))
+	if (fs_source_snapshot(cli->src, &st.p, err, sizeof(err)))
 		return fs_cli_error("%s", err);
-	bpf = fs_source_backend(cli->src) == FS_BACKEND_BPF;
-	module_loaded = fs_source_module_loaded();
-	bpf_attached = fs_source_bpf_attached() || bpf;
+	st.bpf = fs_source_backend(cli->src) == FS_BACKEND_BPF;
+	st.module_loaded = fs_source_module_loaded();
+	st.bpf_attached = fs_source_bpf_attached() || st.bpf;
 	/*
 	 * Per-probe detail needs debugfs (root); without it, say why and go on.
 	 * A probes file that does not parse is an error (exit 1), said before
 	 * the rest is shown.
 	 */
-	code = fs_source_probes(cli->src, &pr, err, sizeof(err));
-	detail = code == 0;
+	code = fs_source_probes(cli->src, &st.pr, err, sizeof(err));
+	st.detail = code == 0;
 	if (code == FS_SRC_ERR)
 		ret = fs_cli_error("%s", err);
 	else if (code)
 		fs_cli_source_error(cli, code, err);
-	fs_table_init(&t, 5, keys, heads);
-	for (i = 0; detail && i < pr.nprobes; i++) {
-		struct fs_cell *c = fs_table_row(&t);
-
-		if (!c)
-			break;
-		fs_cell_str(&c[0], pr.probes[i].name);
-		fs_cell_str(&c[1], pr.probes[i].type);
-		fs_cell_str(&c[2], pr.probes[i].attached ? "yes" : "no");
-		fs_cell_u64(&c[3], pr.probes[i].hits);
-		fs_cell_u64(&c[4], pr.probes[i].missed);
-	}
-	if (cli->json) {
-		fs_json_begin_object(&cli->j);
-		fs_json_key(&cli->j, "backends");
-		fs_json_begin_object(&cli->j);
-		fs_json_key(&cli->j, "module");
-		fs_json_bool(&cli->j, module_loaded);
-		fs_json_key(&cli->j, "bpf");
-		fs_json_bool(&cli->j, bpf_attached);
-		fs_json_end_object(&cli->j);
-		fs_cli_json_backend(cli, &p);
-		fs_json_key(&cli->j, "kernel");
-		fs_json_str(&cli->j, p.kernel);
-		fs_json_key(&cli->j, "split");
-		fs_json_str(&cli->j, p.split);
-		fs_json_key(&cli->j, "probes");
-		if (detail)
-			fs_table_json(&t, &cli->j);
-		else
-			fs_json_null(&cli->j);
-		fs_json_key(&cli->j, "counters");
-		fs_cli_json_counters(cli, p.counters, p.ncounters);
-		fs_json_key(&cli->j, "losses");
-		json_losses(cli, &p);
-		fs_json_key(&cli->j, "module");
-		if (detail)
-			json_module(cli, &pr);
-		else
-			fs_json_null(&cli->j);
-		fs_json_end_object(&cli->j);
-		fs_json_done(&cli->j);
-	} else {
-		printf("backends: module %s; bpf %s\n", module_loaded ? "loaded" : "not loaded",
-		       bpf_attached ? "attached" : "not attached");
-		printf("reading:  %s%s%s%s\n", p.backend, p.chain[0] ? " (" : "", p.chain,
-		       p.chain[0] ? " chain)" : "");
-		if (p.approx[0]) {
-			printf("approximate: ");
-			for (i = 0; p.approx[i]; i++)
-				putchar(p.approx[i] == ',' ? ' ' : p.approx[i]);
-			printf(" (docs/bpf.md)\n");
-		}
-		printf("kernel:   %s\n", p.kernel);
-		printf("copies vs reuses: %s\n", !strcmp(p.split, "copies") ?
-		       "copies counted, reuses derived" : !strcmp(p.split, "reuses") ?
-		       "reuses counted, copies derived" : "unknown on this kernel");
-		printf("attached: ");
-		for (i = 0; i < p.nprobes; i++)
-			printf("%s%s", i ? ", " : "", p.probes[i]);
-		printf("\n");
-		for (i = 0; i < p.ncounters; i++)
-			if (!strcmp(p.counters[i].name, "records_overwritten") ||
-			    !strcmp(p.counters[i].name, "mm_table_overflow") ||
-			    !strcmp(p.counters[i].name, "inflight_overflow") ||
-			    !strcmp(p.counters[i].name, "vfork_overflow"))
-				printf("%s: %llu\n", p.counters[i].name,
-				       (unsigned long long)p.counters[i].value);
-		print_losses(&p, &pr, detail, bpf);
-		if (detail) {
-			printf("\n");
-			fs_table_print(&t, stdout);
-			printf("\n");
-			fs_cli_print_counters(pr.counters, pr.ncounters, 14);
-			if (pr.kprobe_group[0])
-				printf("%-14s %s\n", "kprobe_group", pr.kprobe_group);
-		}
-	}
-	fs_table_free(&t);
+	probe_table(&st);
+	if (cli->json)
+		status_json(cli, &st);
+	else
+		status_text(&st);
+	fs_table_free(&st.t);
 	return ret;
 }
 

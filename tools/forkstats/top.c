@@ -297,24 +297,31 @@ static int old_item(const struct top *tp, const struct fs_call *x, struct item *
 	return any != 0;
 }
 
-/* A new read: the next screen's rows, then it becomes the previous read. */
-static int make_screen(struct top *tp, struct fs_calls *cur, uint64_t now)
-{
-	uint64_t fresh = 0, lo = 0, hi = 0, from;
-	struct item *items = NULL, it, *v;
-	size_t i, ni = 0, cap = 0, ncmd = 0;
-	int ret = 0;
+/* The new calls of a read: how many, their lowest and highest seq. */
+struct fresh {
+	uint64_t n, lo, hi;
+};
 
-	free_screen(tp);
+/*
+ * The read's items: its new calls, and the old ones that gained COW since the
+ * previous read.  0, or -1 out of memory.
+ */
+static int collect_items(struct top *tp, const struct fs_calls *cur, struct item **out,
+			 size_t *nout, struct fresh *f)
+{
+	struct item *items = NULL, it, *v;
+	size_t i, ni = 0, cap = 0;
+
+	memset(f, 0, sizeof(*f));
 	for (i = 0; i < cur->n; i++) {
 		const struct fs_call *x = &cur->v[i];
 
 		memset(&it, 0, sizeof(it));
 		if (!tp->have_seq || x->r.seq > tp->max_seq) {
-			if (!fresh++ || x->r.seq < lo)
-				lo = x->r.seq;
-			if (x->r.seq > hi)
-				hi = x->r.seq;
+			if (!f->n++ || x->r.seq < f->lo)
+				f->lo = x->r.seq;
+			if (x->r.seq > f->hi)
+				f->hi = x->r.seq;
 			it.x = x;
 			it.fresh = 1;
 		} else if (!old_item(tp, x, &it)) {
@@ -331,30 +338,48 @@ static int make_screen(struct top *tp, struct fs_calls *cur, uint64_t now)
 		}
 		items[ni++] = it;
 	}
+	*out = items;
+	*nout = ni;
+	return 0;
+}
 
-	/*
-	 * Seqs are consecutive in the ring: those above the highest seen and
-	 * not read were overwritten (or cleared by a reset) before this read.
-	 * After a read without any record, where the new ones start is unknown.
-	 */
+/*
+ * Seqs are consecutive in the ring: those above the highest seen and
+ * not read were overwritten (or cleared by a reset) before this read.
+ * After a read without any record, where the new ones start is unknown.
+ */
+static void count_missed(struct top *tp, const struct fs_calls *cur, const struct fresh *f)
+{
+	uint64_t from;
+
 	tp->missed = cur->lost;
-	if (fresh) {
-		from = tp->have_seq ? tp->max_seq + 1 : lo;
-		if (hi - from + 1 > fresh)
-			tp->missed += hi - from + 1 - fresh;
-		tp->max_seq = hi;
+	if (f->n) {
+		from = tp->have_seq ? tp->max_seq + 1 : f->lo;
+		if (f->hi - from + 1 > f->n)
+			tp->missed += f->hi - from + 1 - f->n;
+		tp->max_seq = f->hi;
 		tp->have_seq = 1;
 	}
+}
+
+/* Sorts the items by command; the number of commands. */
+static size_t sort_items(struct item *items, size_t ni)
+{
+	size_t i, ncmd = 0;
 
 	if (ni)		/* items is NULL without any: not for qsort */
 		qsort(items, ni, sizeof(*items), cmp_item);
 	for (i = 0; i < ni; i++)
 		ncmd += !i || cmp_item(&items[i - 1], &items[i]);
-	tp->v = calloc(ncmd ? ncmd : 1, sizeof(*tp->v));
-	if (!tp->v) {
-		free(items);
-		return -1;
-	}
+	return ncmd;
+}
+
+/* One row per command of the sorted items into tp->v.  0, or -1 out of memory. */
+static int fill_cmds(struct top *tp, const struct item *items, size_t ni)
+{
+	size_t i;
+	int ret = 0;
+
 	for (i = 0; i < ni; i++) {
 		struct fs_group *g;
 		int c;
@@ -372,10 +397,32 @@ static int make_screen(struct top *tp, struct fs_calls *cur, uint64_t now)
 			g->v[cow_cols[c].count] += items[i].d[c];
 		g->unknown |= items[i].unknown;
 	}
+	return ret;
+}
+
+/* A new read: the next screen's rows, then it becomes the previous read. */
+static int make_screen(struct top *tp, struct fs_calls *cur, uint64_t now)
+{
+	struct item *items;
+	struct fresh f;
+	size_t ni, ncmd;
+	int ret;
+
+	free_screen(tp);
+	if (collect_items(tp, cur, &items, &ni, &f))
+		return -1;
+	count_missed(tp, cur, &f);
+	ncmd = sort_items(items, ni);
+	tp->v = calloc(ncmd ? ncmd : 1, sizeof(*tp->v));
+	if (!tp->v) {
+		free(items);
+		return -1;
+	}
+	ret = fill_cmds(tp, items, ni);
 	free(items);
 	qsort(tp->v, tp->n, sizeof(*tp->v), cmp_cmd);
 
-	tp->calls = fresh;
+	tp->calls = f.n;
 	tp->interval = now - tp->prev_mono;
 	tp->prev_mono = now;
 	clock_gettime(CLOCK_REALTIME, &tp->wall);
@@ -595,23 +642,17 @@ static int wait_until(struct top *tp, uint64_t deadline, const sigset_t *mask,
 	}
 }
 
-static int run(struct fs_cli *cli, int argc, char **argv)
+/* -i and -n into tp; 0, or the exit code. */
+static int parse_opts(struct top *tp, int argc, char **argv)
 {
 	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
-	struct sigaction sa = { .sa_handler = on_signal };	/* no SA_RESTART */
-	struct top tp = { .cli = cli, .interval_ns = 1000000000u, .count = -1 };
-	struct fs_calls cur;
-	sigset_t block, old;
-	uint64_t next;
 	long long count;
-	int c, ret = 0;
-	size_t i;
+	int c;
 
 	while ((c = fs_cli_getopt(&fs_cmd_top, argc, argv, "i:n:", opts)) != -1) {
 		switch (c) {
 		case 'i':
-			if (fs_parse_seconds(optarg, 3600, &tp.interval_ns))
+			if (fs_parse_seconds(optarg, 3600, &tp->interval_ns))
 				return fs_cli_usage_error(&fs_cmd_top,
 							  "-i wants seconds from 0.1 to 3600, not '%s'",
 							  optarg);
@@ -619,7 +660,7 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 		case 'n':
 			if (fs_cli_number(&fs_cmd_top, "-n", optarg, 1, LONG_MAX, &count))
 				return 2;
-			tp.count = (long)count;
+			tp->count = (long)count;
 			break;
 		default:
 			return 2;
@@ -627,26 +668,81 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return fs_cli_usage_error(&fs_cmd_top, "unexpected argument '%s'", argv[optind]);
-	tp.live = !cli->json && tp.count < 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	return 0;
+}
 
-	/* The baseline: nothing before top started is shown. */
-	if (read_calls(&tp, &tp.prev))
+/* The baseline: nothing before top started is shown.  0, or 1 after an error line. */
+static int read_baseline(struct top *tp)
+{
+	size_t i;
+
+	if (read_calls(tp, &tp->prev))
 		return 1;
-	tp.prev_mono = mono_ns();
-	for (i = 0; i < tp.prev.n; i++) {
-		if (!tp.have_seq || tp.prev.v[i].r.seq > tp.max_seq)
-			tp.max_seq = tp.prev.v[i].r.seq;
-		tp.have_seq = 1;
+	tp->prev_mono = mono_ns();
+	for (i = 0; i < tp->prev.n; i++) {
+		if (!tp->have_seq || tp->prev.v[i].r.seq > tp->max_seq)
+			tp->max_seq = tp->prev.v[i].r.seq;
+		tp->have_seq = 1;
 	}
+	return 0;
+}
+
+/* Our handler for top's signals, blocked but in the waits; the mask before in *old. */
+static void catch_signals(const struct top *tp, const struct sigaction *sa, sigset_t *old)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
+	sigset_t block;
+	size_t i;
 
 	sigemptyset(&block);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		if (sigs[i] == SIGTSTP && !tp.live)
+		if (sigs[i] == SIGTSTP && !tp->live)
 			continue;
-		sigaction(sigs[i], &sa, NULL);
+		sigaction(sigs[i], sa, NULL);
 		sigaddset(&block, sigs[i]);
 	}
-	sigprocmask(SIG_BLOCK, &block, &old);
+	sigprocmask(SIG_BLOCK, &block, old);
+}
+
+/* A screen every interval until quit or -n; 0, or 1 after an error line. */
+static int screens(struct top *tp, const sigset_t *old, const struct sigaction *sa)
+{
+	struct fs_calls cur;
+	uint64_t next;
+
+	next = tp->prev_mono + tp->interval_ns;
+	while (!wait_until(tp, next, old, sa)) {
+		if (read_calls(tp, &cur))
+			return 1;
+		if (make_screen(tp, &cur, mono_ns())) {
+			fs_calls_free(&cur);
+			term_leave();
+			return fs_cli_error("out of memory");
+		}
+		show(tp);
+		if (tp->count > 0 && tp->shown >= tp->count)
+			break;
+		next += tp->interval_ns;
+		if (next < tp->prev_mono)	/* late (suspended): no burst of screens */
+			next = tp->prev_mono + tp->interval_ns;
+	}
+	return 0;
+}
+
+static int run(struct fs_cli *cli, int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };	/* no SA_RESTART */
+	struct top tp = { .cli = cli, .interval_ns = 1000000000u, .count = -1 };
+	sigset_t old;
+	int ret;
+
+	ret = parse_opts(&tp, argc, argv);
+	if (ret)
+		return ret;
+	tp.live = !cli->json && tp.count < 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (read_baseline(&tp))
+		return 1;
+	catch_signals(&tp, &sa, &old);
 	if (tp.live) {
 		if (term_enter()) {
 			ret = fs_cli_error("cannot set up the terminal: %s", strerror(errno));
@@ -655,26 +751,7 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 		term_size(&tp);
 		draw(&tp);
 	}
-
-	next = tp.prev_mono + tp.interval_ns;
-	while (!wait_until(&tp, next, &old, &sa)) {
-		if (read_calls(&tp, &cur)) {
-			ret = 1;
-			break;
-		}
-		if (make_screen(&tp, &cur, mono_ns())) {
-			fs_calls_free(&cur);
-			term_leave();
-			ret = fs_cli_error("out of memory");
-			break;
-		}
-		show(&tp);
-		if (tp.count > 0 && tp.shown >= tp.count)
-			break;
-		next += tp.interval_ns;
-		if (next < tp.prev_mono)	/* late (suspended): no burst of screens */
-			next = tp.prev_mono + tp.interval_ns;
-	}
+	ret = screens(&tp, &old, &sa);
 	term_leave();
 out:
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -129,13 +129,75 @@ static int parse_first_line(char *line, struct fs_proc *out, char *err, size_t e
 	return 0;
 }
 
+/* The table as line 2 lays it out, and the kinds read so far. */
+struct agg_table {
+	int colmap[64];		/* field i + 1's column of fs_proc_row, or -1 */
+	int ncols;
+	uint32_t seen;		/* bit k: kind k's row was read (FS_KIND_COUNT: total) */
+};
+
+/* Line 2, the table header "kind <columns>", split into n fields f. */
+static int parse_header(char **f, int n, struct agg_table *t, char *err, size_t errlen)
+{
+	char q[FS_QUOTE_MAX];
+	int i;
+
+	if (n < 2 || strcmp(f[0], "kind"))
+		return fs_fail(err, errlen, "line 2: expected the table header \"kind <columns>\"");
+	if (n > 64)
+		return fs_fail(err, errlen, "line 2: more than 63 columns");
+	for (i = 1; i < n; i++) {
+		/* Unknown names are columns of a later module; not any bytes. */
+		if (!fs_valid_name(f[i], 64))
+			return fs_fail(err, errlen, "line 2: bad column name \"%s\"",
+				       fs_quote(f[i], q, sizeof(q)));
+		t->colmap[i - 1] = fs_agg_column(f[i]);
+	}
+	t->ncols = n - 1;
+	return 0;
+}
+
+/* One row of the table, "<kind> <value> ...", split into n (> 0) fields f. */
+static int parse_row(char **f, int n, int lineno, struct agg_table *t, struct fs_proc *out,
+		     char *err, size_t errlen)
+{
+	struct fs_proc_row *row;
+	char q[FS_QUOTE_MAX];
+	int i, k;
+
+	k = kind_index(f[0]);
+	if (k < 0)
+		return fs_fail(err, errlen, "line %d: unknown kind \"%s\"", lineno,
+			       fs_quote(f[0], q, sizeof(q)));
+	if (n != t->ncols + 1)
+		return fs_fail(err, errlen, "line %d: row %s has the wrong number of fields",
+			       lineno, fs_quote(f[0], q, sizeof(q)));
+	if (t->seen & (1u << k))
+		return fs_fail(err, errlen, "line %d: kind %s listed twice", lineno,
+			       fs_quote(f[0], q, sizeof(q)));
+	t->seen |= 1u << k;
+	row = k == FS_KIND_COUNT ? &out->total : &out->kinds[k];
+	row->unknown = (1u << FS_AGG_COUNT) - 1;
+	for (i = 0; i < t->ncols; i++) {
+		if (t->colmap[i] < 0)
+			continue;
+		if (!strcmp(f[i + 1], "-"))
+			continue;
+		if (fs_parse_u64(f[i + 1], &row->v[t->colmap[i]]))
+			return fs_fail(err, errlen, "line %d: %s: bad value \"%s\"", lineno,
+				       agg_names[t->colmap[i]], fs_quote(f[i + 1], q, sizeof(q)));
+		row->unknown &= ~(1u << t->colmap[i]);
+	}
+	return 0;
+}
+
 int fs_proc_parse(const char *text, size_t len, struct fs_proc *out,
 		  char *err, size_t errlen)
 {
 	enum { HEAD, TABLE, COUNTERS } state = HEAD;
-	int colmap[64], ncols = 0, lineno = 0, n, i, k, ret = -1;
-	uint32_t seen = 0;
-	char *buf, *line, *next, *f[65], q[FS_QUOTE_MAX];
+	struct agg_table t = { .ncols = 0 };
+	int lineno = 0, n, ret = -1;
+	char *buf, *line, *next, *f[65];
 
 	memset(out, 0, sizeof(*out));
 	buf = fs_text_copy(text, len, err, errlen);
@@ -152,56 +214,18 @@ int fs_proc_parse(const char *text, size_t len, struct fs_proc *out,
 		}
 		n = fs_split(line, f, 64);
 		if (lineno == 2) {
-			if (n < 2 || strcmp(f[0], "kind")) {
-				fs_fail(err, errlen, "line 2: expected the table header \"kind <columns>\"");
+			if (parse_header(f, n, &t, err, errlen))
 				goto out;
-			}
-			if (n > 64) {
-				fs_fail(err, errlen, "line 2: more than 63 columns");
-				goto out;
-			}
-			for (i = 1; i < n; i++) {
-				/* Unknown names are columns of a later module; not any bytes. */
-				if (!fs_valid_name(f[i], 64)) {
-					fs_fail(err, errlen, "line 2: bad column name \"%s\"",
-						fs_quote(f[i], q, sizeof(q)));
-					goto out;
-				}
-				colmap[i - 1] = fs_agg_column(f[i]);
-			}
-			ncols = n - 1;
 			state = TABLE;
 			continue;
 		}
 		if (state == TABLE) {
-			struct fs_proc_row *row;
-
 			if (n == 0) {
 				state = COUNTERS;
 				continue;
 			}
-			k = kind_index(f[0]);
-			if (k < 0 || n != ncols + 1 || (seen & (1u << k))) {
-				fs_fail(err, errlen, k < 0 ? "line %d: unknown kind \"%s\"" :
-					n != ncols + 1 ? "line %d: row %s has the wrong number of fields" :
-					"line %d: kind %s listed twice", lineno, fs_quote(f[0], q, sizeof(q)));
+			if (parse_row(f, n, lineno, &t, out, err, errlen))
 				goto out;
-			}
-			seen |= 1u << k;
-			row = k == FS_KIND_COUNT ? &out->total : &out->kinds[k];
-			row->unknown = (1u << FS_AGG_COUNT) - 1;
-			for (i = 0; i < ncols; i++) {
-				if (colmap[i] < 0)
-					continue;
-				if (!strcmp(f[i + 1], "-"))
-					continue;
-				if (fs_parse_u64(f[i + 1], &row->v[colmap[i]])) {
-					fs_fail(err, errlen, "line %d: %s: bad value \"%s\"", lineno,
-						agg_names[colmap[i]], fs_quote(f[i + 1], q, sizeof(q)));
-					goto out;
-				}
-				row->unknown &= ~(1u << colmap[i]);
-			}
 			continue;
 		}
 		if (fs_counter_line(f, n, out->counters, &out->ncounters, lineno, err, errlen))
@@ -211,7 +235,7 @@ int fs_proc_parse(const char *text, size_t len, struct fs_proc *out,
 		fs_fail(err, errlen, "truncated: %s", lineno < 2 ? "no table header" : "the table does not end");
 		goto out;
 	}
-	if (seen != (1u << (FS_KIND_COUNT + 1)) - 1) {
+	if (t.seen != (1u << (FS_KIND_COUNT + 1)) - 1) {
 		fs_fail(err, errlen, "the table lacks a row for some kind");
 		goto out;
 	}
