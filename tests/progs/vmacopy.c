@@ -50,12 +50,13 @@
 
 #include "calls.h"
 #include "forkutil.h"
+#include "jsonread.h"
 #include "tap.h"
 
 #define PAGE		4096UL
 #define SLOT		(2UL << 20)
 #define CALLS_PATH	FS_DEBUGFS_DIR "/calls"
-#define BPF_CALLS	"/tmp/vmacopy.calls"
+#define BPF_CALLS	"/tmp/vmacopy.json"	/* forkstats --json calls */
 #define PM_PRESENT	(1ULL << 63)
 #define PM_SWAP		(1ULL << 62)	/* also a PTE marker */
 #define PM_UFFD_WP	(1ULL << 57)
@@ -363,17 +364,21 @@ int main(int argc, char **argv)
 		    k->expect ? "copies it" : "skips it");
 	}
 
-	/* VMACOPY_BPF=<forkstats binary>: the BPF backend's records. */
+	/*
+	 * VMACOPY_BPF=<forkstats binary>: the BPF backend's records, through
+	 * the CLI's output layer (it has no text files).
+	 */
 	if (bpf && *bpf) {
 		char cmd[512];
 
-		snprintf(cmd, sizeof(cmd), "%s --backend bpf cat calls >%s", bpf, BPF_CALLS);
+		snprintf(cmd, sizeof(cmd), "%s --backend bpf --json calls >%s", bpf, BPF_CALLS);
 		if (system(cmd)) {
 			tap(0, "%s", cmd);
 			return 1;
 		}
 	}
-	if (fs_calls_read(bpf && *bpf ? BPF_CALLS : CALLS_PATH, &calls, err, sizeof(err))) {
+	if (bpf && *bpf ? fs_json_calls_read(BPF_CALLS, &calls, err, sizeof(err)) :
+			  fs_calls_read(CALLS_PATH, &calls, err, sizeof(err))) {
 		tap(0, "read the records: %s", err);
 		return 1;
 	}
