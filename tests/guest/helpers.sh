@@ -113,45 +113,11 @@ cont_groups() {
 	for _p in "$@"; do kill -s CONT -"$_p"; done
 }
 
-# insmod: busybox's, noting where each load of forkstats lay
-# (tests/vm/insmod-note), for vm_orphans_ours.  A function: busybox's ash runs
-# its applets before looking in PATH.
-insmod() {
-	/forkstats/bin/insmod-note "$@"
-}
-
-# stack_cache_turn: 64 processes at once, three times.  The kernel keeps two
-# freed thread stacks per CPU for the next tasks (kernel/fork.c); a stack
-# made while a BPF trampoline sat on kernel_clone carries the trampoline's
-# address as its caller and would live there for good.  Taken by these tasks,
-# all but the few that go back to the cache are freed.
-stack_cache_turn() {
-	for r in 1 2 3; do
-		for i in $(seq 64); do sleep 0.1 & done
-		wait
-	done
-}
-
 # vm_orphans: the lines of /proc/vmallocinfo whose caller is a raw address
 # (field 3: "0xSTART-0xEND SIZE CALLER pages=N ..."): areas allocated by code
 # that is gone: an unloaded module's, or a detached BPF trampoline's.
 vm_orphans() {
 	awk '$3 ~ /^0x[0-9a-f]+$/' /proc/vmallocinfo
-}
-
-# vm_orphans_ours: of those (or of the lines in file $1), the ones whose
-# caller lay in a load of forkstats (/tmp/forkstats-loads, written by the
-# guest's insmod: tests/vm/insmod-note): the module's leaks.  The others were
-# made by other code at those addresses since freed (thread stacks created
-# under a BPF trampoline on kernel_clone keep its address as their caller).
-vm_orphans_ours() {
-	[ -e /tmp/forkstats-loads ] || : >/tmp/forkstats-loads
-	if [ -n "${1:-}" ]; then cat "$1"; else vm_orphans; fi |
-		awk 'FILENAME == "/tmp/forkstats-loads" { if ($1 == "unknown") all = 1
-				else { lo[++n] = "x" $1; hi[n] = "x" $2 }; next }
-			{ c = $3; sub(/^0x/, "", c); while (length(c) < 16) c = "0" c; c = "x0x" c
-			  for (i = 1; i <= n; i++) if (c >= lo[i] && c < hi[i]) { print; next }
-			  if (all) print }' /tmp/forkstats-loads -
 }
 
 # thp_rule: what the kernel does on a write to a 4 KiB page of a split THP that

@@ -42,8 +42,6 @@ if [ -n "${MODULES_ROOT:-}" ]; then
 	cp -a "$MODULES_ROOT/lib" "$root/"
 fi
 cp "$top"/tests/guest/*.sh "$top/tests/tap.sh" "$root/forkstats/tests/"
-# Where each load of forkstats lay (insmod-note says why; helpers.sh's insmod).
-install -m 755 "$here/insmod-note" "$root/forkstats/bin/insmod-note"
 cp "$here/kernel-log.awk" "$root/forkstats/"
 # GUEST_TESTS="28 45": only the numbered tests whose names start so (a
 # developer's shortcut; make check runs them all).
