@@ -341,20 +341,20 @@ static __always_inline __u64 call_open(struct fsb_state *s, struct fs_record *r)
 		barrier();
 		d->seq = seq;
 	}
-	agg_add(k, FSB_R_CALLS, 1);
+	agg_add(k, FS_SUM_calls, 1);
 	if (r->err)
-		agg_add(k, FSB_R_FAILED, 1);
+		agg_add(k, FS_SUM_failed, 1);
 	if (!(r->unknown & (1u << FS_COL_create_ns))) {
-		agg_add(k, FSB_R_CREATE_NS, r->create_ns);
+		agg_add(k, FS_SUM_create_ns, r->create_ns);
 		agg_add(k, FSB_R_CREATE_N, 1);
 		hist_add(k, 0, r->create_ns);
 	}
-	agg_add(k, FSB_R_PGTABLE, r->pgtable_bytes);
-	agg_add(k, FSB_R_VMAS_COPIED, r->vmas_copied);
+	agg_add(k, FS_SUM_pgtable_bytes, r->pgtable_bytes);
+	agg_add(k, FS_SUM_vmas_copied, r->vmas_copied);
 	if (r->unknown & (1u << FS_COL_rss_pages))
 		agg_add(k, FSB_R_RSS_UNKNOWN, 1);
 	else
-		agg_add(k, FSB_R_RSS_PAGES, r->rss_pages);
+		agg_add(k, FS_SUM_rss_pages, r->rss_pages);
 	return seq;
 }
 
@@ -377,8 +377,8 @@ static __always_inline void call_close(struct fsb_state *s, __u64 seq, __u32 kin
 		d->done = 1;
 	}
 	if (total_ns != (__u64)-1) {
-		agg_add(kind, FSB_R_TOTAL_NS, total_ns);
-		agg_add(kind, FSB_R_CLOSED, 1);
+		agg_add(kind, FS_SUM_total_ns, total_ns);
+		agg_add(kind, FS_SUM_closed, 1);
 		hist_add(kind, 1, total_ns);
 	}
 	pos = claim(&s->done_n, 1ULL << 63, s->nrecords + 64);
@@ -465,20 +465,20 @@ static __always_inline void cow_p(struct fsb_state *s, struct fsb_pcpu *p, __u64
 	if (stale(s, seq))
 		return;
 	if (outcome == OUT_EVENT)
-		field = side == FS_SIDE_CHILD ? FSB_R_COW_CHILD : FSB_R_COW_PARENT;
+		field = side == FS_SIDE_CHILD ? FS_SUM_cow_child : FS_SUM_cow_parent;
 	else if (outcome == OUT_COPY)
-		field = FSB_R_COW_COPIES;
+		field = FS_SUM_cow_copies;
 	else
-		field = FSB_R_COW_REUSES;
+		field = FS_SUM_cow_reuses;
 	agg_add_p(p, kind, field, (__u64)delta);
 	d = slot(s, seq);
 	if (!d || d->seq != seq)
 		return;
-	if (field == FSB_R_COW_PARENT)
+	if (field == FS_SUM_cow_parent)
 		__sync_fetch_and_add(&d->cow_parent, delta);
-	else if (field == FSB_R_COW_CHILD)
+	else if (field == FS_SUM_cow_child)
 		__sync_fetch_and_add(&d->cow_child, delta);
-	else if (field == FSB_R_COW_COPIES)
+	else if (field == FS_SUM_cow_copies)
 		__sync_fetch_and_add(&d->cow_copies, delta);
 	else
 		__sync_fetch_and_add(&d->cow_reuses, delta);

@@ -77,26 +77,10 @@ enum {
 	FSB_R_RSS_UNKNOWN,		/* calls whose child's rss_pages is unknown */
 	FSB_R_COUNT
 };
-/* The reader's names of the shared sums (lib/bpf_read.c). */
-#define FSB_R_CALLS		FS_SUM_calls
-#define FSB_R_FAILED		FS_SUM_failed
-#define FSB_R_CREATE_NS		FS_SUM_create_ns
-#define FSB_R_TOTAL_NS		FS_SUM_total_ns
-#define FSB_R_CLOSED		FS_SUM_closed
-#define FSB_R_PGTABLE		FS_SUM_pgtable_bytes
-#define FSB_R_VMAS_COPIED	FS_SUM_vmas_copied
-#define FSB_R_COW_PARENT	FS_SUM_cow_parent
-#define FSB_R_COW_CHILD		FS_SUM_cow_child
-#define FSB_R_COW_COPIES	FS_SUM_cow_copies
-#define FSB_R_COW_REUSES	FS_SUM_cow_reuses
-#define FSB_R_RSS_PAGES		FS_SUM_rss_pages	/* where known */
-
-#define FSB_HIST_BUCKETS	FS_HIST_BUCKETS
-
 struct fsb_pcpu {
 	__u64 agg[FS_KIND_COUNT][FSB_R_COUNT];
 	__u64 ctr[FSB_CTR_COUNT];
-	__u64 hist[FS_KIND_COUNT][2][FSB_HIST_BUCKETS];
+	__u64 hist[FS_KIND_COUNT][2][FS_HIST_BUCKETS];
 	__u64 hits[FSB_HOOK_COUNT];
 	/* The CPU's last "mms" lookup, valid while state's mm_gen is gen. */
 	struct {
@@ -113,10 +97,6 @@ struct fsb_pcpu {
 	} vma_cache;
 };
 
-/* How copies and reuses are told apart: enum fs_split (<forkstats/cow.h>). */
-#define FSB_SPLIT_NONE		FS_SPLIT_NONE
-#define FSB_SPLIT_COUNT_COPIES	FS_SPLIT_COUNT_COPIES
-#define FSB_SPLIT_COUNT_REUSES	FS_SPLIT_COUNT_REUSES
 
 /*
  * The layout of the pinned maps (struct fsb_state, fsb_pcpu with the order

@@ -113,7 +113,7 @@ int fsb_map_views(struct fsb *b, char *err, size_t errlen)
 struct pcpu_sum {
 	uint64_t agg[FS_KIND_COUNT][FSB_R_COUNT];
 	uint64_t ctr[FSB_CTR_COUNT];
-	uint64_t hist[FS_KIND_COUNT][2][FSB_HIST_BUCKETS];
+	uint64_t hist[FS_KIND_COUNT][2][FS_HIST_BUCKETS];
 	uint64_t hits[FSB_HOOK_COUNT];
 };
 
@@ -137,7 +137,7 @@ static int read_pcpu(struct fsb *b, struct pcpu_sum *s)
 			for (i = 0; i < FSB_R_COUNT; i++)
 				s->agg[k][i] += p->agg[k][i];
 			for (t = 0; t < 2; t++)
-				for (i = 0; i < FSB_HIST_BUCKETS; i++)
+				for (i = 0; i < FS_HIST_BUCKETS; i++)
 					s->hist[k][t][i] += p->hist[k][t][i];
 		}
 		for (i = 0; i < FSB_CTR_COUNT; i++)
@@ -226,8 +226,8 @@ static uint64_t hook_missed(const struct fsb *b, enum fsb_hook h)
 
 static const char *split_name(unsigned int split)
 {
-	return split == FSB_SPLIT_COUNT_COPIES ? "copies" :
-	       split == FSB_SPLIT_COUNT_REUSES ? "reuses" : "unknown";
+	return split == FS_SPLIT_COUNT_COPIES ? "copies" :
+	       split == FS_SPLIT_COUNT_REUSES ? "reuses" : "unknown";
 }
 
 static void set_agg(struct fs_proc_row *row, int col, uint64_t v, int unknown)
@@ -240,28 +240,28 @@ static void set_agg(struct fs_proc_row *row, int col, uint64_t v, int unknown)
 /* One row of the aggregates, in the module's columns (FS_AGG_COLUMNS). */
 static void proc_row(struct fs_proc_row *row, const uint64_t *a, const struct fsb_state *st)
 {
-	__u64 copies = a[FSB_R_COW_COPIES], reuses = a[FSB_R_COW_REUSES];
+	__u64 copies = a[FS_SUM_cow_copies], reuses = a[FS_SUM_cow_reuses];
 
-	fs_cow_split(st->split, a[FSB_R_COW_PARENT] + a[FSB_R_COW_CHILD], &copies, &reuses);
+	fs_cow_split(st->split, a[FS_SUM_cow_parent] + a[FS_SUM_cow_child], &copies, &reuses);
 	memset(row, 0, sizeof(*row));
-	set_agg(row, FS_AGG_calls, a[FSB_R_CALLS], 0);
-	set_agg(row, FS_AGG_failed, a[FSB_R_FAILED], 0);
+	set_agg(row, FS_AGG_calls, a[FS_SUM_calls], 0);
+	set_agg(row, FS_AGG_failed, a[FS_SUM_failed], 0);
 	set_agg(row, FS_AGG_create_avg_ns,
-		a[FSB_R_CREATE_N] ? a[FSB_R_CREATE_NS] / a[FSB_R_CREATE_N] : 0, 0);
-	set_agg(row, FS_AGG_total_avg_ns, a[FSB_R_CLOSED] ? a[FSB_R_TOTAL_NS] / a[FSB_R_CLOSED] : 0,
+		a[FSB_R_CREATE_N] ? a[FS_SUM_create_ns] / a[FSB_R_CREATE_N] : 0, 0);
+	set_agg(row, FS_AGG_total_avg_ns, a[FS_SUM_closed] ? a[FS_SUM_total_ns] / a[FS_SUM_closed] : 0,
 		0);
-	set_agg(row, FS_AGG_pgtable_bytes, a[FSB_R_PGTABLE], 0);
-	set_agg(row, FS_AGG_vmas_copied, a[FSB_R_VMAS_COPIED],
+	set_agg(row, FS_AGG_pgtable_bytes, a[FS_SUM_pgtable_bytes], 0);
+	set_agg(row, FS_AGG_vmas_copied, a[FS_SUM_vmas_copied],
 		!!(st->unknown & (1ULL << FS_COL_vmas_copied)));
-	set_agg(row, FS_AGG_cow_parent, a[FSB_R_COW_PARENT], 0);
-	set_agg(row, FS_AGG_cow_child, a[FSB_R_COW_CHILD], 0);
-	set_agg(row, FS_AGG_cow_copies, copies, st->split == FSB_SPLIT_NONE);
-	set_agg(row, FS_AGG_cow_reuses, reuses, st->split == FSB_SPLIT_NONE);
-	set_agg(row, FS_AGG_create_ns_sum, a[FSB_R_CREATE_NS], 0);
-	set_agg(row, FS_AGG_total_ns_sum, a[FSB_R_TOTAL_NS], 0);
-	set_agg(row, FS_AGG_returned, a[FSB_R_CLOSED], 0);
+	set_agg(row, FS_AGG_cow_parent, a[FS_SUM_cow_parent], 0);
+	set_agg(row, FS_AGG_cow_child, a[FS_SUM_cow_child], 0);
+	set_agg(row, FS_AGG_cow_copies, copies, st->split == FS_SPLIT_NONE);
+	set_agg(row, FS_AGG_cow_reuses, reuses, st->split == FS_SPLIT_NONE);
+	set_agg(row, FS_AGG_create_ns_sum, a[FS_SUM_create_ns], 0);
+	set_agg(row, FS_AGG_total_ns_sum, a[FS_SUM_total_ns], 0);
+	set_agg(row, FS_AGG_returned, a[FS_SUM_closed], 0);
 	/* unknown as soon as one call's is (the tracepoint chain, 6.2+, no __per_cpu_offset) */
-	set_agg(row, FS_AGG_rss_pages, a[FSB_R_RSS_PAGES], a[FSB_R_RSS_UNKNOWN] != 0);
+	set_agg(row, FS_AGG_rss_pages, a[FS_SUM_rss_pages], a[FSB_R_RSS_UNKNOWN] != 0);
 }
 
 static void add_counter(struct fs_proc_counter *v, size_t *n, const char *prefix,
@@ -381,7 +381,7 @@ int fsb_read_hist(struct fsb *b, struct fs_hist *h, char *err, size_t errlen)
 		return fail(err, errlen, "BPF backend: its per-CPU map: %s", strerror(errno));
 	for (k = 0; k < FS_KIND_COUNT; k++)
 		for (t = 0; t < 2; t++)
-			for (i = 0; i < FSB_HIST_BUCKETS; i++)
+			for (i = 0; i < FS_HIST_BUCKETS; i++)
 				n += s.hist[k][t][i] != 0;
 	h->v = calloc(n ? n : 1, sizeof(*h->v));
 	if (!h->v)
@@ -389,13 +389,13 @@ int fsb_read_hist(struct fsb *b, struct fs_hist *h, char *err, size_t errlen)
 	h->cap = n;
 	for (k = 0; k < FS_KIND_COUNT; k++)
 		for (t = 0; t < 2; t++)
-			for (i = 0; i < FSB_HIST_BUCKETS; i++) {
+			for (i = 0; i < FS_HIST_BUCKETS; i++) {
 				if (!s.hist[k][t][i])
 					continue;
 				h->v[h->n++] = (struct fs_hist_bucket){
 					.kind = (unsigned int)k, .total = t,
 					.lo_ns = i ? 1ULL << i : 0ULL,
-					.hi_ns = i == FSB_HIST_BUCKETS - 1 ? ~0ULL : (2ULL << i) - 1,
+					.hi_ns = i == FS_HIST_BUCKETS - 1 ? ~0ULL : (2ULL << i) - 1,
 					.count = s.hist[k][t][i],
 				};
 			}
