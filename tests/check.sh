@@ -105,6 +105,7 @@ tests/bpf.sh >"$logs/bpf.tap" 2>&1
 tap "$logs/bpf.tap" "BPF backend tests (host: tracepoint chain)"
 tests/structure.sh >"$logs/structure.tap" 2>&1
 tap "$logs/structure.tap" "structure checks (include cycles, function length, defined once)"
+tests/docs.sh >"$logs/docs.tap" 2>&1; tap "$logs/docs.tap" "docs checks (man page renders, audience lines, README one screen, links)"
 if run "unit tests build" "$logs/unit-build.log" make -C tests unit O="$top/build/tests"; then
 	for t in "$top"/build/tests/unit/*; do
 		CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$logs/${t##*/}.tap" 2>&1
