@@ -97,12 +97,13 @@ else
 fi
 
 # With the BPF backend on this module-less host, as root: the sweep attaches
-# it for its run (and detaches it), fills the counters and draws every plot.
+# it for its run (and detaches it), fills the counters and draws every plot;
+# the lab likewise gives every verdict.
 # Run under flock /tmp/fs-host-bpf.lock when others use the host's backend.
 # ASLR off for the sweep (setarch -R, inherited): the page tables of two
 # sizes then differ by exactly the region's (docs/workloads.md).
 if [ "$(id -u)" = 0 ] && [ ! -e /proc/forkstats ] && command -v setarch >/dev/null; then
-	before=$("$F" --backend bpf status >/dev/null 2>&1 && echo attached)
+	before=$(test -e /sys/fs/bpf/forkstats && echo attached)
 	[ -n "$before" ] && diag "a BPF backend was attached before: the sweep uses it"
 	t0=$(date +%s)
 	setarch -R "$W/fork-vs-vfork" --sizes "0 64 256" -n 3 --warmup 1 --out "$tmp/bpf" >"$tmp/bpf.table" 2>"$tmp/bpf.err"
@@ -111,7 +112,7 @@ if [ "$(id -u)" = 0 ] && [ ! -e /proc/forkstats ] && command -v setarch >/dev/nu
 	t "BPF: the sweep exits 0" test $rc = 0
 	if [ -z "$before" ]; then
 		t "BPF: it attached the backend for itself and said so" grep -q 'counting page tables and COW faults with forkstats stat (the BPF backend, attached for this sweep' "$tmp/bpf.err"
-		t "BPF: and detached it at the end" sh -c "! '$F' --backend bpf status >/dev/null 2>&1"
+		t "BPF: and detached it at the end" test ! -e /sys/fs/bpf/forkstats
 	fi
 	t "BPF: page tables per fork grow by exactly the region's PTE pages (size / 2 MiB) and its PMD page, vfork-likes 0" python3 -c "
 import csv
@@ -141,6 +142,14 @@ for side in ('cow_parent_per_call', 'cow_child_per_call'):
 	if command -v gnuplot >/dev/null; then
 		t "BPF: every plot drawn, PNG and SVG" bash -c "ls '$tmp'/bpf/{latency,pgtables,cow}.{png,svg} >/dev/null"
 		t "BPF: gnuplot's axes hold every data range of the host's run" ranges_ok "$tmp/bpf/plots.ranges" "latency pgtables cow"
+	fi
+	# The lab with the same backend, attached by the lab for its run when none is.
+	"$W/lab/run-lab" >"$tmp/lab.out" 2>&1
+	rc=$?
+	t "BPF: run-lab, every claim as expected (exit 0: $rc)" sh -c "test $rc = 0 && grep -qx '9 claims, 9 as expected, 0 not' '$tmp/lab.out'"
+	t "BPF: the lab says which figures this backend cannot give" grep -q 'unknown with this backend' "$tmp/lab.out"
+	if [ -z "$before" ]; then
+		t "BPF: nothing left attached by the lab" test ! -e /sys/fs/bpf/forkstats
 	fi
 else
 	diag "not root, or the module is loaded: the BPF sweep is not run"
