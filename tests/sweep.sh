@@ -111,7 +111,8 @@ if [ "$(id -u)" = 0 ] && [ ! -e /proc/forkstats ] && command -v setarch >/dev/nu
 	diag "BPF sweep: $(( $(date +%s) - t0 )) s"
 	t "BPF: the sweep exits 0" test $rc = 0
 	if [ -z "$before" ]; then
-		t "BPF: it attached the backend for itself and said so" grep -q 'counting page tables and COW faults with forkstats stat (the BPF backend, attached for this sweep' "$tmp/bpf.err"
+		t "BPF: it timed with nothing attached, then attached the backend for itself to count, and said so" grep -q 'timing with nothing attached, then counting page tables and COW faults with forkstats stat (the BPF backend, attached for this sweep' "$tmp/bpf.err"
+		t "BPF: the counting pass after the timing pass" sh -c "grep -q '\[24/24\] vfork-exec .* 256 MiB\$' '$tmp/bpf.err' && grep -q '\[1/24\] fork .* 0 MiB (counting)' '$tmp/bpf.err'"
 		t "BPF: and detached it at the end" test ! -e /sys/fs/bpf/forkstats
 	fi
 	t "BPF: page tables per fork grow by exactly the region's PTE pages (size / 2 MiB) and its PMD page, vfork-likes 0" python3 -c "
