@@ -58,7 +58,9 @@ t "fork-vs-vfork --help: exit 0, the usage on stdout" sh -c "'$W/fork-vs-vfork' 
 t "conclusions: fork's slope, 6.40 ms per GiB over 16-256 MiB" grep -q "6.40 ms per GiB (slope of the median over 3 sizes > 0, 16–256 MiB)" "$tmp/concl"
 t "conclusions: page tables, 2.00 MiB per GiB" grep -q "2.00 MiB per GiB" "$tmp/concl"
 t "conclusions: fork+exec : vfork+exec : posix_spawn at 100 MiB, 8.8 : 1 : 2.5" grep -q "8.8 : 1 : 2.5 at 100 MiB (0.70 / 0.080 / 0.20 ms)" "$tmp/concl"
-t "conclusions: vfork and posix_spawn flat (1.08, 1.04)" sh -c "grep -q 'flat: largest / smallest median 1.08 over 0–256 MiB' '$tmp/concl' && grep -q 'flat: largest / smallest median 1.04 over 0–256 MiB' '$tmp/concl'"
+t "conclusions: vfork and posix_spawn flat (their fitted lines: +7 %, +3 % over 0-256 MiB)" sh -c "grep -q 'vfork flat in parent size? *flat: the fitted line changes +7 % over 0–256 MiB' '$tmp/concl' && grep -q 'posix_spawn flat in parent size? *flat: the fitted line changes +3 % over 0–256 MiB' '$tmp/concl'"
+sed 's/^vfork,256,20,[0-9]*,[0-9]*,/vfork,256,20,1,40000,/' "$here/fixtures/fork-vs-vfork.csv" >"$tmp/steep.csv"
+t "conclusions: a vfork whose median doubles at 256 MiB is not flat" sh -c "'$W/fork-vs-vfork' --conclude '$tmp/steep.csv' | grep -q 'vfork flat in parent size? *NOT flat: the fitted line changes +'"
 t "conclusions: each beside its published figure" test "$(grep -c 'published: ' "$tmp/concl")" = 5
 grep -v ',100,' "$here/fixtures/fork-vs-vfork.csv" >"$tmp/no100.csv"
 t "conclusions: without 100 MiB, the nearest size, said" sh -c "'$W/fork-vs-vfork' --conclude '$tmp/no100.csv' | grep -q ' at 16 MiB (the measured size nearest to 100 MiB)'"

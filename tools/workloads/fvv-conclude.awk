@@ -11,8 +11,10 @@
 #                            of its own; docs/workloads.md gives the rule)
 #   ratio at 100 MiB         fork-exec : vfork-exec : posix_spawn medians, at
 #                            100 MiB or the measured size nearest to it (said)
-#   flatness                 largest / smallest median over every size, for
-#                            vfork and posix_spawn
+#   flatness                 for vfork and posix_spawn: the change over the
+#                            sizes of the least-squares line of the medians,
+#                            against their mean ("flat" within +-50 %: one
+#                            noisy point does not make a trend)
 # A figure whose data is missing prints "not measured (why)".
 
 function fit(m, col,    i, n, sx, sy, sxx, sxy, x, y, d) {
@@ -120,22 +122,29 @@ END {
 
 	for (q = 1; q <= 2; q++) {
 		m = q == 1 ? "vfork" : "posix_spawn"
-		lo = ""; hi = ""; n = 0
+		lo = ""; hi = ""; n = 0; sx = 0; sy = 0; sxx = 0; sxy = 0; xlo = ""; xhi = ""
 		for (i = 1; i <= nsizes; i++) {
 			x = sizes[i]
 			if (!((m, x) in have))
 				continue
 			y = val[m, x, "lat"] + 0
-			n++
+			n++; sx += x; sy += y; sxx += x * x; sxy += x * y
+			if (xlo == "" || x < xlo) xlo = x
+			if (xhi == "" || x > xhi) xhi = x
 			if (lo == "" || y < lo) lo = y
 			if (hi == "" || y > hi) hi = y
 		}
-		if (n < 2 || lo == 0)
+		d = n * sxx - sx * sx
+		if (n < 2 || d == 0 || sy == 0)
 			line(m " flat in parent size?", "not measured (needs two sizes)", P_FLAT)
-		else
+		else {
+			# The fitted line's change over the sizes, against the mean.
+			k = (n * sxy - sx * sy) / d
+			c = 100 * k * (xhi - xlo) / (sy / n)
 			line(m " flat in parent size?",
-			     sprintf("%s: largest / smallest median %.2f over %s (%s to %s ms)", hi / lo < 1.5 ? "flat" : "NOT flat",
-				     hi / lo, span(m, 0), ms(lo), ms(hi)),
+			     sprintf("%s: the fitted line changes %+.0f %% over %s (medians %s to %s ms)",
+				     c < 50 && c > -50 ? "flat" : "NOT flat", c, span(m, 0), ms(lo), ms(hi)),
 			     P_FLAT)
+		}
 	}
 }
