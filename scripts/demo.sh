@@ -4,7 +4,9 @@
 # make demo: install what is missing, build the module for the Debian 6.1
 # kernel and the static tools, boot that kernel in QEMU, load the module, run
 # a small fork-vs-vfork sweep (every creation method, parents of 0 to 256 MiB)
-# under forkstats, print its table, and plot its CSV here (gnuplot).
+# under forkstats, print its table and conclusions, plot its CSV here
+# (gnuplot: latency, page tables, COW faults by side; PNG and SVG) and print
+# where the plots are.
 #
 # DEMO_KERNEL=5.10|6.1|6.12|newest picks another kernel of the matrix.
 set -euo pipefail
@@ -42,7 +44,10 @@ if [ "$(wc -l <"$out/fork-vs-vfork.csv")" -lt 2 ]; then
 	echo "demo: the guest gave no CSV (console: $vm/console.log)" >&2
 	exit 1
 fi
-tools/workloads/fork-vs-vfork --plot "$out/fork-vs-vfork.csv" --out "$out" || exit 1
+tools/workloads/fork-vs-vfork --plot "$out/fork-vs-vfork.csv" --out "$out" 2>/dev/null || exit 1
 echo "demo: CSV  $out/fork-vs-vfork.csv"
-echo "demo: PNG  $out/latency.png"
-echo "demo: PNG  $out/pgtables.png"
+for p in latency pgtables cow; do
+	[ -e "$out/$p.png" ] || continue
+	echo "demo: PNG  $out/$p.png"
+	echo "demo: SVG  $out/$p.svg"
+done

@@ -223,6 +223,17 @@ demo_job() {
 		else
 			not_ok "the demo prints the paths of its two PNG plots"
 		fi
+		if grep -q "^demo: SVG  $demo/cow.svg\$" "$logs/demo.log" && file "$demo/cow.png" | grep -q 'PNG image' &&
+			grep -q '<svg' "$demo/latency.svg" "$demo/pgtables.svg" "$demo/cow.svg"; then
+			ok "the demo draws the COW plot too, and every plot as SVG beside its PNG"
+		else
+			not_ok "the demo draws the COW plot too, and every plot as SVG beside its PNG"
+		fi
+		if grep -q '^Conclusions (computed from this CSV' "$logs/demo.log"; then
+			ok "the demo prints the sweep's conclusions"
+		else
+			not_ok "the demo prints the sweep's conclusions"
+		fi
 		if [ "$(awk -F, 'NR > 1 { print $1 }' "$demo/fork-vs-vfork.csv" | sort -u | wc -l)" = 8 ]; then
 			ok "the plotted CSV has every method"
 		else

@@ -48,6 +48,33 @@ for bad in "" "--method spoon" "--method fork --size 5K" "--method fork --size -
 	# shellcheck disable=SC2086
 	t "refused with usage, exit 2: forkbench $bad" sh -c "'$B' $bad >/dev/null 2>&1; test \$? = 2"
 done
+t "forkbench --help: the usage on stdout, exit 0" sh -c "'$B' --help | grep -q '^usage: forkbench'"
+L=$here/../tools/workloads/lab
+t "lab --help: the usage and the claims on stdout, exit 0" sh -c "'$L/lab' --help | grep -q '^claims: pgtables cow'"
+t "run-lab --help: exit 0" sh -c "'$L/run-lab' --help | grep -q '^usage: run-lab'"
+t "lab: no argument, a bad option or backend: usage, exit 2" sh -c \
+	"'$L/lab' >/dev/null 2>&1; a=\$?; '$L/lab' --bogus all >/dev/null 2>&1; b=\$?; '$L/lab' --backend spoon all >/dev/null 2>&1; echo \$a\$b\$? | grep -qx 222"
+t "lab check: records that cannot be read: the reason and both ways out, exit 1" sh -c \
+	"'$L/lab' --backend module --proc /nonexistent --debugfs /nonexistent check 2>'$tmp/err'; test \$? = 1 && grep -q 'insmod' '$tmp/err' && grep -q 'attach' '$tmp/err'"
+# A claim whose records cannot be found (the fixture's records are not the
+# lab's calls): the lab fails, at once, and no child of it is left (the cow
+# claim's child waits on a pipe; the pgtables claim's two on theirs).
+for c in cow pgtables one-thread order; do
+	start=$(date +%s%N)
+	setsid sh -c "echo \$\$ >'$tmp/sid'; exec '$L/lab' --backend module --proc '$here/fixtures/proc' --debugfs '$here/fixtures/debugfs' $c" \
+		>/dev/null 2>"$tmp/lab.err"
+	rc=$?
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	sleep 0.1
+	left=$(ps -o pid= -s "$(cat "$tmp/sid")" | wc -l)
+	if [ $c = order ]; then
+		# order reads no record: it runs to its verdict.
+		t "lab order with the fixture's files: exit 0, no child left ($left)" test "$rc $left" = "0 0"
+	else
+		t "lab $c, no record of its child: exit 1 in ${ms} ms (< 2 s), no child left ($left)" sh -c \
+			"test $rc = 1 && test $ms -lt 2000 && test $left = 0 && grep -q 'no record of the call' '$tmp/lab.err'"
+	fi
+done
 t "a missing exec target: one line, exit 1" sh -c \
 	"'$B' --method posix_spawn --exec /nonexistent -n 1 2>'$tmp/err'; test \$? = 1 && test \$(wc -l <'$tmp/err') = 1 && grep -q '/nonexistent' '$tmp/err'"
 

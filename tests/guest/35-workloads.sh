@@ -73,12 +73,15 @@ fb_stat fexec fork --method fork --size 16M --child exec
 check "fork + exec copies page tables exec throws away ($((pt / calls)) B per call)" test "$pt" -gt 0
 
 # The sweep, with counters: the CSV a user gets.
-fork-vs-vfork --sizes "0 16" --methods "fork vfork posix_spawn pthread" -n 3 --warmup 1 \
+fork-vs-vfork --sizes "0 16 64" --methods "fork vfork posix_spawn pthread" -n 3 --warmup 1 \
 	--out /tmp/fvv --no-plot >/tmp/fvv.out 2>&1
 check "fork-vs-vfork: counts with forkstats" grep -q 'counting page tables and COW faults' /tmp/fvv.out
 row() { grep "^$1,$2," /tmp/fvv/fork-vs-vfork.csv | cut -d, -f"$3"; }
 check "fork-vs-vfork: a fork of 16 MiB copies more page tables than a fork of 0 ($(row fork 0 9) < $(row fork 16 9) B)" \
 	test "$(row fork 16 9)" -gt "$(row fork 0 9)"
 is "$(row vfork 16 9) $(row posix_spawn 16 9) $(row pthread 16 9)" "0 0 0" "fork-vs-vfork: vfork, posix_spawn, pthread copy no page tables"
-check "fork-vs-vfork: 8 rows and the table" sh -c 'test $(wc -l </tmp/fvv/fork-vs-vfork.csv) = 9 && grep -q "^posix_spawn " /tmp/fvv.out'
+check "fork-vs-vfork: 12 rows and the table" sh -c 'test $(wc -l </tmp/fvv/fork-vs-vfork.csv) = 13 && grep -q "^posix_spawn " /tmp/fvv.out'
+ptg=$(awk '/page tables per GiB of parent/ { print $7; exit }' /tmp/fvv.out)
+check "fork-vs-vfork: the conclusions, page tables per GiB near 2 MiB ($ptg)" awk -v x="$ptg" 'BEGIN { exit !(x >= 1.8 && x <= 2.2) }'
+check "fork-vs-vfork: each conclusion beside its published figure" sh -c 'test $(grep -c "published: " /tmp/fvv.out) = 5'
 rmmod forkstats
