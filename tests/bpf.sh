@@ -135,6 +135,11 @@ t "stat -r 3 of 5 forks, text: a column per kind that made calls, 'calls 5.00', 
 	 grep -Eq '^fork +calls +5\.00 +5\.00 +5\.00 +0\.00\$' '$tmp/o' && grep -Eq '^fork +pgtable_bytes +[0-9.]+ KiB +[0-9.]+ KiB +[0-9.]+ KiB +[0-9.]+ (B|KiB)\$' '$tmp/o' &&
 	 grep -Eq '^fork +total_ns_mean +[0-9.]+ [um]s +[0-9.]+ [um]s +[0-9.]+ [um]s +[0-9.]+ [num]s\$' '$tmp/o' &&
 	 grep -Eq '^fork +vmas_copied +- +- +- +-\$' '$tmp/o'"
+t "show --prometheus on the tracepoint chain (6.2+: the child RSS unknown): no fork RSS sample, forkstats_child_rss_known 0 for fork, promtool-clean" sh -c \
+	"'$F' --backend bpf show --prometheus >'$tmp/m' 2>/dev/null && ! grep -q '^forkstats_child_rss_bytes_total{kind=\"fork\"}' '$tmp/m' &&
+	 grep -qxF 'forkstats_child_rss_known{kind=\"fork\"} 0' '$tmp/m' && grep -qxF 'forkstats_child_rss_known{kind=\"vfork\"} 1' '$tmp/m' &&
+	 '$F' --backend bpf --json show | python3 -c 'import json, sys; d = json.load(sys.stdin); assert [r for r in d[\"kinds\"] if r[\"kind\"] == \"fork\"][0][\"rss_pages\"] is None' &&
+	 promtool check metrics <'$tmp/m'"
 t "hist on the tracepoint chain: create and total latencies marked approximate, in the text and in JSON" sh -c \
 	"'$F' --backend bpf hist | grep -q '^fork: create (copy_process) latency, approximate (BPF backend, tracepoint chain: docs/bpf.md)\$' &&
 	 '$F' --backend bpf hist --total | grep -q '^fork: total (kernel_clone) latency, approximate' &&
