@@ -280,8 +280,9 @@ static int spread_value(const struct run *r, int g, int col, double *v)
 
 /*
  * One line of the spread: mean, min, max and sample standard deviation over
- * the runs, in the column's unit.  Unknown ("-", null) when the column is
- * (unknown), the standard deviation also with fewer than 2 values.
+ * the runs that have the value, in the column's unit.  Unknown ("-", null)
+ * for a column the source cannot give or without such runs; the standard
+ * deviation also with fewer than 2 of them.
  */
 static void spread_row(struct fs_table *t, const struct run *runs, int nruns, int g, int col,
 		       uint32_t unknown)
