@@ -148,6 +148,10 @@ t "top through the backend: a command forking during the interval is on the scre
 	"(sleep 0.2; sh -c 'true & wait') & '$F' --backend bpf top -n 3 -i 0.5 >'$tmp/o'; wait; grep -Eq '^sh +[1-9]' '$tmp/o'"
 t "reset: totals back to zero" sh -c \
 	"'$F' --backend bpf reset && '$F' --backend bpf --json show | python3 -c 'import json, sys; assert [k[\"calls\"] for k in json.load(sys.stdin)[\"kinds\"] if k[\"kind\"] == \"total\"][0] <= 5'"
+t "show after reset: a kind without calls has no mean ('-' in text, null in JSON), whatever the host forks meanwhile" sh -c \
+	"'$F' --backend bpf reset && '$F' --backend bpf --json show >'$tmp/r.json' && '$F' --backend bpf show >'$tmp/r.txt' &&
+	 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); e = [r for r in d[\"kinds\"] if r[\"calls\"] == 0]; assert e, d; assert all(r[\"create_ns_mean\"] is None and r[\"total_ns_mean\"] is None for r in e), e' '$tmp/r.json' &&
+	 awk '/^(thread|clone|kthread) / && \$2 == 0 { n++; if (\$4 != \"-\" || \$5 != \"-\") exit 1 } END { exit !n }' '$tmp/r.txt'"
 t "cat: the BPF backend has no files; exit 1, the command that shows each named" sh -c \
 	"! '$F' --backend bpf cat calls >'$tmp/o' 2>'$tmp/e' && ! test -s '$tmp/o' && grep -q \"shown by the command 'calls'\" '$tmp/e' &&
 	 ! '$F' --backend bpf cat probes 2>'$tmp/e' >/dev/null && grep -q \"command 'status'\" '$tmp/e'"
