@@ -101,11 +101,57 @@ assert len(calls) > 10, len(calls)
 "
 t "hist: buckets for fork" sh -c "'$F' --backend bpf hist | grep -q '^fork'"
 t "stat through the pinned backend: a fork, its page tables" sh -c \
-	"'$F' --backend bpf stat -- sh -c 'true & wait' 2>'$tmp/o' && grep -Eq '^fork +1 ' '$tmp/o'"
+	"'$F' --backend bpf stat -- sh -c 'true & wait' 2>'$tmp/o' && grep -Eq '^ +fork +total\$' '$tmp/o' && grep -Eq '^calls +1 +1\$' '$tmp/o'"
+# stat of a known tree: 5 forks (subshells), nothing else.
+printf '#!/bin/sh\nfor i in 1 2 3 4 5; do (:); done\n' >"$tmp/five"
+chmod +x "$tmp/five"
+t "stat --json of 5 forks: calls 5, per-call = sum / 5 exactly, null (not 0) for what the chain cannot know in every kind, no mean without calls" python3 -c "
+import json, subprocess
+subprocess.run(['$F', '--backend', 'bpf', '--json', 'stat', '-o', '$tmp/five.json', '--', '$tmp/five'], check=True)
+d = json.load(open('$tmp/five.json'))
+show = json.loads(subprocess.run(['$F', '--backend', 'bpf', '--json', 'show'], capture_output=True, text=True, check=True).stdout)
+assert (d['backend'], d['chain'], d['approximate']) == ('bpf', 'tracepoint', ['create_ns', 'total_ns']), d
+k = {r['kind']: r for r in d['kinds']}
+assert [k[n]['calls'] for n in ('fork', 'vfork', 'thread', 'clone', 'kthread', 'total')] == [5, 0, 0, 0, 0, 5], d['kinds']
+f = k['fork']
+assert f['pgtable_bytes'] > 0 and f['pgtable_bytes'] % 4096 == 0, f
+for c in ('pgtable_bytes', 'cow_parent', 'cow_child'):
+    assert f[c + '_per_call'] == f[c] / 5 and k['total'][c + '_per_call'] == f[c] / 5, (c, f)
+unknown = [c for c in ('vmas_copied', 'cow_copies', 'cow_reuses') if [r for r in show['kinds'] if r['kind'] == 'total'][0][c] is None]
+assert 'vmas_copied' in unknown and 'cow_copies' in unknown, unknown
+for r in d['kinds']:
+    for c in unknown:
+        assert r[c] is None and r.get(c + '_per_call') is None, (r['kind'], c, r)
+    if r['calls'] == 0:
+        for c in r:
+            if c.endswith(('_mean', '_p50', '_p99', '_per_call')):
+                assert r[c] is None, (r['kind'], c, r)
+        assert (r['pgtable_bytes'], r['cow_parent'], r['failed']) == (0, 0, 0), r
+"
+t "stat -r 3 of 5 forks, text: a column per kind that made calls, 'calls 5.00', per-call lines, spread in units, '-' for unknown" sh -c \
+	"'$F' --backend bpf stat -r 3 -- '$tmp/five' 2>'$tmp/o' && grep -Eq '^ +fork +total\$' '$tmp/o' && grep -Eq '^calls +5\.00 +5\.00\$' '$tmp/o' &&
+	 grep -Eq '^page tables copied +[0-9.]+ KiB +[0-9.]+ KiB\$' '$tmp/o' && test \$(grep -c '^  per call ' '$tmp/o') = 4 &&
+	 grep -Eq '^VMAs copied +- +-\$' '$tmp/o' && grep -Eq '^COW copies +- +-\$' '$tmp/o' && grep -q 'tracepoint chain; approximate: create_ns,total_ns' '$tmp/o' &&
+	 grep -Eq '^fork +calls +5\.00 +5\.00 +5\.00 +0\.00\$' '$tmp/o' && grep -Eq '^fork +pgtable_bytes +[0-9.]+ KiB +[0-9.]+ KiB +[0-9.]+ KiB +[0-9.]+ (B|KiB)\$' '$tmp/o' &&
+	 grep -Eq '^fork +total_ns_mean +[0-9.]+ [um]s +[0-9.]+ [um]s +[0-9.]+ [um]s +[0-9.]+ [num]s\$' '$tmp/o' &&
+	 grep -Eq '^fork +vmas_copied +- +- +- +-\$' '$tmp/o'"
+t "show --prometheus on the tracepoint chain (6.2+: the child RSS unknown): no fork RSS sample, forkstats_child_rss_known 0 for fork, promtool-clean" sh -c \
+	"'$F' --backend bpf show --prometheus >'$tmp/m' 2>/dev/null && ! grep -q '^forkstats_child_rss_bytes_total{kind=\"fork\"}' '$tmp/m' &&
+	 grep -qxF 'forkstats_child_rss_known{kind=\"fork\"} 0' '$tmp/m' && grep -qxF 'forkstats_child_rss_known{kind=\"vfork\"} 1' '$tmp/m' &&
+	 '$F' --backend bpf --json show | python3 -c 'import json, sys; d = json.load(sys.stdin); assert [r for r in d[\"kinds\"] if r[\"kind\"] == \"fork\"][0][\"rss_pages\"] is None' &&
+	 promtool check metrics <'$tmp/m'"
+t "hist on the tracepoint chain: create and total latencies marked approximate, in the text and in JSON" sh -c \
+	"'$F' --backend bpf hist | grep -q '^fork: create (copy_process) latency, approximate (BPF backend, tracepoint chain: docs/bpf.md)\$' &&
+	 '$F' --backend bpf hist --total | grep -q '^fork: total (kernel_clone) latency, approximate' &&
+	 '$F' --backend bpf --json hist | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d and all(r[\"approximate\"] is True for r in d)'"
 t "top through the backend: a command forking during the interval is on the screen" sh -c \
 	"(sleep 0.2; sh -c 'true & wait') & '$F' --backend bpf top -n 3 -i 0.5 >'$tmp/o'; wait; grep -Eq '^sh +[1-9]' '$tmp/o'"
 t "reset: totals back to zero" sh -c \
 	"'$F' --backend bpf reset && '$F' --backend bpf --json show | python3 -c 'import json, sys; assert [k[\"calls\"] for k in json.load(sys.stdin)[\"kinds\"] if k[\"kind\"] == \"total\"][0] <= 5'"
+t "show after reset: a kind without calls has no mean ('-' in text, null in JSON), whatever the host forks meanwhile" sh -c \
+	"'$F' --backend bpf reset && '$F' --backend bpf --json show >'$tmp/r.json' && '$F' --backend bpf show >'$tmp/r.txt' &&
+	 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); e = [r for r in d[\"kinds\"] if r[\"calls\"] == 0]; assert e, d; assert all(r[\"create_ns_mean\"] is None and r[\"total_ns_mean\"] is None for r in e), e' '$tmp/r.json' &&
+	 awk '/^(thread|clone|kthread) / && \$2 == 0 { n++; if (\$4 != \"-\" || \$5 != \"-\") exit 1 } END { exit !n }' '$tmp/r.txt'"
 t "cat: the BPF backend has no files; exit 1, the command that shows each named" sh -c \
 	"! '$F' --backend bpf cat calls >'$tmp/o' 2>'$tmp/e' && ! test -s '$tmp/o' && grep -q \"shown by the command 'calls'\" '$tmp/e' &&
 	 ! '$F' --backend bpf cat probes 2>'$tmp/e' >/dev/null && grep -q \"command 'status'\" '$tmp/e'"
@@ -128,5 +174,5 @@ assert r.stderr.count(chr(10)) == 1 and 'another version of forkstats (map layou
 t "detach, then the backend is gone" sh -c \
 	"'$F' --backend bpf detach && ! test -e /sys/fs/bpf/forkstats && ! '$F' --backend bpf show 2>/dev/null"
 t "stat attaches the backend for its own run when none is pinned" sh -c \
-	"'$F' --backend bpf stat -- sh -c 'true & wait' 2>'$tmp/o' && grep -Eq '^fork +1 ' '$tmp/o' && ! test -e /sys/fs/bpf/forkstats"
+	"'$F' --backend bpf stat -- sh -c 'true & wait' 2>'$tmp/o' && grep -Eq '^calls +1 +1\$' '$tmp/o' && ! test -e /sys/fs/bpf/forkstats"
 done_testing

@@ -127,8 +127,9 @@ def exact(proc, debugfs):
         expect("forkstats_pgtable_bytes_total", {"kind": k}, col(k, "pgtable_bytes"))
         expect("forkstats_vmas_copied_total", {"kind": k}, col(k, "vmas_copied"))
         rss = rows[k].get("rss_pages", "-")
-        expect("forkstats_child_rss_bytes_total", {"kind": k},
-               None if rss == "-" or "page_size" not in first else int(rss) * int(first["page_size"]))
+        rss_bytes = None if rss == "-" or "page_size" not in first else int(rss) * int(first["page_size"])
+        expect("forkstats_child_rss_bytes_total", {"kind": k}, rss_bytes)
+        expect("forkstats_child_rss_known", {"kind": k}, 0 if rss_bytes is None else 1)
         expect("forkstats_cow_faults_total", {"kind": k, "side": "parent"}, col(k, "cow_parent"))
         expect("forkstats_cow_faults_total", {"kind": k, "side": "child"}, col(k, "cow_child"))
         expect("forkstats_cow_copies_total", {"kind": k}, col(k, "cow_copies"))

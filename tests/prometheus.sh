@@ -59,6 +59,20 @@ t "child RSS: fork rss_pages 15729874 x page_size 4096 = 64429563904 bytes; vfor
 	"grep -qxF 'forkstats_child_rss_bytes_total{kind=\"fork\"} 64429563904' '$tmp/m' &&
 	 grep -qxF 'forkstats_child_rss_bytes_total{kind=\"vfork\"} 0' '$tmp/m' &&
 	 grep -qxF '# TYPE forkstats_child_rss_bytes_total counter' '$tmp/m'"
+# The child's RSS unknown (the tracepoint chain on 6.2+: "-"): no RSS sample, known 0.
+rss_unknown() {
+	mkdir -p "$tmp/norss"
+	awk 'NR >= 3 && NF == 15 { $15 = "-" } { print }' "$fx/proc" >"$tmp/norss/proc"
+	test "$(awk 'NR >= 3 && $15 == "-"' "$tmp/norss/proc" | wc -l)" = 6 || return 1
+	"$F" --backend module --proc "$tmp/norss/proc" --debugfs "$fx/debugfs" show --prometheus >"$tmp/norss/m" || return 1
+	! grep -q '^forkstats_child_rss_bytes_total{' "$tmp/norss/m" &&
+		grep -qxF 'forkstats_child_rss_known{kind="fork"} 0' "$tmp/norss/m" &&
+		grep -qxF 'forkstats_child_rss_known{kind="kthread"} 0' "$tmp/norss/m" &&
+		grep -qxF 'forkstats_child_rss_known{kind="fork"} 1' "$tmp/m" &&
+		promtool check metrics <"$tmp/norss/m" &&
+		python3 "$here/promcheck.py" exact "$tmp/norss/proc" "$fx/debugfs" <"$tmp/norss/m"
+}
+t "child RSS unknown (rss_pages '-'): no forkstats_child_rss_bytes_total sample, forkstats_child_rss_known 0 (1 with the RSS), exact and promtool-clean" rss_unknown
 # A module without the sum columns (an older one): _sum = mean x _count, no RSS.
 old_module() {
 	mkdir -p "$tmp/old"
@@ -327,12 +341,37 @@ tests:
         values: '0+2147483648x20'
       - series: 'forkstats_pgtable_bytes_total{instance="b",kind="fork"}'
         values: '0+1048576x20'
+      - series: 'forkstats_child_rss_known{instance="a",kind="fork"}'
+        values: '1x20'
+      - series: 'forkstats_child_rss_known{instance="b",kind="fork"}'
+        values: '1x20'
+      - series: 'forkstats_calls_total{instance="a",kind="fork"}'
+        values: '0+2x20'
+      - series: 'forkstats_calls_total{instance="b",kind="fork"}'
+        values: '0+2x20'
+      # c: the tracepoint chain on 6.2+, forking, its child RSS unknown (no sample)
+      - series: 'forkstats_create_duration_seconds_sum{instance="c",kind="fork"}'
+        values: '0+0.024x20'
+      - series: 'forkstats_create_duration_seconds_count{instance="c",kind="fork"}'
+        values: '0+2x20'
+      - series: 'forkstats_calls_total{instance="c",kind="fork"}'
+        values: '0+2x20'
+      - series: 'forkstats_child_rss_known{instance="c",kind="fork"}'
+        values: '0x20'
+      # d: the same chain, not forking: nothing to say
+      - series: 'forkstats_calls_total{instance="d",kind="fork"}'
+        values: '5x20'
+      - series: 'forkstats_child_rss_known{instance="d",kind="fork"}'
+        values: '0x20'
     promql_expr_test:
       - expr: round(instance_kind:forkstats_create_seconds_per_gib:rate5m{instance="a"} * 1e6)
         eval_time: 10m
         exp_samples:
           - labels: '{instance="a",kind="fork"}'
             value: 12000
+      - expr: instance_kind:forkstats_create_seconds_per_gib:rate5m{instance="c"}
+        eval_time: 10m
+        exp_samples: []
       - expr: round(instance_kind:forkstats_parent_gib_per_call:rate5m{instance="a"} * 1e6)
         eval_time: 10m
         exp_samples:
@@ -348,8 +387,17 @@ tests:
       - alertname: ForkLatencyPerGiBHigh
         eval_time: 8m
         exp_alerts: []
+      - alertname: ForkLatencyPerGiBUnknown
+        eval_time: 20m
+        exp_alerts:
+          - exp_labels: { severity: info, instance: c, kind: fork }
+            exp_annotations:
+              summary: "fork latency per GiB of parent memory on c is unknown: its forkstats backend cannot measure the children's RSS (BPF tracepoint chain on 6.2+, or an older module)"
+      - alertname: ForkLatencyPerGiBUnknown
+        eval_time: 8m
+        exp_alerts: []
 EOF
-t "the recording rules compute 12 ms/GiB and 1 GiB/fork from the child RSS counter (not the page tables); the alert fires for 30 ms/GiB only (promtool test rules)" \
+t "the recording rules compute 12 ms/GiB and 1 GiB/fork from the child RSS counter (not the page tables); the alert fires for 30 ms/GiB only; RSS unknown: no value, ForkLatencyPerGiBUnknown fires for the machine that forks only (promtool test rules)" \
 	promtool test rules "$tmp/rules.test.yml"
 
 done_testing

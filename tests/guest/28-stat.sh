@@ -10,8 +10,19 @@ stat_oracle 8 100 200
 stat_oracle 64 1000 1000
 stat_oracle 16 0 0
 
-check "stat: the text report names the command and has a total row" sh -c \
-	'forkstats stat -- stattree 2 1 1 >/dev/null 2>/tmp/stat.txt && grep -q "forkstats stat: stattree 2 1 1" /tmp/stat.txt && grep -q "^total " /tmp/stat.txt'
+check "stat: the text report names the command, a column per kind that made calls and the total, calls 2 2 1 1 6" sh -c \
+	'forkstats stat -- stattree 2 1 1 >/dev/null 2>/tmp/stat.txt && grep -q "forkstats stat: stattree 2 1 1" /tmp/stat.txt &&
+	 grep -Eq "^ +fork +vfork +thread +clone +total\$" /tmp/stat.txt && grep -Eq "^calls +2 +2 +1 +1 +6\$" /tmp/stat.txt &&
+	 grep -Eq "^page tables copied +[0-9.]+ [KM]iB +0 B +0 B +0 B +[0-9.]+ [KM]iB\$" /tmp/stat.txt && test $(grep -c "^  per call " /tmp/stat.txt) = 4'
+# Per call: the sums over the calls (fork: 2 calls, one failed); no mean or per-call figure without calls.
+forkstats --json stat -o /tmp/statpc.json -- stattree 8 100 200 >/dev/null 2>&1
+is "$(jsonq /tmp/statpc.json kinds.kind=fork.calls kinds.kind=fork.pgtable_bytes kinds.kind=fork.pgtable_bytes_per_call \
+	kinds.kind=fork.cow_child kinds.kind=fork.cow_child_per_call kinds.kind=fork.cow_parent_per_call | tr '\n' ' ' |
+	awk '{ print $1, ($3 == $2 / 2) ? "pgt/2" : "pgt " $3, ($5 == $4 / 2) ? "child/2" : "child " $5, $6 + 0 }')" \
+	"2 pgt/2 child/2 100" "stat: per-call figures are the sums over the 2 fork calls (page tables / 2, child COW / 2, 200 parent COW: 100 per call)"
+is "$(jsonq /tmp/statpc.json kinds.kind=kthread.calls kinds.kind=kthread.create_ns_mean kinds.kind=kthread.total_ns_p99 \
+	kinds.kind=kthread.pgtable_bytes kinds.kind=kthread.pgtable_bytes_per_call | tr '\n' ' ')" \
+	"0 null null 0 null " "stat: a kind without calls: sums 0, no mean, percentile or per-call figure (null)"
 forkstats stat -- sh -c 'exit 3' 2>/dev/null
 is "$?" 3 "stat: the exit status is the command's"
 forkstats stat -- sh -c 'kill -TERM $$' 2>/dev/null

@@ -259,15 +259,15 @@ static int proc_row(struct json_object *o, struct fs_proc *out, unsigned int *se
 	*seen |= 1u << k;
 	row = k == FS_KIND_COUNT ? &out->total : &out->kinds[k];
 	for (col = 0; col < FS_AGG_COUNT; col++) {
-		if (!json_object_object_get_ex(o, fs_agg_column_name(col), &v))
-			return fail(err, errlen, "kind %s: no %s", name, fs_agg_column_name(col));
+		if (!json_object_object_get_ex(o, fs_agg_json_key(col), &v))
+			return fail(err, errlen, "kind %s: no %s", name, fs_agg_json_key(col));
 		if (json_object_is_type(v, json_type_null)) {
 			row->unknown |= 1u << col;
 			continue;
 		}
 		if (!json_object_is_type(v, json_type_int))
 			return fail(err, errlen, "kind %s: %s is not a number", name,
-				    fs_agg_column_name(col));
+				    fs_agg_json_key(col));
 		row->v[col] = json_object_get_uint64(v);
 	}
 	return 0;

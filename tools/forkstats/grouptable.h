@@ -10,25 +10,33 @@
 #include "group.h"
 #include "table.h"
 
-/* Columns after the label; JSON keys as in docs/interfaces.md. */
-#define FS_GT_COLUMNS(X)				\
-	X(calls, "CALLS")				\
-	X(failed, "FAILED")				\
-	X(create_ns_mean, "CREATE")			\
-	X(create_ns_p50, "CREATE_P50")			\
-	X(create_ns_p99, "CREATE_P99")			\
-	X(total_ns_mean, "TOTAL")			\
-	X(total_ns_p50, "TOTAL_P50")			\
-	X(total_ns_p99, "TOTAL_P99")			\
-	X(pgtable_bytes, "PGTABLES")			\
-	X(vmas_copied, "VMAS_CP")			\
-	X(cow_parent, "COW_P")				\
-	X(cow_child, "COW_C")				\
-	X(cow_copies, "COPIES")				\
-	X(cow_reuses, "REUSES")
+/*
+ * Columns after the label: JSON key (docs/interfaces.md), text head, and the
+ * label of the column's line when the table is printed turned (stat).  A
+ * "_per_call" column is its sum over the group's calls.
+ */
+#define FS_GT_COLUMNS(X)						\
+	X(calls, "CALLS", "calls")					\
+	X(failed, "FAILED", "failed")					\
+	X(create_ns_mean, "CREATE", "create latency, mean")		\
+	X(create_ns_p50, "CREATE_P50", "  p50")				\
+	X(create_ns_p99, "CREATE_P99", "  p99")				\
+	X(total_ns_mean, "TOTAL", "total latency, mean")		\
+	X(total_ns_p50, "TOTAL_P50", "  p50")				\
+	X(total_ns_p99, "TOTAL_P99", "  p99")				\
+	X(pgtable_bytes, "PGTABLES", "page tables copied")		\
+	X(pgtable_bytes_per_call, "PGT/CALL", "  per call")		\
+	X(vmas_copied, "VMAS_CP", "VMAs copied")			\
+	X(vmas_copied_per_call, "VMAS/CALL", "  per call")		\
+	X(cow_parent, "COW_P", "COW faults, parent")			\
+	X(cow_parent_per_call, "COW_P/CALL", "  per call")		\
+	X(cow_child, "COW_C", "COW faults, child")			\
+	X(cow_child_per_call, "COW_C/CALL", "  per call")		\
+	X(cow_copies, "COPIES", "COW copies")				\
+	X(cow_reuses, "REUSES", "COW reuses")
 
 enum fs_gt_col {
-#define FS_GT_ENUM(name, head) FS_GT_##name,
+#define FS_GT_ENUM(name, head, line) FS_GT_##name,
 	FS_GT_COLUMNS(FS_GT_ENUM)
 #undef FS_GT_ENUM
 	FS_GT_COUNT
@@ -36,7 +44,7 @@ enum fs_gt_col {
 
 struct fs_group_table {
 	struct fs_table t;
-	const char *keys[FS_GT_COUNT + 1], *heads[FS_GT_COUNT + 1];
+	const char *keys[FS_GT_COUNT + 1], *heads[FS_GT_COUNT + 1], *lines[FS_GT_COUNT + 1];
 	int cols[FS_GT_COUNT];
 };
 
@@ -49,7 +57,9 @@ void fs_group_table_init(struct fs_group_table *gt, const char *key, const char 
 /* One row; sorts the group's samples. */
 void fs_group_table_row(struct fs_group_table *gt, const char *label, struct fs_group *g);
 void fs_group_table_free(struct fs_group_table *gt);
-/* The count (enum fs_group_count) a column shows, or -1 for latency columns. */
+/* The count (enum fs_group_count) a column shows, or -1 for the others. */
 int fs_group_table_count(int col);
+/* The count a "_per_call" column divides by the calls, or -1 for the others. */
+int fs_group_table_per_call(int col);
 
 #endif /* FORKSTATS_GROUPTABLE_H */

@@ -4,12 +4,36 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "histfile.h"
 
-static const char *const keys[] = { "kind", "latency", "lo_ns", "hi_ns", "count" };
+static const char *const keys[] = { "kind", "latency", "lo_ns", "hi_ns", "count", "approximate" };
+
+/*
+ * Is the latency shown (the record column create_ns or total_ns)
+ * approximate with this source (the BPF tracepoint chain: its "approximate"
+ * columns, docs/bpf.md)?  The chain is in *chain.
+ */
+static int approximate(struct fs_cli *cli, int total, char *chain, size_t len)
+{
+	const char *col = total ? "total_ns" : "create_ns";
+	char err[512], *tok, *save = NULL;
+	struct fs_proc *p = malloc(sizeof(*p));
+	int ret = 0;
+
+	if (!p)
+		return 0;
+	if (!fs_source_snapshot(cli->src, p, err, sizeof(err))) {
+		snprintf(chain, len, "%s", p->chain);
+		for (tok = strtok_r(p->approx, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+			ret |= !strcmp(tok, col);
+	}
+	free(p);
+	return ret;
+}
 
 /* Parse hist's options into *kind (-1: all) and *total; 0, or the exit code. */
 static int parse_opts(int argc, char **argv, int *kind, int *total)
@@ -40,12 +64,13 @@ static int parse_opts(int argc, char **argv, int *kind, int *total)
 	return 0;
 }
 
-static void print_json(struct fs_cli *cli, const struct fs_hist *h, int kind, int total)
+static void print_json(struct fs_cli *cli, const struct fs_hist *h, int kind, int total,
+		       int approx)
 {
 	struct fs_table t;
 	size_t i;
 
-	fs_table_init(&t, 5, keys, keys);
+	fs_table_init(&t, 6, keys, keys);
 	for (i = 0; i < h->n; i++) {
 		struct fs_cell *row;
 
@@ -59,6 +84,7 @@ static void print_json(struct fs_cli *cli, const struct fs_hist *h, int kind, in
 		fs_cell_u64(&row[2], h->v[i].lo_ns);
 		fs_cell_u64(&row[3], h->v[i].hi_ns);
 		fs_cell_u64(&row[4], h->v[i].count);
+		fs_cell_bool(&row[5], approx);
 	}
 	fs_table_json(&t, &cli->j);
 	fs_json_done(&cli->j);
@@ -86,7 +112,8 @@ static void print_bucket(const struct fs_hist *h, size_t i, uint64_t max)
 	       "########################################");
 }
 
-static void print_text(const struct fs_hist *h, int kind, int total)
+static void print_text(const struct fs_hist *h, int kind, int total, int approx,
+		       const char *chain)
 {
 	uint64_t max;
 	size_t i;
@@ -100,8 +127,11 @@ static void print_text(const struct fs_hist *h, int kind, int total)
 				max = h->v[i].count;
 		if (!max)
 			continue;
-		printf("%s: %s latency\n", fs_kind_name((unsigned int)k),
+		printf("%s: %s latency", fs_kind_name((unsigned int)k),
 		       total ? "total (kernel_clone)" : "create (copy_process)");
+		if (approx)
+			printf(", approximate (BPF backend, %s chain: docs/bpf.md)", chain);
+		printf("\n");
 		for (i = 0; i < h->n; i++)
 			if ((int)h->v[i].kind == k && h->v[i].total == total)
 				print_bucket(h, i, max);
@@ -110,9 +140,9 @@ static void print_text(const struct fs_hist *h, int kind, int total)
 
 static int run(struct fs_cli *cli, int argc, char **argv)
 {
-	int kind = -1, total = 0;
+	int kind = -1, total = 0, approx;
+	char err[512], chain[16] = "";
 	struct fs_hist h;
-	char err[512];
 	int ret;
 
 	ret = parse_opts(argc, argv, &kind, &total);
@@ -121,10 +151,11 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	ret = fs_source_hist(cli->src, &h, err, sizeof(err));
 	if (ret)
 		return fs_cli_source_error(cli, ret, err);
+	approx = approximate(cli, total, chain, sizeof(chain));
 	if (cli->json)
-		print_json(cli, &h, kind, total);
+		print_json(cli, &h, kind, total, approx);
 	else
-		print_text(&h, kind, total);
+		print_text(&h, kind, total, approx, chain);
 	fs_hist_free(&h);
 	return 0;
 }

@@ -154,25 +154,40 @@ static void info(FILE *f, const struct fs_proc *p)
 
 /*
  * Pages mapped in the children right after the copy, summed, in bytes:
- * rss_pages times the page size line 1 gives.  No sample where either is
- * missing (an older module, the BPF backend) or the product overflows.
+ * rss_pages times the page size line 1 gives; no sample where either is
+ * missing (an older module; the BPF backend's tracepoint chain where the
+ * kernel has no rss_stat it can read, 6.2+) or the product overflows.
+ * forkstats_child_rss_known says which: 1 with a sample, 0 without, so that
+ * a rule that divides by the RSS can tell "unknown" from "no data".
  */
+static int rss_bytes(const struct fs_proc *p, unsigned int k, uint64_t *bytes)
+{
+	return p->page_size && !(p->kinds[k].unknown & (1u << FS_AGG_rss_pages)) &&
+	       !__builtin_mul_overflow(p->kinds[k].v[FS_AGG_rss_pages], p->page_size, bytes);
+}
+
 static void child_rss(FILE *f, const struct fs_proc *p)
 {
 	struct fs_prom_family m;
 	unsigned int k;
+	uint64_t bytes;
 
 	fs_prom_family(&m, f, "forkstats_child_rss_bytes_total", FS_PROM_COUNTER,
 		       "Memory mapped in the children's new address spaces right after the copy (the parent memory fork shared with them), summed (bytes)");
 	for (k = 0; k < FS_KIND_COUNT; k++) {
 		struct fs_prom_label l = { kind_label, fs_kind_name(k) };
 		struct fs_cell c = { .type = FS_CELL_UNKNOWN };
-		uint64_t bytes;
 
-		if (p->page_size && !(p->kinds[k].unknown & (1u << FS_AGG_rss_pages)) &&
-		    !__builtin_mul_overflow(p->kinds[k].v[FS_AGG_rss_pages], p->page_size, &bytes))
+		if (rss_bytes(p, k, &bytes))
 			fs_cell_u64(&c, bytes);
 		fs_prom_sample(&m, "", &l, 1, &c);
+	}
+	fs_prom_family(&m, f, "forkstats_child_rss_known", FS_PROM_GAUGE,
+		       "1 where forkstats_child_rss_bytes_total has a sample, 0 where this backend cannot measure the children's RSS (per-GiB rules have no value there)");
+	for (k = 0; k < FS_KIND_COUNT; k++) {
+		struct fs_prom_label l = { kind_label, fs_kind_name(k) };
+
+		fs_prom_u64(&m, "", &l, 1, (uint64_t)rss_bytes(p, k, &bytes));
 	}
 }
 

@@ -8,19 +8,16 @@
 #include "cli.h"
 #include "procfile.h"
 
-/* The columns of /proc/forkstats' table, in its order (record.h), after the kind. */
-static const char *const keys[] = {
-	"kind",
-#define FS_AGG_KEY(name) #name,
-	FS_AGG_COLUMNS(FS_AGG_KEY)
-#undef FS_AGG_KEY
-};
+/*
+ * The columns of /proc/forkstats' table, in its order (record.h), after the
+ * kind; JSON keys as every command names them (fs_agg_json_key).
+ */
 static const char *const heads[1 + FS_AGG_COUNT] = {
 	[0] = "KIND",
 	[1 + FS_AGG_calls] = "CALLS",
 	[1 + FS_AGG_failed] = "FAILED",
-	[1 + FS_AGG_create_avg_ns] = "CREATE_AVG",
-	[1 + FS_AGG_total_avg_ns] = "TOTAL_AVG",
+	[1 + FS_AGG_create_avg_ns] = "CREATE",
+	[1 + FS_AGG_total_avg_ns] = "TOTAL",
 	[1 + FS_AGG_pgtable_bytes] = "PGTABLES",
 	[1 + FS_AGG_vmas_copied] = "VMAS_CP",
 	[1 + FS_AGG_cow_parent] = "COW_PARENT",
@@ -33,9 +30,27 @@ static const char *const heads[1 + FS_AGG_COUNT] = {
 	[1 + FS_AGG_rss_pages] = "RSS_PAGES",
 };
 
+/*
+ * A mean without calls to average (a kind that made none, all after a
+ * reset; total_avg_ns: none returned) is no value: "-", null; the file
+ * has 0.
+ */
+static uint32_t no_mean(const struct fs_proc_row *r)
+{
+	uint32_t u = 0;
+	int returned_known = !(r->unknown & (1u << FS_AGG_returned));
+
+	if (!(r->unknown & (1u << FS_AGG_calls)) && !r->v[FS_AGG_calls])
+		u |= 1u << FS_AGG_create_avg_ns | 1u << FS_AGG_total_avg_ns;
+	if (returned_known && !r->v[FS_AGG_returned])
+		u |= 1u << FS_AGG_total_avg_ns;
+	return u;
+}
+
 static void add_row(struct fs_table *t, const char *name, const struct fs_proc_row *r)
 {
 	struct fs_cell *c = fs_table_row(t);
+	uint32_t unknown = r->unknown | no_mean(r);
 	int col;
 
 	if (!c)
@@ -44,7 +59,7 @@ static void add_row(struct fs_table *t, const char *name, const struct fs_proc_r
 	for (col = 0; col < FS_AGG_COUNT; col++) {
 		struct fs_cell *x = &c[col + 1];
 
-		if (r->unknown & (1u << col))
+		if (unknown & (1u << col))
 			continue;
 		if (col == FS_AGG_create_avg_ns || col == FS_AGG_total_avg_ns ||
 		    col == FS_AGG_create_ns_sum || col == FS_AGG_total_ns_sum)
@@ -58,6 +73,7 @@ static void add_row(struct fs_table *t, const char *name, const struct fs_proc_r
 
 static int run(struct fs_cli *cli, int argc, char **argv)
 {
+	const char *keys[1 + FS_AGG_COUNT];
 	struct fs_table t;
 	struct fs_proc p;
 	char err[512];
@@ -90,7 +106,10 @@ static int run(struct fs_cli *cli, int argc, char **argv)
 	}
 	if (fs_source_snapshot(cli->src, &p, err, sizeof(err)))
 		return fs_cli_error("%s", err);
-	fs_table_init(&t, (int)(sizeof(keys) / sizeof(keys[0])), keys, heads);
+	keys[0] = "kind";
+	for (c = 0; c < FS_AGG_COUNT; c++)
+		keys[1 + c] = fs_agg_json_key(c);
+	fs_table_init(&t, 1 + FS_AGG_COUNT, (const char *const *)keys, heads);
 	for (i = 0; i < FS_KIND_COUNT; i++)
 		add_row(&t, fs_kind_name((unsigned int)i), &p.kinds[i]);
 	add_row(&t, "total", &p.total);

@@ -27,6 +27,7 @@
 #include "calls.h"
 #include "cli.h"
 #include "grouptable.h"
+#include "procfile.h"
 #include "tree.h"
 
 extern char **environ;
@@ -266,42 +267,64 @@ static const char *group_name(int g)
 /* The columns of the spread: every count, and the mean total latency of a run. */
 #define SPREAD_COLS (FS_GROUP_COUNT + 1)
 
-static double spread_value(const struct run *r, int g, int col)
+/* A run's value of a spread column; 0 when the run has no latency sample (not counted). */
+static int spread_value(const struct run *r, int g, int col, double *v)
 {
-	return col < FS_GROUP_COUNT ? (double)r->g[g].v[col] : (double)fs_lat_mean(&r->g[g].total);
+	if (col < FS_GROUP_COUNT) {
+		*v = (double)r->g[g].v[col];
+		return 1;
+	}
+	*v = (double)fs_lat_mean(&r->g[g].total);
+	return r->g[g].total.n != 0;
 }
 
-static void spread_row(struct fs_table *t, const struct run *runs, int nruns, int g, int col)
+/*
+ * One line of the spread: mean, min, max and sample standard deviation over
+ * the runs that have the value, in the column's unit.  Unknown ("-", null)
+ * for a column the source cannot give or without such runs; the standard
+ * deviation also with fewer than 2 of them.
+ */
+static void spread_row(struct fs_table *t, const struct run *runs, int nruns, int g, int col,
+		       uint32_t unknown)
 {
 	double v, mean = 0, var = 0, min = INFINITY, max = -INFINITY;
+	enum fs_cell_unit unit = col == FS_GROUP_pgtable_bytes ? FS_UNIT_BYTES :
+				 col == FS_GROUP_COUNT ? FS_UNIT_NS : FS_UNIT_NONE;
 	struct fs_cell *c;
-	int i;
+	int i, n = 0;
 
 	for (i = 0; i < nruns; i++) {
-		v = spread_value(&runs[i], g, col);
-		mean += v / nruns;
+		if (!spread_value(&runs[i], g, col, &v))
+			continue;
+		n++;
+		mean += v;
 		min = v < min ? v : min;
 		max = v > max ? v : max;
 	}
-	for (i = 0; i < nruns; i++) {
-		v = spread_value(&runs[i], g, col) - mean;
-		var += v * v / (nruns - 1);
-	}
+	mean = n ? mean / n : 0;
+	for (i = 0; i < nruns; i++)
+		if (spread_value(&runs[i], g, col, &v))
+			var += (v - mean) * (v - mean);
 	c = fs_table_row(t);
 	if (!c)
 		return;
 	fs_cell_str(&c[0], group_name(g));
 	fs_cell_str(&c[1], col < FS_GROUP_COUNT ? fs_group_count_name(col) : "total_ns_mean");
-	fs_cell_f64(&c[2], mean);
-	fs_cell_f64(&c[3], min);
-	fs_cell_f64(&c[4], max);
-	fs_cell_f64(&c[5], sqrt(var));
+	if ((col < FS_GROUP_COUNT && (unknown & (1u << col))) || !n)
+		return;
+	fs_cell_f64_unit(&c[2], mean, unit);
+	fs_cell_f64_unit(&c[3], min, unit);
+	fs_cell_f64_unit(&c[4], max, unit);
+	if (n > 1)
+		fs_cell_f64_unit(&c[5], sqrt(var / (n - 1)), unit);
 }
 
 /* What the runs make together: their groups pooled, their losses summed. */
 struct pool {
 	struct fs_group g[FS_KIND_COUNT + 1];
 	uint64_t lost, stale;
+	struct fs_proc proc;	/* the source's facts and what it cannot know */
+	int have_proc;
 };
 
 static void pool_runs(struct pool *p, const struct run *runs, int nruns)
@@ -317,26 +340,47 @@ static void pool_runs(struct pool *p, const struct run *runs, int nruns)
 	}
 }
 
-/* The table of kinds: the pooled groups, counts as means per run when there are several. */
-static void kinds_table(struct fs_group_table *gt, int json, struct fs_group *pooled,
-			int nruns)
+/*
+ * The counts the source cannot give for any call of a kind (a "-" in its
+ * aggregates: copies and reuses where the kernel cannot tell them apart,
+ * vmas_copied on the tracepoint chain) are unknown in the kind's group even
+ * when it made no call: null, not 0.  The facts (backend, chain, the
+ * approximate columns) are kept for the report.
+ */
+static void source_unknown(struct fs_cli *cli, struct pool *p)
 {
-	static const int text_cols[] = {
-		FS_GT_calls, FS_GT_failed, FS_GT_total_ns_mean, FS_GT_total_ns_p50,
-		FS_GT_total_ns_p99, FS_GT_pgtable_bytes, FS_GT_vmas_copied, FS_GT_cow_parent,
-		FS_GT_cow_child, FS_GT_cow_copies, FS_GT_cow_reuses,
+	static const int cols[][2] = {
+		{ FS_AGG_pgtable_bytes, FS_GROUP_pgtable_bytes },
+		{ FS_AGG_vmas_copied, FS_GROUP_vmas_copied },
+		{ FS_AGG_cow_parent, FS_GROUP_cow_parent },
+		{ FS_AGG_cow_child, FS_GROUP_cow_child },
+		{ FS_AGG_cow_copies, FS_GROUP_cow_copies },
+		{ FS_AGG_cow_reuses, FS_GROUP_cow_reuses },
 	};
+	char err[512];
+	size_t i;
+	int g;
+
+	if (fs_source_snapshot(cli->src, &p->proc, err, sizeof(err)))
+		return;	/* the records alone say what is unknown */
+	p->have_proc = 1;
+	for (g = 0; g <= FS_KIND_COUNT; g++) {
+		const struct fs_proc_row *r = g < FS_KIND_COUNT ? &p->proc.kinds[g] : &p->proc.total;
+
+		for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+			if (r->unknown & (1u << cols[i][0]))
+				p->g[g].unknown |= 1u << cols[i][1];
+	}
+}
+
+/* The table of kinds: the pooled groups, counts as means per run when there are several. */
+static void kinds_table(struct fs_group_table *gt, struct fs_group *pooled, int nruns)
+{
 	struct fs_table *t = &gt->t;
 	int g, i, col;
 
-	if (json)
-		fs_group_table_init(gt, "kind", "KIND", NULL, 0);
-	else
-		fs_group_table_init(gt, "kind", "KIND", text_cols,
-				    (int)(sizeof(text_cols) / sizeof(text_cols[0])));
+	fs_group_table_init(gt, "kind", "KIND", NULL, 0);
 	for (g = 0; g <= FS_KIND_COUNT; g++) {
-		if (!json && g < FS_KIND_COUNT && !pooled[g].v[FS_GROUP_calls])
-			continue;
 		fs_group_table_row(gt, group_name(g), &pooled[g]);
 		if (nruns == 1)
 			continue;
@@ -346,7 +390,7 @@ static void kinds_table(struct fs_group_table *gt, int json, struct fs_group *po
 
 			col = fs_group_table_count(gt->cols[i - 1]);
 			if (col >= 0 && c->type == FS_CELL_U64)
-				fs_cell_f64(c, (double)pooled[g].v[col] / nruns);
+				fs_cell_f64_unit(c, (double)pooled[g].v[col] / nruns, c->unit);
 		}
 	}
 }
@@ -373,12 +417,55 @@ static void report_json(struct fs_cli *cli, FILE *f, char **argv, const struct r
 	fs_json_u64(j, p->lost);
 	fs_json_key(j, "cow_incomplete");
 	fs_json_u64(j, p->stale);
+	if (p->have_proc)
+		fs_cli_json_backend(cli, &p->proc);
 	fs_json_key(j, "kinds");
 	fs_table_json(&gt->t, j);
 	fs_json_key(j, "spread");
 	fs_table_json(spread, j);
 	fs_json_end_object(j);
 	fs_json_done(j);
+}
+
+/*
+ * The kinds' table turned, as perf stat prints counters: a line per
+ * quantity, a column per kind that made calls, then the total.  18 lines
+ * of 20 + 6 x 12 columns at most: it fits 100 columns with every kind.
+ */
+static void print_turned(const struct fs_group_table *gt, const struct fs_group *pooled,
+			 FILE *f)
+{
+	const struct fs_table *t = &gt->t;
+	char buf[FS_CELL_TEXT];
+	size_t r, w[FS_KIND_COUNT + 1] = { 0 }, lw = 0, n;
+	int i;
+
+	for (i = 1; i < t->ncols; i++) {
+		n = strlen(gt->lines[i]);
+		lw = n > lw ? n : lw;
+	}
+	for (r = 0; r < t->nrows; r++) {
+		if (r < FS_KIND_COUNT && !pooled[r].v[FS_GROUP_calls])
+			continue;
+		w[r] = strlen(t->cells[r * (size_t)t->ncols].text);
+		for (i = 1; i < t->ncols; i++) {
+			n = strlen(fs_cell_text(&t->cells[r * (size_t)t->ncols + (size_t)i], buf));
+			w[r] = n > w[r] ? n : w[r];
+		}
+	}
+	fprintf(f, "%-*s", (int)lw, "");
+	for (r = 0; r < t->nrows; r++)
+		if (w[r])
+			fprintf(f, "  %*s", (int)w[r], t->cells[r * (size_t)t->ncols].text);
+	fputc('\n', f);
+	for (i = 1; i < t->ncols; i++) {
+		fprintf(f, "%-*s", (int)lw, gt->lines[i]);
+		for (r = 0; r < t->nrows; r++)
+			if (w[r])
+				fprintf(f, "  %*s", (int)w[r],
+					fs_cell_text(&t->cells[r * (size_t)t->ncols + (size_t)i], buf));
+		fputc('\n', f);
+	}
 }
 
 static void report_text(FILE *f, char **argv, const struct run *runs, int nruns,
@@ -394,7 +481,13 @@ static void report_text(FILE *f, char **argv, const struct run *runs, int nruns,
 			nruns, runs[nruns - 1].status);
 	else
 		fprintf(f, "  (exit status %d)\n\n", runs[0].status);
-	fs_table_print(&gt->t, f);
+	print_turned(gt, p->g, f);
+	fprintf(f, "\n(-: unknown with this backend or kernel");
+	if (p->have_proc && p->proc.chain[0])
+		fprintf(f, "; BPF backend, %s chain", p->proc.chain);
+	if (p->have_proc && p->proc.approx[0])
+		fprintf(f, "; approximate: %s, docs/bpf.md", p->proc.approx);
+	fprintf(f, ")\n");
 	if (nruns > 1) {
 		fprintf(f, "\nspread over %d runs:\n", nruns);
 		fs_table_print(spread, f);
@@ -412,26 +505,32 @@ static void report(struct fs_cli *cli, FILE *f, char **argv, struct run *runs, i
 {
 	static const char *const spread_keys[] = { "kind", "column", "mean", "min", "max", "stddev" };
 	static const char *const spread_heads[] = { "KIND", "COLUMN", "MEAN", "MIN", "MAX", "STDDEV" };
-	struct pool p;
+	struct pool *p = malloc(sizeof(*p));
 	struct fs_group_table gt;
 	struct fs_table spread;
 	int g, col;
 
-	pool_runs(&p, runs, nruns);
-	kinds_table(&gt, cli->json, p.g, nruns);
+	if (!p) {
+		fs_cli_error("out of memory");
+		return;
+	}
+	pool_runs(p, runs, nruns);
+	source_unknown(cli, p);
+	kinds_table(&gt, p->g, nruns);
 	fs_table_init(&spread, 6, spread_keys, spread_heads);
 	for (g = 0; nruns > 1 && g <= FS_KIND_COUNT; g++)
-		for (col = 0; p.g[g].v[FS_GROUP_calls] && col < SPREAD_COLS; col++)
-			spread_row(&spread, runs, nruns, g, col);
+		for (col = 0; p->g[g].v[FS_GROUP_calls] && col < SPREAD_COLS; col++)
+			spread_row(&spread, runs, nruns, g, col, p->g[g].unknown);
 
 	if (cli->json)
-		report_json(cli, f, argv, runs, nruns, &p, &gt, &spread);
+		report_json(cli, f, argv, runs, nruns, p, &gt, &spread);
 	else
-		report_text(f, argv, runs, nruns, &p, &gt, &spread);
+		report_text(f, argv, runs, nruns, p, &gt, &spread);
 	fs_table_free(&spread);
 	fs_group_table_free(&gt);
 	for (g = 0; g <= FS_KIND_COUNT; g++)
-		fs_group_free(&p.g[g]);
+		fs_group_free(&p->g[g]);
+	free(p);
 }
 
 static int run(struct fs_cli *cli, int argc, char **argv)

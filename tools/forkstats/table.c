@@ -73,7 +73,13 @@ void fs_cell_i64(struct fs_cell *c, int64_t v)
 
 void fs_cell_f64(struct fs_cell *c, double v)
 {
+	fs_cell_f64_unit(c, v, FS_UNIT_NONE);
+}
+
+void fs_cell_f64_unit(struct fs_cell *c, double v, enum fs_cell_unit unit)
+{
 	c->type = FS_CELL_F64;
+	c->unit = unit;
 	c->f = v;
 }
 
@@ -84,6 +90,31 @@ void fs_cell_str(struct fs_cell *c, const char *s)
 	c->type = FS_CELL_STR;
 	memcpy(c->text, s, n);
 	c->text[n] = '\0';
+}
+
+/*
+ * x (not negative) in the largest unit it reaches (a step each), with one
+ * decimal; in the first unit a whole number stays whole ("0 B", "3 ns").
+ */
+static void scaled_f(char *out, double x, const char *const *units, int nunits,
+		     unsigned int step)
+{
+	int i = 0;
+
+	while (x >= step && i < nunits - 1) {
+		x /= step;
+		i++;
+	}
+	if (!i && x == (double)(uint64_t)x)
+		snprintf(out, FS_CELL_TEXT, "%.0f %s", x, units[i]);
+	else
+		snprintf(out, FS_CELL_TEXT, "%.1f %s", x, units[i]);
+}
+
+void fs_cell_bool(struct fs_cell *c, int v)
+{
+	c->type = FS_CELL_BOOL;
+	c->u = !!v;
 }
 
 /* v in the largest unit it reaches (a step each), with one decimal past the first. */
@@ -113,11 +144,20 @@ const char *fs_cell_text(const struct fs_cell *c, char *buf)
 		return "-";
 	case FS_CELL_STR:
 		return c->text;
+	case FS_CELL_BOOL:
+		return c->u ? "yes" : "no";
 	case FS_CELL_I64:
 		fmt_i64(buf, c->i);
 		return buf;
 	case FS_CELL_F64:
-		snprintf(buf, FS_CELL_TEXT, "%.2f", c->f);
+		if (c->f != c->f)
+			return "-";	/* NaN: no value (JSON null) */
+		if (c->unit == FS_UNIT_NS && c->f >= 0)
+			scaled_f(buf, c->f, ns, 4, 1000);
+		else if (c->unit == FS_UNIT_BYTES && c->f >= 0)
+			scaled_f(buf, c->f, bytes, 5, 1024);
+		else
+			snprintf(buf, FS_CELL_TEXT, "%.2f", c->f);
 		return buf;
 	case FS_CELL_U64:
 		break;
@@ -233,6 +273,9 @@ void fs_table_json_row(const struct fs_table *t, size_t r, struct fs_json *j)
 			break;
 		case FS_CELL_STR:
 			fs_json_str(j, c->text);
+			break;
+		case FS_CELL_BOOL:
+			fs_json_bool(j, (int)c->u);
 			break;
 		default:
 			fs_json_null(j);

@@ -15,7 +15,8 @@
 
 #include "json.h"
 
-enum fs_cell_type { FS_CELL_UNKNOWN, FS_CELL_U64, FS_CELL_I64, FS_CELL_F64, FS_CELL_STR };
+enum fs_cell_type { FS_CELL_UNKNOWN, FS_CELL_U64, FS_CELL_I64, FS_CELL_F64, FS_CELL_STR,
+		     FS_CELL_BOOL };
 /* How a U64 cell is displayed in text (JSON has the number). */
 enum fs_cell_unit { FS_UNIT_NONE, FS_UNIT_NS, FS_UNIT_BYTES, FS_UNIT_HEX };
 
@@ -45,7 +46,14 @@ struct fs_cell *fs_table_row(struct fs_table *t);
 void fs_cell_u64(struct fs_cell *c, uint64_t v);
 void fs_cell_i64(struct fs_cell *c, int64_t v);
 void fs_cell_f64(struct fs_cell *c, double v);	/* text with 2 decimals */
+/*
+ * A mean or a spread in a unit (FS_UNIT_NS, FS_UNIT_BYTES): text in the
+ * largest unit it reaches with one decimal ("417.9 us", "8.0 MiB"), "0 B"
+ * for zero; JSON has the number.  FS_UNIT_NONE is fs_cell_f64.
+ */
+void fs_cell_f64_unit(struct fs_cell *c, double v, enum fs_cell_unit unit);
 void fs_cell_str(struct fs_cell *c, const char *s);
+void fs_cell_bool(struct fs_cell *c, int v);	/* text yes/no, JSON true/false */
 /* Numbers displayed in human units: nanoseconds, bytes. */
 void fs_cell_ns(struct fs_cell *c, uint64_t ns);
 void fs_cell_bytes(struct fs_cell *c, uint64_t bytes);

@@ -43,6 +43,15 @@ const char *fs_agg_column_name(int col)
 	return col >= 0 && col < FS_AGG_COUNT ? agg_names[col] : "?";
 }
 
+const char *fs_agg_json_key(int col)
+{
+	if (col == FS_AGG_create_avg_ns)
+		return "create_ns_mean";
+	if (col == FS_AGG_total_avg_ns)
+		return "total_ns_mean";
+	return fs_agg_column_name(col);
+}
+
 static int kind_index(const char *name)
 {
 	unsigned int k;

@@ -70,5 +70,11 @@ int fs_counter_line(char **f, int n, struct fs_proc_counter *v, size_t *count, i
 /* The aggregate column index for a name, or -1. */
 int fs_agg_column(const char *name);
 const char *fs_agg_column_name(int col);
+/*
+ * Its key in the CLI's JSON ("show --json", docs/interfaces.md): the name,
+ * but the means are named as every command names a mean, with the unit
+ * first (create_avg_ns: create_ns_mean, total_avg_ns: total_ns_mean).
+ */
+const char *fs_agg_json_key(int col);
 
 #endif /* FORKSTATS_PROCFILE_H */
