@@ -17,7 +17,7 @@
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$here/..
-F=$top/tools/forkstats/forkstats
+F=$(realpath "${FORKSTATS:-$top/tools/forkstats/forkstats}")	# FORKSTATS=PATH: another binary
 fx=$here/fixtures
 . "$here/tap.sh"
 tmp=$(mktemp -d)

@@ -50,7 +50,8 @@ static int debugfs_file(struct fs_source *s, const char *name, char *path, size_
 
 static int mod_snapshot(struct fs_source *s, struct fs_proc *out, char *err, size_t errlen)
 {
-	if (access(s->proc, F_OK) && errno == ENOENT)
+	/* Another file (--proc) that is not there is said as any file would be. */
+	if (!strcmp(s->proc, FS_PROC_PATH) && access(s->proc, F_OK) && errno == ENOENT)
 		return fs_source_not_loaded(s, err, errlen);
 	return fs_proc_read(s->proc, out, err, errlen) ? FS_SRC_ERR : 0;
 }
