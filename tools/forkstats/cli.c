@@ -105,9 +105,8 @@ int fs_cli_open_source(struct fs_cli *cli)
 	if (ret)
 		return ret;
 	if (attach && fs_source_transient(cli->src))
-		fprintf(stderr, "forkstats: %s: the BPF backend is attached for this run (%s chain) and detached at its end\n",
-			cli->conf.backend == FS_BACKEND_AUTO ? "no backend was active" :
-							       "the BPF backend was not attached",
+		fprintf(stderr, "forkstats: %sthe BPF backend is attached for this run (%s chain) and detached at its end\n",
+			cli->conf.backend == FS_BACKEND_AUTO ? "no backend was active: " : "",
 			fs_source_chain(cli->src));
 	return 0;
 }
