@@ -176,6 +176,24 @@ stat_term() {
 	none_left
 }
 t "stat killed by SIGTERM: the backend it attached goes with it (no pins, no programs)" stat_term
+stat_int() {
+	local pid n i
+	# Ctrl-C on a terminal: SIGINT to the foreground group, stat and CMD.
+	setsid "$F" stat -- sleep 30 2>"$tmp/e" &
+	pid=$!
+	for i in $(seq 50); do
+		n=$(ours)
+		[ "$n" -gt 0 ] && break
+		sleep 0.1
+	done
+	[ "$n" -gt 0 ] || { echo "stat never attached"; kill "$pid"; return 1; }
+	sleep 0.2
+	kill -INT -- -"$pid"
+	wait "$pid"
+	test $? = 130 || { echo "exit status $? (not 130: CMD's, killed by SIGINT)"; cat "$tmp/e"; return 1; }
+	none_left
+}
+t "stat and CMD sent SIGINT (Ctrl-C): stat reports, exits 130, detached after" stat_int
 top_auto() {
 	"$F" top -n 2 -i 0.3 >"$tmp/o" 2>"$tmp/e" || { echo "exit $?"; cat "$tmp/e"; return 1; }
 	one_line "$tmp/e" && grep -q '^forkstats: no backend was active: the BPF backend is attached for this run' "$tmp/e" &&

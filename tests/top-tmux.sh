@@ -100,4 +100,13 @@ tmux send-keys -t "$S" q
 t "q quits" until_ok 5 session_gone
 t "top's exit status is 0" sh -c "test \"\$(cat '$tmp/exit')\" = 0"
 t "the backend top attached is detached after (no pins, none of our programs loaded)" until_ok 3 none_left
+# Ctrl-C quits too.
+rm -f "$tmp/exit"
+tmux new-session -d -s "$S" -x 160 -y 40 "'$F' top -i 2 2>/dev/null; echo \$? >'$tmp/exit'"
+ctrl_c() {
+	until_ok 10 attached && until_ok 10 sh -c "tmux capture-pane -p -t '$S' | grep -q '^forkstats top '" &&
+		tmux send-keys -t "$S" C-c && until_ok 5 session_gone && test "$(cat "$tmp/exit")" = 0
+}
+t "Ctrl-C quits (exit 0)" ctrl_c
+t "... and the backend is detached after" until_ok 3 none_left
 done_testing

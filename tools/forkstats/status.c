@@ -331,7 +331,7 @@ static void status_text(struct status *st)
 
 static int run_status(struct fs_cli *cli, int argc, char **argv)
 {
-	static struct status st;
+	struct status st;
 	char err[1024];
 	int code, ret = 0;
 
@@ -391,13 +391,12 @@ const struct fs_command fs_cmd_status = {
 	.name = "status",
 	.run = run_status,
 	.usage = "status",
-	.help = "What is active and read (module, BPF backend), what this machine can do (the\n"
-		"module: loaded, loadable, or not on this kernel and why; BPF: BTF, and which\n"
-		"hook chains attach here, tried for real as root), the ways out when nothing\n"
-		"is active (exit 0 then), and, from what is read: the kernel, the probes\n"
-		"attached and missing, their hits\n"
-		"and nmissed, records overwritten, and how copies and reuses are told apart here.\n"
-		"A line \"lost: ...\" for each kind of call data lost (missed kretprobe returns,\n"
-		"calls not tracked): which calls, what, why, and the parameter to raise.\n"
-		"Per-probe detail needs root (debugfs).\n",
+	.help = "What is active and read (the module, the BPF backend) and what this machine\n"
+		"can do: the module loaded, loadable, or not on this kernel and why; BPF: BTF,\n"
+		"and which hook chains attach here (tried for real as root).  With nothing\n"
+		"active, both ways out, exit 0.  From what is read: the kernel, the probes\n"
+		"attached and missing, their hits and nmissed, records overwritten, and how\n"
+		"copies and reuses are told apart here.  A line \"lost: ...\" for each kind of\n"
+		"call data lost (missed kretprobe returns, calls not tracked): which calls,\n"
+		"what, why, and the parameter to raise.  Per-probe detail needs root.\n",
 };
