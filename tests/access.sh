@@ -106,7 +106,7 @@ assert c['fentry']['can'] is False and c['fentry']['why'], c
 assert c['kprobe']['can'] is False and 'kprobe_events' in c['kprobe']['why'], c
 "
 t "status as an unprivileged user, nothing attached: exit 0, chains it cannot try are unknown" sh -c \
-	"setpriv --reuid=65534 --regid=65534 --clear-groups '$F' status >'$tmp/o' 2>&1 && grep -q '^reading:  nothing: ' '$tmp/o' && grep -q 'tracepoint unknown (its targets are in BTF; whether it attaches is tried as root only)' '$tmp/o'"
+	"setpriv --reuid=65534 --regid=65534 --clear-groups '$F' status >'$tmp/o' 2>&1 && grep -q '^reading:  nothing: ' '$tmp/o' && grep -q 'tracepoint unknown (its targets are in BTF; whether the kernel takes its programs is tried as root only)' '$tmp/o'"
 for cmd in show calls hist reset "cat proc" "export --textfile $tmp"; do
 	# shellcheck disable=SC2086 # the command's words
 	t "$cmd, nothing attached: exit 1, one line naming both ways out" sh -c \

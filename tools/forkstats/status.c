@@ -393,10 +393,11 @@ const struct fs_command fs_cmd_status = {
 	.usage = "status",
 	.help = "What is active and read (the module, the BPF backend) and what this machine\n"
 		"can do: the module loaded, loadable, or not on this kernel and why; BPF: BTF,\n"
-		"and which hook chains attach here (tried for real as root).  With nothing\n"
-		"active, both ways out, exit 0.  From what is read: the kernel, the probes\n"
-		"attached and missing, their hits and nmissed, records overwritten, and how\n"
-		"copies and reuses are told apart here.  A line \"lost: ...\" for each kind of\n"
-		"call data lost (missed kretprobe returns, calls not tracked): which calls,\n"
-		"what, why, and the parameter to raise.  Per-probe detail needs root.\n",
+		"and which hook chains can attach here (as root: whether the kernel loads\n"
+		"their programs).  With nothing active, both ways out, exit 0.  From what is\n"
+		"read: the kernel, the probes attached and missing, their hits and nmissed,\n"
+		"records overwritten, and how copies and reuses are told apart here.  A line\n"
+		"\"lost: ...\" for each kind of call data lost (missed kretprobe returns, calls\n"
+		"not tracked): which calls, what, why, and the parameter to raise.  Per-probe\n"
+		"detail needs root.\n",
 };

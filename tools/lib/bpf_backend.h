@@ -42,11 +42,12 @@ int fsb_pin_state(char *why, size_t whylen);
 
 /*
  * What this kernel allows, for status: BTF, and per hook chain (fentry,
- * tracepoint, kprobe) whether it can attach here.  As root each chain is
- * tried for real where that is cheap: a program that does nothing, loaded
- * on the chain's first target and attached for an instant (fentry, tp_btf);
- * the kprobe chain by its targets and tracefs' kprobe_events.  Not root:
- * what BTF says, and that the rest cannot be tried (state -1).
+ * tracepoint, kprobe) whether it can attach here.  As root the fentry and
+ * tracepoint chains are tried where that is cheap and changes nothing: a
+ * program that does nothing is loaded on the chain's first required target
+ * (the verifier's verdict) and closed, never attached; the kprobe chain by
+ * its targets in BTF and tracefs' kprobe_events.  Not root: what BTF says,
+ * and that the rest cannot be tried (FSB_CAN_UNKNOWN).
  */
 enum fsb_can { FSB_CAN_NO, FSB_CAN_YES, FSB_CAN_UNKNOWN = -1 };
 struct fsb_caps {
