@@ -19,7 +19,7 @@ pkgs=(
 	python3                        # validates the CLI's JSON in the tests
 	groff-base                     # checks that the man page renders
 	gnuplot-nox                    # the workloads' plots (make demo)
-	tmux                           # drives "forkstats top" on a terminal in tests/cli.sh
+	tmux                           # drives "forkstats top" on a terminal: tests/cli.sh, tests/top-tmux.sh
 	libbpf-dev bpftool clang llvm  # the BPF backend: libbpf.a, skeletons, BPF programs
 	prometheus                     # promtool: checks show --prometheus and docs/fleet.md's rules
 	prometheus-node-exporter       # tests/prometheus.sh runs its binary on a free loopback port

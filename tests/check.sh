@@ -103,6 +103,10 @@ tests/sweep.sh >"$logs/sweep.tap" 2>&1
 tap "$logs/sweep.tap" "sweep script tests"
 tests/bpf.sh >"$logs/bpf.tap" 2>&1
 tap "$logs/bpf.tap" "BPF backend tests (host: tracepoint chain)"
+tests/access.sh >"$logs/access.tap" 2>&1
+tap "$logs/access.tap" "module-less host: status, stat/top attaching for their run, permissions, idempotent attach/detach"
+tests/top-tmux.sh >"$logs/top-tmux.tap" 2>&1
+tap "$logs/top-tmux.tap" "top on a terminal (tmux), the BPF backend attached for its run"
 tests/structure.sh >"$logs/structure.tap" 2>&1
 tap "$logs/structure.tap" "structure checks (include cycles, function length, defined once)"
 tests/docs.sh >"$logs/docs.tap" 2>&1; tap "$logs/docs.tap" "docs checks (man page renders, audience lines, README one screen, links)"

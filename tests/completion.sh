@@ -68,6 +68,23 @@ done
 t "after global options and their values the command is still completed" offers export --json --backend module --proc /x ex
 t "nothing but commands offered for a word without a dash (not options)" exactly "$commands" ''
 
+# The global options a command takes after its name: all but --version, -h and
+# --help (the command's own), and --file, --proc's other name.
+after="$(grep -vxE -- '--version|-h|--help' <<<"$globals" | tr '\n' ' ')--file"
+after_ok() {
+	local g
+	for g in $after; do
+		case $g in
+		--json) "$F" --backend module --proc "$fx/proc" show --json | python3 -c 'import json, sys; json.load(sys.stdin)' ;;
+		--backend) "$F" show --backend module --proc "$fx/proc" >/dev/null ;;
+		--proc | --file) "$F" --backend module show "$g" "$fx/proc" >/dev/null ;;
+		--debugfs) "$F" --backend module --proc "$fx/proc" calls --debugfs "$fx/debugfs" >/dev/null ;;
+		*) false ;;
+		esac || { echo "forkstats COMMAND $g refused"; return 1; }
+	done
+}
+t "the CLI takes the global options ($after) after a command too" after_ok
+
 # Each command's options: its usage line and its help's option lines.
 opt_offered() { offers "$1" "$2" - && offers "$1" --json --debugfs /x "$2" -; }
 only_own() {
@@ -84,8 +101,12 @@ for c in $commands; do
 	for o in $opts -h --help; do
 		t "$c: option $o is offered after 'forkstats $c -' (also after global options)" opt_offered "$o" "$c"
 	done
+	# the global options that may follow the command's name (the CLI takes them there)
+	for g in $after; do
+		t "$c: global option $g is offered after 'forkstats $c -'" offers "$g" "$c" -
+	done
 	# and no option of another command
-	t "$c: only its own options are offered" only_own "$c" $opts -h --help --
+	t "$c: only its own options and the global ones are offered" only_own "$c" $opts $after -h --help --
 done
 
 # Option values, from what the CLI says it takes.

@@ -25,7 +25,11 @@
 static struct fs_cli *context;
 
 #define FS_CLI_MAX_OPTS		32	/* long options of a command, at most */
-#define FS_CLI_OPT_JSON		0x100	/* getopt's value of --json: no character */
+#define FS_CLI_OPT_JSON		0x100	/* getopt's values of the global options: */
+#define FS_CLI_OPT_BACKEND	0x101	/* no character */
+#define FS_CLI_OPT_PROC		0x102
+#define FS_CLI_OPT_DEBUGFS	0x103
+#define FS_CLI_NGLOBAL		5	/* --json, --backend, --proc, --file, --debugfs */
 
 void fs_cli_context(struct fs_cli *cli)
 {
@@ -90,27 +94,75 @@ int fs_cli_getopt_quiet(int argc, char **argv, const char *shortopts,
 	return '?';
 }
 
+int fs_cli_open_source(struct fs_cli *cli)
+{
+	int attach = fs_source_would_attach(&cli->conf);
+	int ret;
+
+	cli->src_err[0] = '\0';
+	ret = fs_source_open(&cli->src, &cli->conf, cli->src_err, sizeof(cli->src_err));
+	cli->src_code = ret;
+	if (ret)
+		return ret;
+	if (attach && fs_source_transient(cli->src))
+		fprintf(stderr, "forkstats: %sthe BPF backend is attached for this run (%s chain) and detached at its end\n",
+			cli->conf.backend == FS_BACKEND_AUTO ? "no backend was active: " : "",
+			fs_source_chain(cli->src));
+	return 0;
+}
+
+/* A global option typed after the command's name, into the context: 0, or 2 after the error. */
+static int global_option(const struct fs_command *c, int ch)
+{
+	switch (ch) {
+	case FS_CLI_OPT_JSON:
+	case 'j':
+		context->json = 1;
+		return 0;
+	case FS_CLI_OPT_BACKEND:
+		if (fs_backend_parse(optarg, &context->conf.backend))
+			return fs_cli_usage_error(c, "--backend must be auto, module or bpf, not '%s'",
+						  optarg);
+		return 0;
+	case FS_CLI_OPT_PROC:
+		context->conf.proc = optarg;
+		context->conf.files_given = 1;
+		return 0;
+	default:
+		context->conf.debugfs = optarg;
+		context->conf.files_given = 1;
+		return 0;
+	}
+}
+
 int fs_cli_getopt(const struct fs_command *c, int argc, char **argv, const char *shortopts,
 		  const struct option *longopts)
 {
-	static const struct option json = { "json", no_argument, NULL, FS_CLI_OPT_JSON };
-	struct option opts[FS_CLI_MAX_OPTS + 2];
+	static const struct option globals[FS_CLI_NGLOBAL] = {
+		{ "json", no_argument, NULL, FS_CLI_OPT_JSON },
+		{ "backend", required_argument, NULL, FS_CLI_OPT_BACKEND },
+		{ "proc", required_argument, NULL, FS_CLI_OPT_PROC },
+		{ "file", required_argument, NULL, FS_CLI_OPT_PROC },
+		{ "debugfs", required_argument, NULL, FS_CLI_OPT_DEBUGFS },
+	};
+	struct option opts[FS_CLI_MAX_OPTS + FS_CLI_NGLOBAL + 1];
 	char shorts[64], bad[96];
 	int ch, global = 0, short_j = 0;
 	size_t n = 0;
 
 	/*
 	 * The command's options, and the global ones that may follow its name
-	 * as they may precede it (bpftool's way): --json, and -j unless the
-	 * command has a -j.  Where they are options of the command getopt says:
-	 * not after "--", not as the value of an option, not after stat's CMD.
+	 * as they may precede it (bpftool's way): --json, --backend, --proc,
+	 * --file, --debugfs, and -j unless the command has a -j.  Where they
+	 * are options of the command getopt says: not after "--", not as the
+	 * value of an option, not after stat's CMD.
 	 */
 	while (longopts[n].name)
 		n++;
 	if (context && n <= FS_CLI_MAX_OPTS && strlen(shortopts) + 2 <= sizeof(shorts)) {
 		memcpy(opts, longopts, n * sizeof(*opts));
-		opts[n] = json;
-		opts[n + 1] = (struct option){ NULL, 0, NULL, 0 };
+		memcpy(opts + n, globals, sizeof(globals));
+		opts[n + FS_CLI_NGLOBAL] = (struct option){ NULL, 0, NULL, 0 };
 		short_j = !strchr(shortopts, 'j');
 		snprintf(shorts, sizeof(shorts), "%s%s", shortopts, short_j ? "j" : "");
 		shortopts = shorts;
@@ -119,12 +171,20 @@ int fs_cli_getopt(const struct fs_command *c, int argc, char **argv, const char 
 	}
 	for (;;) {
 		ch = fs_cli_getopt_quiet(argc, argv, shortopts, longopts, bad, sizeof(bad));
-		if (!global || !(ch == FS_CLI_OPT_JSON || (short_j && ch == 'j')))
+		if (!global || !((ch >= FS_CLI_OPT_JSON && ch <= FS_CLI_OPT_DEBUGFS) ||
+				 (short_j && ch == 'j')))
 			break;
-		context->json = 1;
+		if (global_option(c, ch))
+			return '?';
 	}
 	if (ch == '?')
 		fs_cli_usage_error(c, "option %s", bad);
+	/* The options are all known: the source they choose. */
+	if (ch == -1 && context && context->want_src && !context->src &&
+	    fs_cli_open_source(context) && context->want_src == FS_CLI_SRC_NEEDED) {
+		fs_cli_source_error(context, context->src_code, context->src_err);
+		exit(1);
+	}
 	return ch;
 }
 
@@ -174,10 +234,9 @@ int fs_cli_source_error(const struct fs_cli *cli, int code, const char *err)
 {
 	switch (code) {
 	case FS_SRC_EACCES:
-		return fs_cli_error("per-call data needs root (debugfs is root-only): run with sudo");
-	case FS_SRC_ENOMODULE:
-		return fs_cli_error("%s not found: the forkstats module is not loaded (sudo insmod module/forkstats.ko)",
-				    cli->conf.proc);
+		return fs_cli_error("per-call data needs root (%s): run with sudo",
+				    cli->src && fs_source_denied(cli->src)[0] ?
+					    fs_source_denied(cli->src) : "debugfs is root-only");
 	case FS_SRC_ENODEBUGFS:
 		return fs_cli_error("debugfs is not mounted: sudo mount -t debugfs none /sys/kernel/debug");
 	default:

@@ -15,10 +15,19 @@
 struct fs_cli {
 	int json;			/* --json */
 	struct fs_source_conf conf;	/* --backend, --proc, --debugfs */
-	struct fs_source *src;		/* where the data comes from (source.h); NULL for
-					   attach and detach */
+	struct fs_source *src;		/* where the data comes from (source.h), opened at
+					   the end of the command's options; NULL for
+					   attach and detach, and for status when it
+					   could not be opened */
+	int want_src;			/* FS_CLI_SRC_*: what the command needs of src */
+	int src_code;			/* status: why src is NULL (source.h's codes) */
+	char src_err[1024];		/* ... in one line */
 	struct fs_json j;
 };
+
+#define FS_CLI_SRC_NONE		0	/* attach, detach */
+#define FS_CLI_SRC_NEEDED	1	/* not opened: the error line, exit 1 */
+#define FS_CLI_SRC_OPTIONAL	2	/* status: not opened is said by the command */
 
 struct fs_command {
 	const char *name;
@@ -43,7 +52,10 @@ int fs_cli_usage_error(const struct fs_command *c, const char *fmt, ...)
  * getopt_long for a command: the next option, or -1 after the last; '?'
  * after a bad one (unknown, without its value, or with a value it does not
  * take), said by fs_cli_usage_error: the command then returns 2.  The global
- * --json (-j) is taken here too, into the context, and not returned.
+ * options --json (-j), --backend, --proc (--file) and --debugfs are taken
+ * here too, into the context, and not returned.  At -1 the context's source
+ * is opened (want_src): where it cannot be, the error line is said and the
+ * process exits 1 (nothing of the command's is open yet).
  */
 struct option;
 int fs_cli_getopt(const struct fs_command *c, int argc, char **argv, const char *shortopts,
@@ -64,6 +76,12 @@ int fs_cli_number(const struct fs_command *c, const char *opt, const char *s, lo
 		  long long max, long long *v);
 /* Print a command's help on stdout when argv holds -h/--help; returns 1 if so. */
 int fs_cli_help(const struct fs_command *c, int argc, char **argv);
+/*
+ * The source of the context, opened as conf says: 0, or a source.h code
+ * with cli->src_err.  A BPF backend attached for this run is said on stderr
+ * in one line.
+ */
+int fs_cli_open_source(struct fs_cli *cli);
 /*
  * A source's failure (source.h) said in one line, in the CLI's words (not
  * root, module not loaded, debugfs not mounted, or err); returns 1.

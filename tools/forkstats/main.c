@@ -40,31 +40,34 @@ static void usage(FILE *f)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %s\n", commands[i]->usage);
 	fprintf(f, "\n"
-		   "  --json        one JSON document; keys are the names of docs/interfaces.md;\n"
-		   "                before or after COMMAND (forkstats calls --json)\n"
+		   "  --json        one JSON document; keys are the names of docs/interfaces.md\n"
 		   "  --backend B   where the data comes from: the kernel module (module), the BPF\n"
-		   "                backend (bpf), or the module when it is loaded (auto, default)\n"
+		   "                backend (bpf), or auto (default): the module when it is\n"
+		   "                loaded, else the BPF backend when attached; stat and top\n"
+		   "                run as root attach it for their run when neither is there\n"
 		   "  --proc PATH, --debugfs DIR   read other files (for tests and fixtures)\n"
+		   "  These four go before or after COMMAND (forkstats calls --json).\n"
 		   "  -h, --help    this text; COMMAND --help for a command\n"
 		   "  --version     forkstats' version\n");
 }
 
 /*
  * A command run with its help, and its source: the one choice of a backend
- * (source.c), handed to the command.  stat and top may attach the BPF
- * backend for their own run; attach and detach read nothing.
+ * (source.c), handed to the command, opened once its options are parsed
+ * (fs_cli_getopt: the global options may follow the command's name).  stat
+ * and top may attach the BPF backend for their own run (and detach it at
+ * their end, here); status goes on without a source; attach and detach read
+ * nothing.
  */
 static int run_command(struct fs_cli *cli, const struct fs_command *c, int argc, char **argv)
 {
-	char err[1024];
 	int ret;
 
 	if (fs_cli_help(c, argc, argv))
 		return 0;
 	cli->conf.transient = c == &fs_cmd_stat || c == &fs_cmd_top;
-	if (c != &fs_cmd_attach && c != &fs_cmd_detach &&
-	    fs_source_open(&cli->src, &cli->conf, err, sizeof(err)))
-		return fs_cli_error("%s", err);
+	cli->want_src = c == &fs_cmd_attach || c == &fs_cmd_detach ? FS_CLI_SRC_NONE :
+			c == &fs_cmd_status ? FS_CLI_SRC_OPTIONAL : FS_CLI_SRC_NEEDED;
 	optind = 1;
 	ret = c->run(cli, argc, argv);
 	fs_source_close(cli->src);

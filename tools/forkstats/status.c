@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bpf_backend.h"
 #include "cli.h"
 #include "probesfile.h"
 #include "procfile.h"
@@ -110,10 +111,86 @@ struct status {
 	struct fs_proc p;
 	struct fs_probes pr;
 	struct fs_table t;	/* the probes of pr, one row each */
+	int reading;		/* p was read (a backend is active and readable) */
+	char why[1024];		/* else why not, in one line */
 	int detail;		/* pr was read */
 	int bpf;		/* reading from the BPF backend */
-	int module_loaded, bpf_attached;
+	int module_loaded, bpf_attached;	/* bpf_attached: 1, 0, -1 cannot tell */
+	int machine;		/* mod and caps were looked at (not with --proc/--debugfs) */
+	struct fs_module_caps mod;
+	struct fsb_caps caps;
 };
+
+/* What this machine can do: the module's state, BTF, each chain. */
+static void json_machine(struct fs_cli *cli, const struct status *st)
+{
+	size_t i;
+
+	fs_json_begin_object(&cli->j);
+	fs_json_key(&cli->j, "module");
+	fs_json_begin_object(&cli->j);
+	fs_json_key(&cli->j, "state");
+	fs_json_str(&cli->j, fs_module_state_name(st->mod.state));
+	fs_json_key(&cli->j, "why");
+	fs_json_str(&cli->j, st->mod.why);
+	fs_json_end_object(&cli->j);
+	fs_json_key(&cli->j, "btf");
+	fs_json_bool(&cli->j, st->caps.btf);
+	fs_json_key(&cli->j, "chains");
+	fs_json_begin_object(&cli->j);
+	for (i = 0; i < 3; i++) {
+		fs_json_key(&cli->j, st->caps.chain[i].name);
+		fs_json_begin_object(&cli->j);
+		fs_json_key(&cli->j, "can");
+		if (st->caps.chain[i].can == FSB_CAN_UNKNOWN)
+			fs_json_null(&cli->j);
+		else
+			fs_json_bool(&cli->j, st->caps.chain[i].can == FSB_CAN_YES);
+		fs_json_key(&cli->j, "why");
+		if (st->caps.chain[i].why[0])
+			fs_json_str(&cli->j, st->caps.chain[i].why);
+		else
+			fs_json_null(&cli->j);
+		fs_json_end_object(&cli->j);
+	}
+	fs_json_end_object(&cli->j);
+	fs_json_end_object(&cli->j);
+}
+
+static void text_machine(const struct status *st)
+{
+	struct fs_module_caps m = st->mod;
+	size_t i;
+
+	printf("module:   ");
+	switch (m.state) {
+	case FS_MOD_LOADED:
+		printf("loaded\n");
+		break;
+	case FS_MOD_INSTALLED:
+		printf("loadable, installed (%s): sudo modprobe forkstats\n", m.why);
+		break;
+	case FS_MOD_LOADABLE:
+		printf("loadable (headers: %s): make, then sudo insmod module/forkstats.ko\n", m.why);
+		break;
+	case FS_MOD_NO_HEADERS:
+		printf("loadable, but cannot be built here: %s\n", m.why);
+		break;
+	default:
+		printf("not on this kernel: %s\n", m.why);
+		break;
+	}
+	printf("bpf:      BTF %s", st->caps.btf ? "yes" : "no (/sys/kernel/btf/vmlinux)");
+	for (i = 0; i < 3; i++) {
+		const char *can = st->caps.chain[i].can == FSB_CAN_YES ? "yes" :
+				  st->caps.chain[i].can == FSB_CAN_NO ? "no" : "unknown";
+
+		printf("; %s %s", st->caps.chain[i].name, can);
+		if (st->caps.chain[i].why[0])
+			printf(" (%s)", st->caps.chain[i].why);
+	}
+	printf("\n");
+}
 
 static void probe_table(struct status *st)
 {
@@ -135,14 +212,51 @@ static void probe_table(struct status *st)
 
 static void status_json(struct fs_cli *cli, struct status *st)
 {
+	static const char *const nulls[] = { "backend", "chain", "kernel", "split", "probes",
+					     "counters", "module" };
+	size_t i;
+
 	fs_json_begin_object(&cli->j);
 	fs_json_key(&cli->j, "backends");
 	fs_json_begin_object(&cli->j);
 	fs_json_key(&cli->j, "module");
 	fs_json_bool(&cli->j, st->module_loaded);
 	fs_json_key(&cli->j, "bpf");
-	fs_json_bool(&cli->j, st->bpf_attached);
+	if (st->bpf_attached < 0)
+		fs_json_null(&cli->j);
+	else
+		fs_json_bool(&cli->j, st->bpf_attached);
 	fs_json_end_object(&cli->j);
+	fs_json_key(&cli->j, "reading");
+	if (st->reading)
+		fs_json_str(&cli->j, st->bpf ? "bpf" : "module");
+	else
+		fs_json_null(&cli->j);
+	fs_json_key(&cli->j, "not_reading");
+	if (st->reading)
+		fs_json_null(&cli->j);
+	else
+		fs_json_str(&cli->j, st->why);
+	fs_json_key(&cli->j, "machine");
+	if (st->machine)
+		json_machine(cli, st);
+	else
+		fs_json_null(&cli->j);
+	if (!st->reading) {
+		for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++) {
+			fs_json_key(&cli->j, nulls[i]);
+			fs_json_null(&cli->j);
+		}
+		fs_json_key(&cli->j, "approximate");
+		fs_json_begin_array(&cli->j);
+		fs_json_end_array(&cli->j);
+		fs_json_key(&cli->j, "losses");
+		fs_json_begin_array(&cli->j);
+		fs_json_end_array(&cli->j);
+		fs_json_end_object(&cli->j);
+		fs_json_done(&cli->j);
+		return;
+	}
 	fs_cli_json_backend(cli, &st->p);
 	fs_json_key(&cli->j, "kernel");
 	fs_json_str(&cli->j, st->p.kernel);
@@ -172,9 +286,17 @@ static void status_text(struct status *st)
 	size_t i;
 
 	printf("backends: module %s; bpf %s\n", st->module_loaded ? "loaded" : "not loaded",
-	       st->bpf_attached ? "attached" : "not attached");
+	       st->bpf_attached > 0 ? "attached" : st->bpf_attached ? "unknown" : "not attached");
+	if (!st->reading) {
+		printf("reading:  nothing: %s\n", st->why);
+		if (st->machine)
+			text_machine(st);
+		return;
+	}
 	printf("reading:  %s%s%s%s\n", p->backend, p->chain[0] ? " (" : "", p->chain,
 	       p->chain[0] ? " chain)" : "");
+	if (st->machine)
+		text_machine(st);
 	if (p->approx[0]) {
 		printf("approximate: ");
 		for (i = 0; p->approx[i]; i++)
@@ -210,16 +332,41 @@ static void status_text(struct status *st)
 static int run_status(struct fs_cli *cli, int argc, char **argv)
 {
 	struct status st;
-	char err[512];
+	char err[1024];
 	int code, ret = 0;
 
 	if (fs_cli_no_args(&fs_cmd_status, argc, argv))
 		return 2;
-	if (fs_source_snapshot(cli->src, &st.p, err, sizeof(err)))
+	memset(&st, 0, sizeof(st));
+	/*
+	 * Nothing active, or what is active cannot be read by this user: said,
+	 * with the ways out, and exit 0.  Data that does not parse: exit 1.
+	 */
+	code = cli->src ? fs_source_snapshot(cli->src, &st.p, err, sizeof(err)) : cli->src_code;
+	if (!cli->src)
+		snprintf(err, sizeof(err), "%s", cli->src_err);
+	if (code == FS_SRC_ERR && cli->src)
 		return fs_cli_error("%s", err);
-	st.bpf = fs_source_backend(cli->src) == FS_BACKEND_BPF;
+	st.reading = !code;
+	if (!st.reading)
+		snprintf(st.why, sizeof(st.why), "%s", err);
+	st.bpf = cli->src && fs_source_backend(cli->src) == FS_BACKEND_BPF;
 	st.module_loaded = fs_source_module_loaded();
-	st.bpf_attached = fs_source_bpf_attached() || st.bpf;
+	st.bpf_attached = fs_source_bpf_state(NULL, 0);
+	if (st.reading && st.bpf)
+		st.bpf_attached = 1;
+	st.machine = !cli->conf.files_given;
+	if (st.machine) {
+		fs_module_caps(&st.mod);
+		fsb_probe(&st.caps, st.reading && st.bpf ? fs_source_chain(cli->src) : NULL);
+	}
+	if (!st.reading) {
+		if (cli->json)
+			status_json(cli, &st);
+		else
+			status_text(&st);
+		return 0;
+	}
 	/*
 	 * Per-probe detail needs debugfs (root); without it, say why and go on.
 	 * A probes file that does not parse is an error (exit 1), said before
@@ -244,9 +391,13 @@ const struct fs_command fs_cmd_status = {
 	.name = "status",
 	.run = run_status,
 	.usage = "status",
-	.help = "Which backends are usable, the kernel, the probes attached and missing, their hits\n"
-		"and nmissed, records overwritten, and how copies and reuses are told apart here.\n"
-		"A line \"lost: ...\" for each kind of call data lost (missed kretprobe returns,\n"
-		"calls not tracked): which calls, what, why, and the parameter to raise.\n"
-		"Per-probe detail needs root (debugfs).\n",
+	.help = "What is active and read (the module, the BPF backend) and what this machine\n"
+		"can do: the module loaded, loadable, or not on this kernel and why; BPF: BTF,\n"
+		"and which hook chains can attach here (as root: whether the kernel loads\n"
+		"their programs).  With nothing active, both ways out, exit 0.  From what is\n"
+		"read: the kernel, the probes attached and missing, their hits and nmissed,\n"
+		"records overwritten, and how copies and reuses are told apart here.  A line\n"
+		"\"lost: ...\" for each kind of call data lost (missed kretprobe returns, calls\n"
+		"not tracked): which calls, what, why, and the parameter to raise.  Per-probe\n"
+		"detail needs root.\n",
 };

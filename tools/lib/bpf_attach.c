@@ -450,6 +450,115 @@ static void undo_chain(struct fsb *b)
 	b->hooks = b->hooks_kprobe = 0;
 }
 
+/*
+ * A program that does nothing, loaded on the BTF object name of kind (a
+ * function for fentry, btf_trace_<tracepoint> for tp_btf): the verifier's
+ * verdict on the target, 1; 0 and why the kernel refused.  Loaded, never
+ * attached: an attach, even of a program that does nothing and for an
+ * instant, changes what a backend attached meanwhile measures (measured on
+ * 6.12: a no-op fentry on kernel_clone made the kprobe chain count one more
+ * zero-page COW fault later).
+ */
+static int try_load(const struct btf *btf, enum bpf_attach_type type, const char *name,
+		    int kind, char *why, size_t whylen)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = type);
+	int id = btf__find_by_name_kind(btf, name, kind), fd;
+
+	if (id < 0)
+		return fail(why, whylen, "the kernel has no %s", name) + 1;
+	o.attach_btf_id = (__u32)id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns,
+			   sizeof(insns) / sizeof(insns[0]), &o);
+	if (fd < 0)
+		return fail(why, whylen, "a program on %s is refused (%s)", name, strerror(errno)) + 1;
+	close(fd);
+	return 1;
+}
+
+/* One chain of fsb_probe(): its required targets in BTF, then the cheap real test. */
+static enum fsb_can probe_chain(const struct btf *btf, enum fsb_chain chain, char *why,
+				size_t whylen)
+{
+	const struct prog_info *first = NULL;
+	char tp[128];
+	size_t i;
+	int r;
+
+	for (i = 0; i < NPROGS; i++) {
+		if (fsb_progs[i].chain != chain || !fsb_progs[i].required)
+			continue;
+		if (!target_exists(btf, &fsb_progs[i])) {
+			snprintf(why, whylen, "the kernel has no %s", fsb_progs[i].target);
+			return FSB_CAN_NO;
+		}
+		if (!first)
+			first = &fsb_progs[i];
+	}
+	if (!first) {
+		snprintf(why, whylen, "no program of this chain");
+		return FSB_CAN_NO;
+	}
+	if (chain == FSB_CHAIN_KPROBE) {
+		r = fs_kev_available(why, whylen);
+		if (r <= 0)
+			return r < 0 ? FSB_CAN_UNKNOWN : FSB_CAN_NO;
+		if (geteuid() != 0) {
+			snprintf(why, whylen, "its targets are in BTF; making kprobe events needs root");
+			return FSB_CAN_UNKNOWN;
+		}
+		return FSB_CAN_YES;
+	}
+	if (geteuid() != 0) {
+		snprintf(why, whylen, "its targets are in BTF; whether the kernel takes its programs is tried as root only");
+		return FSB_CAN_UNKNOWN;
+	}
+	if (chain == FSB_CHAIN_FENTRY)
+		return try_load(btf, BPF_TRACE_FENTRY, first->target, BTF_KIND_FUNC, why,
+				   whylen) ? FSB_CAN_YES : FSB_CAN_NO;
+	snprintf(tp, sizeof(tp), "btf_trace_%s", first->target);
+	return try_load(btf, BPF_TRACE_RAW_TP, tp, BTF_KIND_TYPEDEF, why, whylen) ?
+		       FSB_CAN_YES : FSB_CAN_NO;
+}
+
+void fsb_probe(struct fsb_caps *c, const char *attached)
+{
+	static const enum fsb_chain order[] = {
+		FSB_CHAIN_FENTRY, FSB_CHAIN_TRACEPOINT, FSB_CHAIN_KPROBE,
+	};
+	struct btf *btf = NULL;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+	if (c->btf) {
+		libbpf_set_print(libbpf_print);
+		btf = btf__load_vmlinux_btf();
+	}
+	for (i = 0; i < 3; i++) {
+		c->chain[i].name = chain_names[order[i]];
+		if (!btf) {
+			c->chain[i].can = FSB_CAN_NO;
+			snprintf(c->chain[i].why, sizeof(c->chain[i].why), "%s",
+				 c->btf ? "the kernel's BTF cannot be read" :
+					  "no BTF (/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF)");
+			continue;
+		}
+		if (attached && !strcmp(attached, c->chain[i].name))
+			c->chain[i].can = FSB_CAN_YES;
+		else
+			c->chain[i].can = probe_chain(btf, order[i], c->chain[i].why,
+						      sizeof(c->chain[i].why));
+		if (c->chain[i].can == FSB_CAN_YES)
+			c->chain[i].why[0] = '\0';
+	}
+	btf__free(btf);
+}
+
 static int preflight(char *err, size_t errlen)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK))

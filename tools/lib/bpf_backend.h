@@ -33,6 +33,34 @@ struct fsb_params {
 /* Is the backend attached (pinned)? */
 int fsb_pinned(void);
 /*
+ * The same, as this user can tell: 1 attached (its pin directory is there,
+ * readable or not), 0 not, -1 cannot tell.  Where this user cannot read the
+ * pins (attached, not root) or cannot look (-1), why holds the directory in
+ * the way and its mode: "/sys/fs/bpf/forkstats is 0700"; else "".
+ */
+int fsb_pin_state(char *why, size_t whylen);
+
+/*
+ * What this kernel allows, for status: BTF, and per hook chain (fentry,
+ * tracepoint, kprobe) whether it can attach here.  As root the fentry and
+ * tracepoint chains are tried where that is cheap and changes nothing: a
+ * program that does nothing is loaded on the chain's first required target
+ * (the verifier's verdict) and closed, never attached; the kprobe chain by
+ * its targets in BTF and tracefs' kprobe_events.  Not root: what BTF says,
+ * and that the rest cannot be tried (FSB_CAN_UNKNOWN).
+ */
+enum fsb_can { FSB_CAN_NO, FSB_CAN_YES, FSB_CAN_UNKNOWN = -1 };
+struct fsb_caps {
+	int btf;			/* /sys/kernel/btf/vmlinux is there */
+	struct {
+		const char *name;	/* "fentry", "tracepoint", "kprobe" */
+		enum fsb_can can;
+		char why[200];		/* why not, or why unknown; "" when it can */
+	} chain[3];
+};
+/* attached: the chain attached now (known to work: not tried again), or NULL. */
+void fsb_probe(struct fsb_caps *c, const char *attached);
+/*
  * Loads and attaches; with pin, pins it under FSB_PIN_DIR so that it stays
  * after this process.  0, or -1 with one line in err.
  */
@@ -41,6 +69,12 @@ int fsb_attach(struct fsb **out, const struct fsb_params *p, int pin, char *err,
 int fsb_open_pinned(struct fsb **out, char *err, size_t errlen);
 /* Removes the pins (the programs detach when nothing holds them). */
 int fsb_detach(char *err, size_t errlen);
+/*
+ * The pinned backend's chain and sizes (records, max_tracked, max_active as
+ * attach takes them): 0, or -1 with why (not root, not attached).
+ */
+int fsb_pinned_params(char *chain, size_t chainlen, struct fsb_params *p, char *err,
+		      size_t errlen);
 void fsb_close(struct fsb *b);
 
 const char *fsb_chain_name(const struct fsb *b);

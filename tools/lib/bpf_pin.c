@@ -146,17 +146,59 @@ int fsb_pinned(void)
 	return access(path, F_OK) == 0;
 }
 
-int fsb_open_pinned(struct fsb **out, char *err, size_t errlen)
+/* "PATH is 0MODE" for the directory in the way; path when it cannot be stat'ed. */
+static void mode_of(const char *path, char *why, size_t whylen)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0)
+		snprintf(why, whylen, "%s is %04o", path, (unsigned int)(st.st_mode & 07777));
+	else
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+}
+
+int fsb_pin_state(char *why, size_t whylen)
 {
 	char path[256];
+	struct stat st;
+
+	if (whylen)
+		why[0] = '\0';
+	snprintf(path, sizeof(path), "%s/state", FSB_PIN_DIR);
+	if (stat(path, &st) == 0)
+		return 1;
+	if (errno != EACCES)
+		return 0;
+	/* The pin directory exists only while attached (detach removes it). */
+	if (stat(FSB_PIN_DIR, &st) == 0) {
+		mode_of(FSB_PIN_DIR, why, whylen);
+		return 1;
+	}
+	if (errno == ENOENT)
+		return 0;
+	mode_of("/sys/fs/bpf", why, whylen);
+	return -1;
+}
+
+int fsb_open_pinned(struct fsb **out, char *err, size_t errlen)
+{
+	char path[256], why[300];
 	struct fsb *b;
 	size_t i;
+	int state;
 
 	*out = NULL;
-	if (!fsb_pinned())
-		return fail(err, errlen, "the BPF backend is not attached: sudo forkstats --backend bpf attach");
-	if (geteuid() != 0)
-		return fail(err, errlen, "the BPF backend's data needs root: run with sudo");
+	state = fsb_pin_state(why, sizeof(why));
+	if (state < 0)
+		return fail(err, errlen, "whether the BPF backend is attached cannot be seen without root (%s): run with sudo",
+			    why);
+	if (!state)
+		return fail(err, errlen, "the BPF backend is not attached: sudo forkstats attach");
+	if (geteuid() != 0) {
+		if (!why[0])
+			mode_of(FSB_PIN_DIR, why, sizeof(why));
+		return fail(err, errlen, "the BPF backend's data needs root (%s): run with sudo", why);
+	}
 	b = malloc(sizeof(*b));
 	if (!b)
 		return fail(err, errlen, "out of memory");
@@ -198,6 +240,21 @@ static void end_holder(pid_t pid)
 	comm[strcspn(comm, "\n")] = '\0';
 	if (!strcmp(comm, HOLDER_COMM))
 		kill(pid, SIGTERM);
+}
+
+int fsb_pinned_params(char *chain, size_t chainlen, struct fsb_params *p, char *err,
+		      size_t errlen)
+{
+	struct fsb *b;
+
+	if (fsb_open_pinned(&b, err, errlen))
+		return -1;
+	snprintf(chain, chainlen, "%s", fsb_chain_name(b));
+	p->records = b->nrecords;
+	p->max_tracked = b->max_tracked;
+	p->max_active = b->max_active;
+	fsb_close(b);
+	return 0;
 }
 
 int fsb_detach(char *err, size_t errlen)

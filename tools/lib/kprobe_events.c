@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -40,6 +41,35 @@ static const char *tracefs(void)
 	    access("/sys/kernel/tracing/kprobe_events", F_OK) == 0)
 		return found = dirs[0];
 	return NULL;
+}
+
+int fs_kev_available(char *why, size_t whylen)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	struct statfs fs;
+	char path[128];
+	struct stat st;
+	size_t i;
+	int seen = 0;
+
+	snprintf(why, whylen, "%s", "");
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/kprobe_events", dirs[i]);
+		if (access(path, F_OK) == 0)
+			return 1;
+		if (errno == EACCES && stat(dirs[i], &st) == 0) {
+			snprintf(why, whylen, "tracefs cannot be read without root (%s is %04o)",
+				 dirs[i], (unsigned int)(st.st_mode & 07777));
+			return -1;
+		}
+		seen |= statfs(dirs[i], &fs) == 0 && fs.f_type == TRACEFS_MAGIC;
+	}
+	if (seen) {
+		snprintf(why, whylen, "tracefs has no kprobe_events (CONFIG_KPROBE_EVENTS)");
+		return 0;
+	}
+	snprintf(why, whylen, "tracefs is not mounted (attach mounts it)");
+	return -1;
 }
 
 /* Writes one command line to kprobe_events; 0, or -1 with errno. */

@@ -30,6 +30,13 @@ int fs_kev_open(const char *group, const char *event, const char *func, int ret,
 int fs_kev_remove_group(const char *group, unsigned int wait_ms);
 /* Removes the groups "forkstats_<pid>" whose process is gone. */
 void fs_kev_remove_stale(void);
+/*
+ * Can kprobe events be made here, as status asks (nothing mounted, nothing
+ * written)?  1: tracefs has kprobe_events; 0: tracefs is there without it
+ * (CONFIG_KPROBE_EVENTS); -1: tracefs cannot be seen (not mounted, or not
+ * root).  why says which, "" for 1.
+ */
+int fs_kev_available(char *why, size_t whylen);
 /* An event's hits and nmissed (kprobe_profile).  0, or -1. */
 int fs_kev_profile(const char *event, uint64_t *hits, uint64_t *missed);
 

@@ -37,10 +37,49 @@ struct fs_source_conf {
 	const char *proc;	/* the module's /proc file (another for tests: --proc) */
 	const char *debugfs;	/* its debugfs directory (another for tests: --debugfs) */
 	int files_given;	/* proc or debugfs is not the default: auto is the module */
-	int transient;		/* BPF not attached: attach it for this process */
+	int transient;		/* BPF not attached: attach it for this process (with
+				   auto: when the module is not loaded either, as root) */
 };
 
 #define FS_SOURCE_CONF_DEFAULT { FS_BACKEND_AUTO, FS_PROC_PATH, FS_DEBUGFS_DIR, 0, 0 }
+
+/*
+ * What this machine can do for the module (status; the advice of the errors
+ * that say no backend is there), in the order they are looked at.
+ */
+enum fs_module_state {
+	FS_MOD_LOADED,		/* /proc/forkstats is there */
+	FS_MOD_NO_MODULES,	/* no /proc/modules: a kernel without CONFIG_MODULES */
+	FS_MOD_DISABLED,	/* /proc/sys/kernel/modules_disabled is 1 */
+	FS_MOD_SIGNED_ONLY,	/* lockdown or module.sig_enforce: unsigned modules refused */
+	FS_MOD_INSTALLED,	/* forkstats.ko installed for this kernel (modprobe) */
+	FS_MOD_LOADABLE,	/* the kernel's headers are there to build it */
+	FS_MOD_NO_HEADERS,	/* neither installed nor buildable: no /lib/modules/R/build */
+};
+
+struct fs_module_caps {
+	enum fs_module_state state;
+	char why[600];		/* the fact behind the state: a path, a file's content */
+};
+
+void fs_module_caps(struct fs_module_caps *m);
+/* "loaded", "no-modules", "modules-disabled", "signed-only", "installed", "loadable",
+ * "no-headers" (the status --json values). */
+const char *fs_module_state_name(enum fs_module_state s);
+/* Can the kernel load the module at all (any state but the three refusals)? */
+int fs_module_possible(enum fs_module_state s);
+/*
+ * The one line that says that no backend is active and both ways out, as this
+ * machine allows them: "the forkstats module is not loaded (sudo insmod
+ * module/forkstats.ko) and the BPF backend is not attached (sudo forkstats
+ * attach)"; where a way is closed, why instead of its command.
+ */
+void fs_source_advice(char *buf, size_t len);
+/*
+ * The pinned BPF backend, as this user can see it: 1 attached, 0 not, -1
+ * cannot tell; why as fsb_pin_state() (bpf_backend.h) says it.
+ */
+int fs_source_bpf_state(char *why, size_t whylen);
 
 /* "auto", "module", "bpf": 0 and *b, or -1. */
 int fs_backend_parse(const char *name, enum fs_backend *b);
@@ -51,6 +90,12 @@ const char *fs_backend_name(enum fs_backend b);
  * else the module (whose reads then say it is not loaded).
  */
 enum fs_backend fs_backend_choose(const struct fs_source_conf *c);
+/*
+ * Would an open with c attach the BPF backend for this process?  auto with
+ * transient: no module, nothing pinned, root, BTF; bpf with transient:
+ * nothing pinned.
+ */
+int fs_source_would_attach(const struct fs_source_conf *c);
 /* Is the module loaded (/proc/forkstats exists)?  Is the BPF backend attached? */
 int fs_source_module_loaded(void);
 int fs_source_bpf_attached(void);
@@ -79,6 +124,17 @@ int fs_source_open(struct fs_source **out, const struct fs_source_conf *c, char 
 void fs_source_close(struct fs_source *s);
 /* FS_BACKEND_MODULE or FS_BACKEND_BPF. */
 enum fs_backend fs_source_backend(const struct fs_source *s);
+/*
+ * Did the open attach the BPF backend for this process (transient)?  It is
+ * detached by fs_source_close(), or by the kernel when the process ends
+ * however it ends (its links are the process's descriptors).
+ */
+int fs_source_transient(const struct fs_source *s);
+/*
+ * After FS_SRC_EACCES: the directory or file in the way and its mode,
+ * "/sys/kernel/debug is 0700"; "" if none was found.
+ */
+const char *fs_source_denied(const struct fs_source *s);
 /* The BPF backend's hook chain ("fentry", ...), or NULL for the module. */
 const char *fs_source_chain(const struct fs_source *s);
 /* Where a file NAME ("proc", "calls", "hist", "probes", "events") is read, for messages. */

@@ -26,12 +26,15 @@ int fs_source_bpf_open(struct fs_source *s, int transient, char *err, size_t err
 {
 	struct fsb_params p = FSB_PARAMS_DEFAULT;
 
-	if (fsb_pinned())
+	if (fsb_pin_state(NULL, 0))
 		return fsb_open_pinned(&s->bpf, err, errlen) ? FS_SRC_ERR : 0;
 	if (!transient)
-		return fs_fail(err, errlen, "the BPF backend is not attached: sudo forkstats --backend bpf attach (stat and top attach it for themselves)");
+		return fs_fail(err, errlen, "the BPF backend is not attached: sudo forkstats attach (stat and top attach it for themselves)");
 	/* Attached for this process only. */
-	return fsb_attach(&s->bpf, &p, 0, err, errlen) ? FS_SRC_ERR : 0;
+	if (fsb_attach(&s->bpf, &p, 0, err, errlen))
+		return FS_SRC_ERR;
+	s->transient = 1;
+	return 0;
 }
 
 static int bpf_snapshot(struct fs_source *s, struct fs_proc *out, char *err, size_t errlen)

@@ -39,7 +39,19 @@ struct fs_source {
 	int backend;			/* enum fs_backend: module or bpf */
 	const char *proc, *debugfs;	/* the module's files */
 	struct fsb *bpf;		/* the BPF backend, opened or attached */
+	int transient;			/* ... attached by this process, for it */
+	int chosen;			/* auto chose the module: errors name both backends */
+	char denied[600];		/* after FS_SRC_EACCES: "PATH is 0MODE" */
 };
+
+/*
+ * The module is not loaded: one line into err, "PATH not found: ..." with the
+ * advice the machine allows (both backends' when auto chose the module).
+ * Returns FS_SRC_ENOMODULE.
+ */
+int fs_source_not_loaded(const struct fs_source *s, char *err, size_t errlen);
+/* The first component of path this user cannot pass (or read), into s->denied. */
+void fs_source_find_denied(struct fs_source *s, const char *path);
 
 /* The head of each source's stream. */
 struct fs_source_events {

@@ -36,10 +36,12 @@ static int debugfs_file(struct fs_source *s, const char *name, char *path, size_
 		return 0;
 	e = errno;
 	fs_fail(err, errlen, "%s: %s", path, strerror(e));
-	if (e == EACCES)
+	if (e == EACCES) {
+		fs_source_find_denied(s, path);
 		return FS_SRC_EACCES;
-	if (stat(s->proc, &st))
-		return FS_SRC_ENOMODULE;
+	}
+	if (stat(s->proc, &st) && errno == ENOENT)
+		return fs_source_not_loaded(s, err, errlen);
 	if (!strcmp(s->debugfs, FS_DEBUGFS_DIR) &&
 	    (statfs("/sys/kernel/debug", &sfs) || sfs.f_type != DEBUGFS_MAGIC))
 		return FS_SRC_ENODEBUGFS;
@@ -48,6 +50,9 @@ static int debugfs_file(struct fs_source *s, const char *name, char *path, size_
 
 static int mod_snapshot(struct fs_source *s, struct fs_proc *out, char *err, size_t errlen)
 {
+	/* Another file (--proc) that is not there is said as any file would be. */
+	if (!strcmp(s->proc, FS_PROC_PATH) && access(s->proc, F_OK) && errno == ENOENT)
+		return fs_source_not_loaded(s, err, errlen);
 	return fs_proc_read(s->proc, out, err, errlen) ? FS_SRC_ERR : 0;
 }
 
@@ -111,9 +116,11 @@ static int mod_reset(struct fs_source *s, char *err, size_t errlen)
 		close(fd);
 	fs_fail(err, errlen, "%s: %s", s->proc, strerror(e));
 	if (fd < 0 && e == ENOENT)
-		return FS_SRC_ENOMODULE;
-	if (e == EACCES || e == EPERM)
+		return fs_source_not_loaded(s, err, errlen);
+	if (e == EACCES || e == EPERM) {
+		fs_source_find_denied(s, s->proc);
 		return FS_SRC_EACCES;
+	}
 	return FS_SRC_ERR;
 }
 
@@ -177,6 +184,8 @@ int fs_source_text(struct fs_source *s, const char *name, char **text, size_t *l
 	if (s->backend != FS_BACKEND_MODULE)
 		return fs_fail(err, errlen, "the BPF backend has no text files");
 	if (!strcmp(name, "proc")) {
+		if (access(s->proc, F_OK) && errno == ENOENT)
+			return fs_source_not_loaded(s, err, errlen);
 		snprintf(path, sizeof(path), "%s", s->proc);
 	} else {
 		ret = debugfs_file(s, name, path, sizeof(path), err, errlen);
