@@ -18,6 +18,7 @@ pkgs=(
 	mmdebstrap                     # the trixie build root of the newest kernel (tests/vm/kernels.sh)
 	python3                        # validates the CLI's JSON in the tests
 	groff-base                     # checks that the man page renders
+	mandoc                         # lints the man page (tests/docs.sh)
 	gnuplot-nox                    # the workloads' plots (make demo)
 	tmux                           # drives "forkstats top" on a terminal: tests/cli.sh, tests/top-tmux.sh
 	libbpf-dev bpftool clang llvm  # the BPF backend: libbpf.a, skeletons, BPF programs
