@@ -20,46 +20,28 @@ top=$here/..
 F=$(realpath "${FORKSTATS:-$top/tools/forkstats/forkstats}")	# FORKSTATS=PATH: another binary
 fx=$here/fixtures
 . "$here/tap.sh"
+. "$here/host-bpf.sh"
 tmp=$(mktemp -d)
 chmod 755 "$tmp"	# the unprivileged user reads fixtures here
 # shellcheck disable=SC2034 # tests/tap.sh's
 TAP_TMP=$tmp
 PIN=/sys/fs/bpf/forkstats
-host_attach=$("$F" --backend bpf --json status 2>/dev/null | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-m = d["module"]
-print("--chain %s --records %d --max-tracked %d --max-active %d" % (d["chain"], m["records"], m["max_tracked"], m["max_active"]))
-' 2>/dev/null)
+host_bpf_save
 restore() {
-	"$F" detach >/dev/null 2>&1
-	if [ -n "$host_attach" ]; then
-		# shellcheck disable=SC2086 # the options
-		"$F" attach $host_attach >/dev/null ||
-			echo "access.sh: the host's backend could not be attached again: forkstats attach $host_attach" >&2
-	fi
+	host_bpf_restore access.sh
 	rm -rf "$tmp"
 }
 trap restore EXIT
-[ -z "$host_attach" ] || echo "# the host's BPF backend is detached for the run, attached again after it ($host_attach)"
 "$F" detach >/dev/null 2>&1
 
-# Our programs (tools/bpf/tracepoint.bpf.c) loaded anywhere in the kernel:
-# the count of BPF programs with their names (bpftool, as bpf.sh uses it).
-ours() {
-	bpftool -j prog show 2>/dev/null | python3 -c '
-import json, sys
-names = {"task_newtask", "exit_mmap", "page_fault_user", "page_fault_kern", "rss_stat", "signal_deliver"}
-print(sum(1 for p in json.load(sys.stdin) if p.get("name") in names))'
-}
 # none_left: no pin directory, none of our programs loaded (2 s for the kernel to free them).
 none_left() {
 	local i
 	for i in $(seq 20); do
-		[ ! -e $PIN ] && [ "$(ours)" = 0 ] && return 0
+		[ ! -e $PIN ] && [ "$(bpf_ours)" = 0 ] && return 0
 		sleep 0.1
 	done
-	echo "pins: $(ls $PIN 2>&1); programs of ours loaded: $(ours)"
+	echo "pins: $(ls $PIN 2>&1); programs of ours loaded: $(bpf_ours)"
 	return 1
 }
 # one_line FILE: exactly one line
@@ -164,7 +146,7 @@ stat_term() {
 	"$F" stat -- sleep 30 2>"$tmp/e" &
 	pid=$!
 	for i in $(seq 50); do
-		n=$(ours)
+		n=$(bpf_ours)
 		[ "$n" -gt 0 ] && break
 		sleep 0.1
 	done
@@ -182,7 +164,7 @@ stat_int() {
 	setsid "$F" stat -- sleep 30 2>"$tmp/e" &
 	pid=$!
 	for i in $(seq 50); do
-		n=$(ours)
+		n=$(bpf_ours)
 		[ "$n" -gt 0 ] && break
 		sleep 0.1
 	done
@@ -206,7 +188,7 @@ top_term() {
 	"$F" top -i 0.2 >/dev/null 2>&1 &
 	pid=$!
 	for i in $(seq 50); do
-		[ "$(ours)" -gt 0 ] && break
+		[ "$(bpf_ours)" -gt 0 ] && break
 		sleep 0.1
 	done
 	sleep 0.5

@@ -19,26 +19,16 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$here/..
 F=$top/tools/forkstats/forkstats
 . "$here/tap.sh"
+. "$here/host-bpf.sh"
 tmp=$(mktemp -d)
 # shellcheck disable=SC2034 # tests/tap.sh's
 TAP_TMP=$tmp
-host_attach=$("$F" --backend bpf --json status 2>/dev/null | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-m = d["module"]
-print("--chain %s --records %d --max-tracked %d --max-active %d" % (d["chain"], m["records"], m["max_tracked"], m["max_active"]))
-' 2>/dev/null)
+host_bpf_save
 restore() {
-	"$F" --backend bpf detach >/dev/null 2>&1
-	if [ -n "$host_attach" ]; then
-		# shellcheck disable=SC2086 # the options
-		"$F" --backend bpf attach $host_attach >/dev/null ||
-			echo "bpf.sh: the host's backend could not be attached again: forkstats --backend bpf attach $host_attach" >&2
-	fi
+	host_bpf_restore bpf.sh
 	rm -rf "$tmp"
 }
 trap restore EXIT
-[ -z "$host_attach" ] || echo "# the host's BPF backend is detached for the run, attached again after it ($host_attach)"
 
 make -s -C "$top/tests" progs O="$tmp/build" >"$tmp/build.log" 2>&1 ||
 	{ not_ok "test programs build"; sed 's/^/#   /' "$tmp/build.log"; done_testing; exit 1; }

@@ -16,39 +16,22 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$here/..
 F=$top/tools/forkstats/forkstats
 . "$here/tap.sh"
+. "$here/host-bpf.sh"
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed (scripts/deps.sh)"; exit 0; }
 tmp=$(mktemp -d)
 # shellcheck disable=SC2034 # tests/tap.sh's
 TAP_TMP=$tmp
 PIN=/sys/fs/bpf/forkstats
 S=fstop$$
-host_attach=$("$F" --backend bpf --json status 2>/dev/null | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-m = d["module"]
-print("--chain %s --records %d --max-tracked %d --max-active %d" % (d["chain"], m["records"], m["max_tracked"], m["max_active"]))
-' 2>/dev/null)
+host_bpf_save
 restore() {
 	tmux kill-session -t "$S" 2>/dev/null
-	"$F" detach >/dev/null 2>&1
-	if [ -n "$host_attach" ]; then
-		# shellcheck disable=SC2086 # the options
-		"$F" attach $host_attach >/dev/null ||
-			echo "top-tmux.sh: the host's backend could not be attached again: forkstats attach $host_attach" >&2
-	fi
+	host_bpf_restore top-tmux.sh
 	rm -rf "$tmp"
 }
 trap restore EXIT
-[ -z "$host_attach" ] || echo "# the host's BPF backend is detached for the run, attached again after it ($host_attach)"
 "$F" detach >/dev/null 2>&1
 
-# Our programs (tools/bpf/tracepoint.bpf.c) loaded in the kernel.
-ours() {
-	bpftool -j prog show 2>/dev/null | python3 -c '
-import json, sys
-names = {"task_newtask", "exit_mmap", "page_fault_user", "page_fault_kern", "rss_stat", "signal_deliver"}
-print(sum(1 for p in json.load(sys.stdin) if p.get("name") in names))'
-}
 # until SECONDS COMMAND...: COMMAND succeeds within SECONDS (polled every 0.1 s)
 until_ok() {
 	local n=$(($1 * 10))
@@ -60,11 +43,11 @@ until_ok() {
 	done
 	return 1
 }
-attached() { [ "$(ours)" -gt 0 ]; }
-none_left() { [ ! -e $PIN ] && [ "$(ours)" = 0 ]; }
+attached() { [ "$(bpf_ours)" -gt 0 ]; }
+none_left() { [ ! -e $PIN ] && [ "$(bpf_ours)" = 0 ]; }
 session_gone() { ! tmux has-session -t "$S" 2>/dev/null; }
 
-t "nothing attached at the start" none_left
+t "nothing attached at the start (a detached backend's programs freed within 3 s)" until_ok 3 none_left
 # The workload: a shell of its own name (the comm top shows), forking N times
 # (each child a builtin: no further call).
 cp "$(command -v sh)" "$tmp/fsforker"
