@@ -35,6 +35,15 @@ function style(m) {
 # over fork) leaves a ring of the one below visible.
 function psize(i) { return i > 8 ? 1.2 : 2.2 - 0.12 * (i - 1) }
 
+# plot_methods(cols): the plot command, a line per method, columns cols of its block.
+function plot_methods(cols,    i) {
+	printf "plot "
+	for (i = 1; i <= nm; i++)
+		printf "%s'%s' index %d using %s with linespoints lw 2 ps %.2f %s title '%s'", (i > 1 ? ", \\\n     " : ""),
+		       dat, i - 1, cols, psize(i), style(order[i]), order[i]
+	print ""
+}
+
 function out(name) {
 	return sprintf("set output '%s/%s.png'\nset terminal png size 1000,650 noenhanced\n", dir, name)
 }
@@ -98,11 +107,7 @@ END {
 	printf "set logscale y\nset yrange [%g:%g]\n", minlat / 1.6, maxlat * 1.6
 	print "set title 'Creation latency in the parent (median), by method'"
 	print "set ylabel 'latency (us, log scale)'"
-	printf "plot "
-	for (i = 1; i <= nm; i++)
-		printf "%s'%s' index %d using 1:3 with linespoints lw 2 ps %.2f %s title '%s'", (i > 1 ? ", \\\n     " : ""),
-		       dat, i - 1, psize(i), style(order[i]), order[i]
-	print ""
+	plot_methods("1:3")
 	after("latency", "log")
 	if (!counters)
 		exit 0
@@ -116,11 +121,7 @@ END {
 	print "set xlabel 'parent memory (MiB, every page written)'"
 	print "set title 'Page tables copied into the child per call (forkstats)'"
 	print "set ylabel 'page tables (KiB per call)'"
-	printf "plot "
-	for (i = 1; i <= nm; i++)
-		printf "%s'%s' index %d using 2:4 with linespoints lw 2 ps %.2f %s title '%s'", (i > 1 ? ", \\\n     " : ""),
-		       dat, i - 1, psize(i), style(order[i]), order[i]
-	print ""
+	plot_methods("2:4")
 	after("pgtables", "lin")
 
 	# COW faults by side: the methods with any.
