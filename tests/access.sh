@@ -142,15 +142,10 @@ stat_fail() {
 t "stat of a command that cannot run: exit 127" stat_fail
 t "... detached after the error" none_left
 stat_term() {
-	local pid n i child
+	local pid child
 	"$F" stat -- sleep 30 2>"$tmp/e" &
 	pid=$!
-	for i in $(seq 50); do
-		n=$(bpf_ours)
-		[ "$n" -gt 0 ] && break
-		sleep 0.1
-	done
-	[ "$n" -gt 0 ] || { echo "stat never attached"; kill "$pid"; return 1; }
+	bpf_wait_loaded 5 || { echo "stat never attached"; kill "$pid"; return 1; }
 	child=$(pgrep -P "$pid")	# CMD, orphaned by the kill: ended by its pid
 	kill -TERM "$pid"
 	wait "$pid"
@@ -159,16 +154,11 @@ stat_term() {
 }
 t "stat killed by SIGTERM: the backend it attached goes with it (no pins, no programs)" stat_term
 stat_int() {
-	local pid n i
+	local pid
 	# Ctrl-C on a terminal: SIGINT to the foreground group, stat and CMD.
 	setsid "$F" stat -- sleep 30 2>"$tmp/e" &
 	pid=$!
-	for i in $(seq 50); do
-		n=$(bpf_ours)
-		[ "$n" -gt 0 ] && break
-		sleep 0.1
-	done
-	[ "$n" -gt 0 ] || { echo "stat never attached"; kill "$pid"; return 1; }
+	bpf_wait_loaded 5 || { echo "stat never attached"; kill "$pid"; return 1; }
 	sleep 0.2
 	kill -INT -- -"$pid"
 	wait "$pid"
@@ -184,13 +174,10 @@ top_auto() {
 t "top -n 2 as root with nothing attached: attaches for its run, says so in one stderr line" top_auto
 t "... detached after" none_left
 top_term() {
-	local pid i
+	local pid
 	"$F" top -i 0.2 >/dev/null 2>&1 &
 	pid=$!
-	for i in $(seq 50); do
-		[ "$(bpf_ours)" -gt 0 ] && break
-		sleep 0.1
-	done
+	bpf_wait_loaded 5 || { echo "top never attached"; kill "$pid"; return 1; }
 	sleep 0.5
 	kill -TERM "$pid"
 	wait "$pid"

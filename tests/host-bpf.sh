@@ -37,3 +37,15 @@ import json, sys
 names = {"task_newtask", "exit_mmap", "page_fault_user", "page_fault_kern", "rss_stat", "signal_deliver"}
 print(sum(1 for p in json.load(sys.stdin) if p.get("name") in names))'
 }
+
+# bpf_wait_loaded SECS: our programs are loaded within SECS (polled every
+# 0.1 s): a command that attaches for its run has got that far.
+bpf_wait_loaded() {
+	local n=$(($1 * 10))
+	while [ "$n" -gt 0 ]; do
+		[ "$(bpf_ours)" -gt 0 ] && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}

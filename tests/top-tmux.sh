@@ -43,7 +43,6 @@ until_ok() {
 	done
 	return 1
 }
-attached() { [ "$(bpf_ours)" -gt 0 ]; }
 none_left() { [ ! -e $PIN ] && [ "$(bpf_ours)" = 0 ]; }
 session_gone() { ! tmux has-session -t "$S" 2>/dev/null; }
 
@@ -56,7 +55,7 @@ work() { "$tmp/fsforker" -c "i=0; while [ \$i -lt $N ]; do true & wait; i=\$((i 
 
 tmux new-session -d -s "$S" -x 160 -y 40 \
 	"'$F' top -i 2 2>'$tmp/err'; echo \$? >'$tmp/exit'"
-t "top starts on a terminal and attaches the BPF backend for its run" until_ok 10 attached
+t "top starts on a terminal and attaches the BPF backend for its run" bpf_wait_loaded 10
 t "... saying so in one line on stderr" sh -c \
 	"grep -q '^forkstats: no backend was active: the BPF backend is attached for this run (tracepoint chain) and detached at its end\$' '$tmp/err' && test \$(wc -l <'$tmp/err') = 1"
 # The first screen comes one interval after the baseline.
@@ -87,7 +86,7 @@ t "the backend top attached is detached after (no pins, none of our programs loa
 rm -f "$tmp/exit"
 tmux new-session -d -s "$S" -x 160 -y 40 "'$F' top -i 2 2>/dev/null; echo \$? >'$tmp/exit'"
 ctrl_c() {
-	until_ok 10 attached && until_ok 10 sh -c "tmux capture-pane -p -t '$S' | grep -q '^forkstats top '" &&
+	bpf_wait_loaded 10 && until_ok 10 sh -c "tmux capture-pane -p -t '$S' | grep -q '^forkstats top '" &&
 		tmux send-keys -t "$S" C-c && until_ok 5 session_gone && test "$(cat "$tmp/exit")" = 0
 }
 t "Ctrl-C quits (exit 0)" ctrl_c
