@@ -658,11 +658,8 @@ static int open_source(void)
 	struct fs_calls c;
 	char err[512];
 
-	if (conf.backend == FS_BACKEND_AUTO && !conf.files_given && !fs_source_module_loaded() &&
-	    !fs_source_bpf_attached() && geteuid() == 0) {
-		conf.backend = FS_BACKEND_BPF;
-		conf.transient = 1;
-	}
+	/* fs_source_open decides (fs_source_would_attach), as for stat and top. */
+	conf.transient = conf.backend == FS_BACKEND_AUTO;
 	if (fs_source_open(&src, &conf, err, sizeof(err)) ||
 	    fs_source_calls(src, &c, err, sizeof(err))) {
 		fprintf(stderr, "lab: %s\n", err);
